@@ -1,0 +1,34 @@
+//! # sansip
+//!
+//! A sans-IO SIP user-agent core: it takes received bytes, the current time
+//! and commands, and gives back bytes to send, events and the next deadline.
+//! It owns no socket, thread, clock or random source; the host does all I/O.
+//!
+//! This release contains the message layer ([`message`]): zero-copy parsing
+//! of SIP requests and responses from [`bytes::Bytes`], typed header views,
+//! builders, a serializer that keeps received bytes, and stream framing with
+//! RFC 5626 keep-alives.
+//!
+//! ## Panic policy
+//! No input from the network or from a caller makes sansip panic; malformed
+//! input is an error value. A panic is a bug: please report it.
+//!
+//! ## Example
+//! ```
+//! use bytes::Bytes;
+//! use sansip::message::{headers::{CSeq, Via}, Message};
+//!
+//! let msg = Message::parse(Bytes::from_static(
+//!     b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h.example.com;branch=z9hG4bK1\r\n\
+//!       Call-ID: x@h\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n",
+//! ))?;
+//! assert_eq!(msg.status(), Some(200));
+//! assert_eq!(msg.header::<Via>()?.branch(), Some("z9hG4bK1"));
+//! assert_eq!(msg.header::<CSeq>()?.seq, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![deny(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod message;

@@ -1,0 +1,492 @@
+//! Shared grammar pieces of RFC 3261 §25: character classes, linear white
+//! space, tokens, quoted strings, generic parameters and comma-separated
+//! lists. Typed header parsers are nom parsers over `&str` built from these.
+
+use std::borrow::Cow;
+
+use nom::error::{ErrorKind, ParseError as NomParseError};
+use nom::{IResult, Parser};
+
+use super::ValueError;
+
+/// The nom error of every grammar in this crate: where it failed and what it
+/// expected there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct GrammarError<'a> {
+    /// The input that was left when parsing failed.
+    pub(crate) rest: &'a str,
+    pub(crate) expected: &'static str,
+}
+
+impl<'a> NomParseError<&'a str> for GrammarError<'a> {
+    fn from_error_kind(rest: &'a str, _kind: ErrorKind) -> Self {
+        GrammarError {
+            rest,
+            expected: "valid syntax",
+        }
+    }
+    fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+/// Result of a grammar parser.
+pub(crate) type PResult<'a, T> = IResult<&'a str, T, GrammarError<'a>>;
+
+/// A failure at `rest`, expecting `expected`.
+pub(crate) fn fail<'a, T>(rest: &'a str, expected: &'static str) -> PResult<'a, T> {
+    Err(nom::Err::Error(GrammarError { rest, expected }))
+}
+
+/// Runs `parser`, replacing whatever it says on failure by `expected` (at the
+/// position where this element began, unless the inner error is further on).
+pub(crate) fn expect<'a, O, P>(
+    expected: &'static str,
+    mut parser: P,
+) -> impl FnMut(&'a str) -> PResult<'a, O>
+where
+    P: Parser<&'a str, Output = O, Error = GrammarError<'a>>,
+{
+    move |i: &'a str| match parser.parse(i) {
+        Err(nom::Err::Error(e)) if e.rest.len() == i.len() || e.expected == "valid syntax" => {
+            fail(i, expected)
+        }
+        other => other,
+    }
+}
+
+/// Parses all of `value` with `parser` (trailing linear white space allowed)
+/// and reports failures as a [`ValueError`] relative to the value's start.
+pub(crate) fn parse_all<'a, O, P>(value: &'a str, mut parser: P) -> Result<O, ValueError>
+where
+    P: Parser<&'a str, Output = O, Error = GrammarError<'a>>,
+{
+    match parser.parse(skip_lws(value)) {
+        Ok((rest, out)) => {
+            let rest = skip_lws(rest);
+            if rest.is_empty() {
+                Ok(out)
+            } else {
+                Err(ValueError::new(value.len() - rest.len(), "end of value"))
+            }
+        }
+        Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => {
+            Err(ValueError::new(value.len() - e.rest.len(), e.expected))
+        }
+        Err(nom::Err::Incomplete(_)) => Err(ValueError::new(value.len(), "more input")),
+    }
+}
+
+/// `token` characters (RFC 3261 §25.1): alphanumerics and `-.!%*_+`'~`.
+pub(crate) const fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+        )
+}
+
+/// `word` characters (RFC 3261 §25.1), used by Call-ID.
+pub(crate) const fn is_word_byte(b: u8) -> bool {
+    is_token_byte(b)
+        || matches!(
+            b,
+            b'(' | b')'
+                | b'<'
+                | b'>'
+                | b':'
+                | b'\\'
+                | b'"'
+                | b'/'
+                | b'['
+                | b']'
+                | b'?'
+                | b'{'
+                | b'}'
+        )
+}
+
+/// Whether `b` is white space inside a header value. A folded line's CRLF is
+/// followed by SP/HT, so treating CR and LF as white space unfolds values in
+/// place, without copying.
+pub(crate) const fn is_lws_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Skips linear white space (spaces, tabs and line folds).
+pub(crate) fn skip_lws(i: &str) -> &str {
+    i.trim_start_matches(|c: char| c.is_ascii() && is_lws_byte(c as u8))
+}
+
+/// Trims linear white space at both ends.
+pub(crate) fn trim_lws(i: &str) -> &str {
+    i.trim_matches(|c: char| c.is_ascii() && is_lws_byte(c as u8))
+}
+
+/// Optional linear white space (never fails).
+pub(crate) fn lws(i: &str) -> PResult<'_, ()> {
+    Ok((skip_lws(i), ()))
+}
+
+/// A `token`.
+pub(crate) fn token(i: &str) -> PResult<'_, &str> {
+    let n = i.bytes().take_while(|&b| is_token_byte(b)).count();
+    if n == 0 {
+        return fail(i, "a token");
+    }
+    Ok((&i[n..], &i[..n]))
+}
+
+/// One separator character with optional white space around it (`SEMI`,
+/// `COMMA`, `EQUAL`, `SLASH`, `COLON`, ...).
+pub(crate) fn sep<'a>(c: char, expected: &'static str) -> impl FnMut(&'a str) -> PResult<'a, ()> {
+    move |i: &'a str| {
+        let j = skip_lws(i);
+        match j.strip_prefix(c) {
+            Some(rest) => Ok((skip_lws(rest), ())),
+            None => fail(i, expected),
+        }
+    }
+}
+
+/// A `quoted-string`, returned with its quotes and escapes as on the wire.
+pub(crate) fn quoted_string(i: &str) -> PResult<'_, &str> {
+    let bytes = i.as_bytes();
+    if bytes.first() != Some(&b'"') {
+        return fail(i, "a quoted string");
+    }
+    let mut k = 1;
+    while k < bytes.len() {
+        match bytes[k] {
+            b'"' => return Ok((&i[k + 1..], &i[..k + 1])),
+            // quoted-pair excludes CR and LF (RFC 3261 §25.1).
+            b'\\' if k + 1 < bytes.len() && !matches!(bytes[k + 1], b'\r' | b'\n') => k += 2,
+            b'\\' => return fail(&i[k..], "an escaped character"),
+            _ => k += 1,
+        }
+    }
+    fail(i, "a closing quote")
+}
+
+/// Removes the quotes and backslash escapes of a quoted string; anything
+/// else is returned unchanged. Allocates only when there are escapes.
+///
+/// ```
+/// use sansip::message::unquote;
+/// assert_eq!(unquote("\"Bob \\\"B\\\"\""), "Bob \"B\"");
+/// assert_eq!(unquote("plain"), "plain");
+/// ```
+pub fn unquote(s: &str) -> Cow<'_, str> {
+    let Some(inner) = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) else {
+        return Cow::Borrowed(s);
+    };
+    if !inner.contains('\\') {
+        return Cow::Borrowed(inner);
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Writes `s` as a quoted string, escaping `"` and `\`.
+pub(crate) fn write_quoted(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    for &b in s.as_bytes() {
+        if b == b'"' || b == b'\\' {
+            out.push(b'\\');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
+/// Bytes allowed in a generic parameter value besides token bytes (a `host`
+/// may be an IPv6 reference).
+const fn is_gen_value_byte(b: u8) -> bool {
+    is_token_byte(b) || matches!(b, b'[' | b']' | b':')
+}
+
+/// Generic parameters: `*( SEMI generic-param )` where
+/// `generic-param = token [ EQUAL ( token / host / quoted-string ) ]`.
+/// Returns the raw text, starting at the first `;` (empty when there are none).
+pub(crate) fn params(i: &str) -> PResult<'_, Params<'_>> {
+    let start = i;
+    let mut rest = i;
+    loop {
+        let j = skip_lws(rest);
+        let Some(after_semi) = j.strip_prefix(';') else {
+            break;
+        };
+        let (r, _) = expect("a parameter name", token).parse(skip_lws(after_semi))?;
+        let k = skip_lws(r);
+        rest = if let Some(v) = k.strip_prefix('=') {
+            let v = skip_lws(v);
+            if v.starts_with('"') {
+                quoted_string(v)?.0
+            } else {
+                let n = v.bytes().take_while(|&b| is_gen_value_byte(b)).count();
+                if n == 0 {
+                    return fail(v, "a parameter value");
+                }
+                &v[n..]
+            }
+        } else {
+            r
+        };
+    }
+    let used = start.len() - rest.len();
+    Ok((rest, Params::new(&start[..used])))
+}
+
+/// Parameters of a header value or URI (`;name=value;flag`), kept as their
+/// raw text and read on demand: no allocation, names compared without case.
+///
+/// ```
+/// use sansip::message::Params;
+/// let p = Params::new(";branch=z9hG4bK776;rport;received=192.0.2.1");
+/// assert_eq!(p.get("BRANCH"), Some(Some("z9hG4bK776")));
+/// assert_eq!(p.get("rport"), Some(None));
+/// assert_eq!(p.get("maddr"), None);
+/// assert_eq!(p.iter().count(), 3);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Params<'a> {
+    raw: &'a str,
+    separator: u8,
+}
+
+impl<'a> Params<'a> {
+    /// Parameters as raw `;name=value` text (as parsed; not validated here).
+    pub const fn new(raw: &'a str) -> Self {
+        Params {
+            raw,
+            separator: b';',
+        }
+    }
+
+    /// URI headers (`?name=value&name=value`) use `&` between elements.
+    pub(crate) const fn with_separator(raw: &'a str, separator: u8) -> Self {
+        Params { raw, separator }
+    }
+
+    /// The raw text, leading separator included.
+    pub const fn as_str(&self) -> &'a str {
+        self.raw
+    }
+
+    /// Whether there are no parameters.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// `Some(Some(value))` for `name=value`, `Some(None)` for a flag `name`,
+    /// `None` when absent. Values are raw: a quoted value keeps its quotes
+    /// (see [`unquote`]).
+    pub fn get(&self, name: &str) -> Option<Option<&'a str>> {
+        self.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// Whether `name` is present, with or without a value.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Iterates `(name, value)` pairs in order.
+    pub fn iter(&self) -> ParamsIter<'a> {
+        ParamsIter {
+            rest: self.raw,
+            separator: self.separator,
+        }
+    }
+}
+
+impl PartialEq for Params<'_> {
+    /// Same parameters in the same order; names compared without case,
+    /// values exactly.
+    fn eq(&self, other: &Self) -> bool {
+        let mut a = self.iter();
+        let mut b = other.iter();
+        loop {
+            match (a.next(), b.next()) {
+                (None, None) => return true,
+                (Some((an, av)), Some((bn, bv))) => {
+                    if !an.eq_ignore_ascii_case(bn) || av != bv {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+impl Eq for Params<'_> {}
+
+/// Iterator over [`Params`].
+#[derive(Debug, Clone)]
+pub struct ParamsIter<'a> {
+    rest: &'a str,
+    separator: u8,
+}
+
+impl<'a> Iterator for ParamsIter<'a> {
+    type Item = (&'a str, Option<&'a str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let s = trim_lws(self.rest);
+            if s.is_empty() {
+                return None;
+            }
+            let s = s.strip_prefix(self.separator as char).unwrap_or(s);
+            // Find the end of this element, skipping over quoted strings.
+            let bytes = s.as_bytes();
+            let mut k = 0;
+            let mut in_quotes = false;
+            while k < bytes.len() {
+                match bytes[k] {
+                    b'\\' if in_quotes => k += 1,
+                    b'"' => in_quotes = !in_quotes,
+                    b if b == self.separator && !in_quotes => break,
+                    _ => {}
+                }
+                k += 1;
+            }
+            let k = k.min(bytes.len());
+            let element = &s[..k];
+            self.rest = &s[k..];
+            let element = trim_lws(element);
+            if element.is_empty() {
+                continue;
+            }
+            return Some(match element.find('=') {
+                Some(eq) => (trim_lws(&element[..eq]), Some(trim_lws(&element[eq + 1..]))),
+                None => (element, None),
+            });
+        }
+    }
+}
+
+/// Splits a header value into the elements of a comma-separated list, not
+/// splitting inside quoted strings, `<...>` or `[...]`. Yields each element
+/// with its offset in `value`, white space trimmed; empty elements are skipped.
+///
+/// ```
+/// use sansip::message::split_list;
+/// let v = r#""Doe, John" <sip:j@a.example;x=1,2>;q=0.5, <sip:b@b.example>"#;
+/// let parts: Vec<_> = split_list(v).map(|(_, s)| s).collect();
+/// assert_eq!(parts, [r#""Doe, John" <sip:j@a.example;x=1,2>;q=0.5"#, "<sip:b@b.example>"]);
+/// ```
+pub fn split_list(value: &str) -> ListIter<'_> {
+    ListIter { value, pos: 0 }
+}
+
+/// Iterator returned by [`split_list`].
+#[derive(Debug, Clone)]
+pub struct ListIter<'a> {
+    value: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for ListIter<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.value.as_bytes();
+        while self.pos < bytes.len() {
+            let start = self.pos;
+            let mut k = start;
+            let mut in_quotes = false;
+            let mut angle = false;
+            let mut bracket = false;
+            while k < bytes.len() {
+                match bytes[k] {
+                    b'\\' if in_quotes => k += 1,
+                    b'"' if !angle => in_quotes = !in_quotes,
+                    b'<' if !in_quotes => angle = true,
+                    b'>' if !in_quotes => angle = false,
+                    b'[' if !in_quotes && !angle => bracket = true,
+                    b']' if !in_quotes => bracket = false,
+                    b',' if !in_quotes && !angle && !bracket => break,
+                    _ => {}
+                }
+                k += 1;
+            }
+            let end = k.min(bytes.len());
+            self.pos = end + 1;
+            let raw = &self.value[start..end];
+            let trimmed_start = raw.len() - skip_lws(raw).len();
+            let element = trim_lws(raw);
+            if !element.is_empty() {
+                return Some((start + trimmed_start, element));
+            }
+        }
+        None
+    }
+}
+
+/// Writes `;name[=value]` for each parameter.
+pub(crate) fn write_params(out: &mut Vec<u8>, params: &Params<'_>) {
+    for (name, value) in params.iter() {
+        out.push(b';');
+        out.extend_from_slice(name.as_bytes());
+        if let Some(v) = value {
+            out.push(b'=');
+            out.extend_from_slice(v.as_bytes());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_string_stops_at_the_closing_quote_and_honours_escapes() {
+        assert_eq!(quoted_string(r#""a\"b" rest"#).unwrap(), (" rest", r#""a\"b""#));
+        assert!(quoted_string(r#""unterminated"#).is_err());
+        assert!(quoted_string("x").is_err());
+    }
+
+    #[test]
+    fn params_parser_reads_flags_quoted_and_ipv6_values() {
+        let (rest, p) =
+            params(r#" ; maddr=[2001:db8::1] ;lr; +sip.instance="<urn:uuid:1>" ,next"#).unwrap();
+        assert_eq!(rest, " ,next");
+        assert_eq!(p.get("maddr"), Some(Some("[2001:db8::1]")));
+        assert_eq!(p.get("lr"), Some(None));
+        assert_eq!(p.get("+sip.instance"), Some(Some("\"<urn:uuid:1>\"")));
+    }
+
+    #[test]
+    fn params_parser_rejects_a_missing_value() {
+        assert!(params(";a=").is_err());
+        assert!(params(";=b").is_err());
+    }
+
+    #[test]
+    fn list_split_respects_quotes_angles_and_folds() {
+        let v = "a,\r\n b , \"c,d\", <e,f>;x, [2001:db8::1]:5060,,";
+        let parts: Vec<_> = split_list(v).collect();
+        let texts: Vec<_> = parts.iter().map(|p| p.1).collect();
+        assert_eq!(texts, ["a", "b", "\"c,d\"", "<e,f>;x", "[2001:db8::1]:5060"]);
+        assert_eq!(&v[parts[1].0..parts[1].0 + 1], "b");
+    }
+
+    #[test]
+    fn parse_all_reports_the_offset_of_trailing_garbage() {
+        let err = parse_all("abc def", token).unwrap_err();
+        assert_eq!(err, ValueError::new(4, "end of value"));
+    }
+}

@@ -1,0 +1,15 @@
+//! Typed header views. Each type implements
+//! [`TypedHeader`](super::TypedHeader) and is read with
+//! [`Message::header`](super::Message::header) or
+//! [`Message::headers`](super::Message::headers).
+
+mod cseq;
+mod simple;
+mod via;
+
+pub use cseq::CSeq;
+pub use simple::{
+    CallId, ContentLength, Expires, MaxForwards, MinExpires, Organization, RSeq, Server, Subject,
+    UserAgent,
+};
+pub use via::{Via, BRANCH_MAGIC_COOKIE};

@@ -1,0 +1,149 @@
+//! Via (RFC 3261 §20.42, §18; received/rport RFC 3581).
+
+use nom::Parser;
+
+use crate::message::grammar::{expect, params, parse_all, sep, token, write_params, PResult};
+use crate::message::host::{hostport, Host};
+use crate::message::{HeaderName, Params, TypedHeader, ValueError};
+
+/// The magic cookie that starts every RFC 3261 branch parameter.
+pub const BRANCH_MAGIC_COOKIE: &str = "z9hG4bK";
+
+/// One Via value: `SIP/2.0/UDP host:port;params`.
+///
+/// ```
+/// use sansip::message::{headers::Via, TypedHeader};
+/// let v = Via::parse("SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK77;rport=5061;received=198.51.100.9").unwrap();
+/// assert_eq!(v.transport, "UDP");
+/// assert_eq!(v.port, Some(5060));
+/// assert_eq!(v.branch(), Some("z9hG4bK77"));
+/// assert_eq!(v.rport(), Some(Some(5061)));
+/// assert_eq!(v.received(), Some("198.51.100.9"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Via<'a> {
+    /// Protocol name, `SIP`.
+    pub protocol: &'a str,
+    /// Protocol version, `2.0`.
+    pub version: &'a str,
+    /// Transport token as written: `UDP`, `TCP`, `TLS`, `SCTP`, `WS`, `WSS`, ...
+    pub transport: &'a str,
+    /// The sent-by host.
+    pub host: Host<'a>,
+    /// The sent-by port, if written.
+    pub port: Option<u16>,
+    /// All parameters (branch, received, rport, maddr, ttl, others).
+    pub params: Params<'a>,
+}
+
+impl<'a> Via<'a> {
+    /// The `branch` parameter.
+    pub fn branch(&self) -> Option<&'a str> {
+        self.params.get("branch").flatten()
+    }
+
+    /// Whether the branch starts with the RFC 3261 magic cookie.
+    pub fn has_magic_cookie(&self) -> bool {
+        self.branch()
+            .is_some_and(|b| b.starts_with(BRANCH_MAGIC_COOKIE))
+    }
+
+    /// The `received` parameter.
+    pub fn received(&self) -> Option<&'a str> {
+        self.params.get("received").flatten()
+    }
+
+    /// `rport`: `None` if absent, `Some(None)` if present without a value
+    /// (a request asking for it), `Some(Some(port))` when filled in. A value
+    /// that is not a port reads as `Some(None)`.
+    pub fn rport(&self) -> Option<Option<u16>> {
+        self.params
+            .get("rport")
+            .map(|v| v.and_then(|p| p.parse().ok()))
+    }
+
+    /// The `maddr` parameter.
+    pub fn maddr(&self) -> Option<&'a str> {
+        self.params.get("maddr").flatten()
+    }
+
+    /// The `ttl` parameter, if it is a number 0..=255.
+    pub fn ttl(&self) -> Option<u8> {
+        self.params.get("ttl").flatten().and_then(|t| t.parse().ok())
+    }
+}
+
+fn via_parm(i: &str) -> PResult<'_, Via<'_>> {
+    let (i, protocol) = expect("a protocol name (SIP)", token).parse(i)?;
+    let (i, _) = sep('/', "'/' after the protocol name")(i)?;
+    let (i, version) = expect("a protocol version", token).parse(i)?;
+    let (i, _) = sep('/', "'/' after the protocol version")(i)?;
+    let (i, transport) = expect("a transport", token).parse(i)?;
+    let j = crate::message::grammar::skip_lws(i);
+    if j.len() == i.len() {
+        return crate::message::grammar::fail(i, "white space before sent-by");
+    }
+    let (i, (host, port)) = expect("sent-by host[:port]", hostport).parse(j)?;
+    let (i, params) = params(i)?;
+    Ok((
+        i,
+        Via {
+            protocol,
+            version,
+            transport,
+            host,
+            port,
+            params,
+        },
+    ))
+}
+
+impl<'a> TypedHeader<'a> for Via<'a> {
+    const NAME: HeaderName = HeaderName::Via;
+
+    fn parse(value: &'a str) -> Result<Self, ValueError> {
+        parse_all(value, via_parm)
+    }
+
+    fn write_value(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.protocol.as_bytes());
+        out.push(b'/');
+        out.extend_from_slice(self.version.as_bytes());
+        out.push(b'/');
+        out.extend_from_slice(self.transport.as_bytes());
+        out.push(b' ');
+        self.host.write(out);
+        if let Some(p) = self.port {
+            out.push(b':');
+            out.extend_from_slice(p.to_string().as_bytes());
+        }
+        write_params(out, &self.params);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn via_with_spaces_around_slashes_and_ipv6_sent_by() {
+        let v = Via::parse("SIP / 2.0 / TCP [2001:db8::1]:5060 ; branch = z9hG4bKx ;maddr=[2001:db8::9]").unwrap();
+        assert_eq!((v.protocol, v.version, v.transport), ("SIP", "2.0", "TCP"));
+        assert!(v.host.ip().is_some());
+        assert_eq!(v.branch(), Some("z9hG4bKx"));
+        assert_eq!(v.maddr(), Some("[2001:db8::9]"));
+        assert!(v.has_magic_cookie());
+    }
+
+    #[test]
+    fn via_without_space_before_host_is_rejected() {
+        let e = Via::parse("SIP/2.0/UDPhost").unwrap_err();
+        assert_eq!(e.expected, "white space before sent-by");
+    }
+
+    #[test]
+    fn via_writes_back_canonically() {
+        let v = Via::parse("SIP/2.0/WSS abc.invalid;branch=z9hG4bK1;rport").unwrap();
+        assert_eq!(v.to_value_bytes(), b"SIP/2.0/WSS abc.invalid;branch=z9hG4bK1;rport");
+    }
+}

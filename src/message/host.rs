@@ -1,0 +1,161 @@
+//! Hosts and ports (RFC 3261 §25.1 `host`, `hostport`; RFC 5118 for IPv6).
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use super::grammar::{fail, PResult};
+
+/// A host: a domain name, an IPv4 address or an IPv6 reference.
+///
+/// ```
+/// use sansip::message::Host;
+/// assert_eq!(Host::parse("[2001:db8::9:1]").unwrap().to_string(), "[2001:db8::9:1]");
+/// assert!(matches!(Host::parse("192.0.2.4").unwrap(), Host::Ipv4(_)));
+/// assert_eq!(Host::parse("Atlanta.example.com").unwrap(), Host::parse("atlanta.EXAMPLE.com").unwrap());
+/// assert!(Host::parse("2001:db8::1").is_err()); // IPv6 needs brackets in SIP
+/// ```
+#[derive(Debug, Clone, Copy, Eq)]
+pub enum Host<'a> {
+    /// A domain name, as written (compared without case).
+    Domain(&'a str),
+    /// An IPv4 address.
+    Ipv4(Ipv4Addr),
+    /// An IPv6 address (written in brackets on the wire).
+    Ipv6(Ipv6Addr),
+}
+
+impl PartialEq for Host<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Host::Domain(a), Host::Domain(b)) => a.eq_ignore_ascii_case(b),
+            (Host::Ipv4(a), Host::Ipv4(b)) => a == b,
+            (Host::Ipv6(a), Host::Ipv6(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl<'a> Host<'a> {
+    /// Parses a whole string as a host.
+    pub fn parse(s: &'a str) -> Result<Host<'a>, super::ValueError> {
+        super::grammar::parse_all(s, host)
+    }
+
+    /// The address, when the host is an IP literal.
+    pub fn ip(&self) -> Option<IpAddr> {
+        match *self {
+            Host::Domain(_) => None,
+            Host::Ipv4(a) => Some(IpAddr::V4(a)),
+            Host::Ipv6(a) => Some(IpAddr::V6(a)),
+        }
+    }
+
+    /// Writes the host as SIP writes it (IPv6 in brackets).
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        use std::io::Write;
+        let _ = match self {
+            Host::Domain(d) => {
+                out.extend_from_slice(d.as_bytes());
+                Ok(())
+            }
+            Host::Ipv4(a) => write!(out, "{a}"),
+            Host::Ipv6(a) => write!(out, "[{a}]"),
+        };
+    }
+}
+
+impl From<IpAddr> for Host<'_> {
+    fn from(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(a) => Host::Ipv4(a),
+            IpAddr::V6(a) => Host::Ipv6(a),
+        }
+    }
+}
+
+impl std::fmt::Display for Host<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Host::Domain(d) => f.write_str(d),
+            Host::Ipv4(a) => write!(f, "{a}"),
+            Host::Ipv6(a) => write!(f, "[{a}]"),
+        }
+    }
+}
+
+const fn is_hostname_byte(b: u8) -> bool {
+    // `_` is not in the RFC 3261 grammar but real deployments use it.
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')
+}
+
+/// `host = hostname / IPv4address / IPv6reference`.
+pub(crate) fn host(i: &str) -> PResult<'_, Host<'_>> {
+    if let Some(inner) = i.strip_prefix('[') {
+        let Some(close) = inner.find(']') else {
+            return fail(i, "']' closing an IPv6 reference");
+        };
+        let Ok(addr) = inner[..close].parse::<Ipv6Addr>() else {
+            return fail(i, "an IPv6 address");
+        };
+        return Ok((&inner[close + 1..], Host::Ipv6(addr)));
+    }
+    let n = i.bytes().take_while(|&b| is_hostname_byte(b)).count();
+    let name = &i[..n];
+    if name.is_empty() || name.starts_with(['.', '-']) || name.contains("..") {
+        return fail(i, "a host name or address");
+    }
+    // A name of digits and dots only must be a valid IPv4 address.
+    if name.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return match name.parse::<Ipv4Addr>() {
+            Ok(a) => Ok((&i[n..], Host::Ipv4(a))),
+            Err(_) => fail(i, "an IPv4 address"),
+        };
+    }
+    Ok((&i[n..], Host::Domain(name)))
+}
+
+/// `[ ":" port ]`, the port as a number 0..=65535.
+pub(crate) fn opt_port(i: &str) -> PResult<'_, Option<u16>> {
+    let Some(p) = i.strip_prefix(':') else {
+        return Ok((i, None));
+    };
+    let n = p.bytes().take_while(u8::is_ascii_digit).count();
+    if n == 0 || n > 5 {
+        return fail(p, "a port number");
+    }
+    match p[..n].parse::<u16>() {
+        Ok(port) => Ok((&p[n..], Some(port))),
+        Err(_) => fail(p, "a port number up to 65535"),
+    }
+}
+
+/// `hostport = host [ ":" port ]`.
+pub(crate) fn hostport(i: &str) -> PResult<'_, (Host<'_>, Option<u16>)> {
+    let (i, h) = host(i)?;
+    let (i, p) = opt_port(i)?;
+    Ok((i, (h, p)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostport_reads_names_ipv4_and_ipv6_with_ports() {
+        assert_eq!(
+            hostport("example.com:5061;x").unwrap(),
+            (";x", (Host::Domain("example.com"), Some(5061)))
+        );
+        assert_eq!(
+            hostport("[::1]:5060").unwrap().1,
+            (Host::Ipv6(Ipv6Addr::LOCALHOST), Some(5060))
+        );
+        assert_eq!(hostport("10.0.0.1").unwrap().1 .0, Host::Ipv4(Ipv4Addr::new(10, 0, 0, 1)));
+    }
+
+    #[test]
+    fn bad_hosts_and_ports_are_rejected() {
+        for bad in ["[::1", "[zz::1]", "256.1.1.1", "", ".a", "a:70000", "a:"] {
+            assert!(hostport(bad).map(|(r, _)| r.is_empty()).unwrap_or(false) == false, "{bad}");
+        }
+    }
+}

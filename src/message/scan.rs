@@ -1,0 +1,364 @@
+//! The one pass over a message head: start line, header field spans and the
+//! body's place. It reads each byte of the head about once (memchr for line
+//! ends) and allocates nothing for messages of up to [`INLINE_FIELDS`]
+//! fields. Typed header values are parsed later, on demand.
+
+use memchr::memchr;
+use smallvec::SmallVec;
+
+use super::grammar::is_token_byte;
+use super::{HeaderName, Limits, Method, ParseError};
+
+/// Header fields kept inline in a [`Message`](super::Message) before the
+/// field list moves to the heap.
+pub(crate) const INLINE_FIELDS: usize = 32;
+
+/// A byte range in a message's buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+impl Span {
+    pub(crate) fn new(start: usize, end: usize) -> Span {
+        // Callers check the message size limit (<= u32::MAX) first.
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+    pub(crate) fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// One header field: where its line, name and value are, in the buffer
+/// named by `store` (0: the received buffer; k: the k-th replacement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Field {
+    pub(crate) name: HeaderName,
+    pub(crate) store: u16,
+    /// Start of the line (the name's first byte).
+    pub(crate) start: u32,
+    pub(crate) name_end: u32,
+    pub(crate) value: Span,
+    /// End of the line, after its CRLF (continuation lines included).
+    pub(crate) end: u32,
+}
+
+pub(crate) type Fields = SmallVec<[Field; INLINE_FIELDS]>;
+
+/// What the start line says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum StartLine {
+    Request { method: Method, uri: Span },
+    Response { code: u16, reason: Span },
+}
+
+/// The result of scanning a head.
+#[derive(Debug, Clone)]
+pub(crate) struct Head {
+    /// First byte of the start line (after any leading CRLFs).
+    pub(crate) msg_start: usize,
+    /// First byte after the start line's terminator.
+    pub(crate) fields_start: usize,
+    pub(crate) start_line: StartLine,
+    pub(crate) version: Span,
+    pub(crate) fields: Fields,
+    pub(crate) content_length: Option<usize>,
+    /// First byte after the blank line.
+    pub(crate) body_start: usize,
+}
+
+fn syntax(what: &'static str, offset: usize, expected: &'static str) -> ParseError {
+    ParseError::Syntax {
+        what,
+        offset,
+        expected,
+    }
+}
+
+/// Returns the end of the line starting at `from` (index of its CR or LF)
+/// and the index after its terminator, or `None` if no LF follows.
+#[inline]
+fn line_end(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let nl = from + memchr(b'\n', &b[from..])?;
+    let end = if nl > from && b[nl - 1] == b'\r' {
+        nl - 1
+    } else {
+        nl
+    };
+    Some((end, nl + 1))
+}
+
+/// Scans the head of the message in `b`. `Ok(None)` means the head is not
+/// complete yet (no blank line); the caller decides whether that is an error.
+pub(crate) fn scan_head(b: &[u8], limits: &Limits) -> Result<Option<Head>, ParseError> {
+    let mut pos = 0;
+    // RFC 3261 §7.5: CRLFs before the start line are ignored.
+    while pos < b.len() && (b[pos] == b'\r' || b[pos] == b'\n') {
+        pos += 1;
+    }
+    let msg_start = pos;
+    let Some((sl_end, mut pos)) = line_end(b, msg_start) else {
+        if b.len() - msg_start > limits.max_line_length {
+            return Err(ParseError::LineTooLong {
+                offset: msg_start,
+                limit: limits.max_line_length,
+            });
+        }
+        return Ok(None);
+    };
+    if sl_end - msg_start > limits.max_line_length {
+        return Err(ParseError::LineTooLong {
+            offset: msg_start,
+            limit: limits.max_line_length,
+        });
+    }
+    let (start_line, version) = parse_start_line(b, msg_start, sl_end)?;
+    let fields_start = pos;
+
+    let mut fields = Fields::new();
+    let mut content_length: Option<usize> = None;
+    let mut via_values = 0usize;
+    let mut route_values = 0usize;
+    loop {
+        match b.get(pos) {
+            None => return Ok(None),
+            Some(b'\n') => {
+                pos += 1;
+                break;
+            }
+            Some(b'\r') => match b.get(pos + 1) {
+                None => return Ok(None),
+                Some(b'\n') => {
+                    pos += 2;
+                    break;
+                }
+                Some(_) => return Err(syntax("header field", pos, "a header name or CRLF")),
+            },
+            Some(b' ' | b'\t') => {
+                return Err(syntax("header field", pos, "a header name (not a continuation line)"))
+            }
+            Some(_) => {}
+        }
+        let start = pos;
+        // The field ends at the first line end not followed by SP/HT.
+        let mut value_end;
+        loop {
+            let Some((end, next)) = line_end(b, pos) else {
+                if b.len() - start > limits.max_line_length {
+                    return Err(ParseError::LineTooLong {
+                        offset: start,
+                        limit: limits.max_line_length,
+                    });
+                }
+                return Ok(None);
+            };
+            value_end = end;
+            pos = next;
+            match b.get(pos) {
+                Some(b' ' | b'\t') => continue,
+                Some(_) => break,
+                // Cannot tell yet whether a continuation line follows.
+                None => return Ok(None),
+            }
+        }
+        if value_end - start > limits.max_line_length {
+            return Err(ParseError::LineTooLong {
+                offset: start,
+                limit: limits.max_line_length,
+            });
+        }
+        if fields.len() == limits.max_headers {
+            return Err(ParseError::TooManyHeaders {
+                offset: start,
+                limit: limits.max_headers,
+            });
+        }
+        let line = &b[start..value_end];
+        let Some(colon) = memchr(b':', line) else {
+            return Err(syntax("header field", start, "':' after the header name"));
+        };
+        let mut name_end = start + colon;
+        while name_end > start && matches!(b[name_end - 1], b' ' | b'\t') {
+            name_end -= 1;
+        }
+        let name_bytes = &b[start..name_end];
+        if name_bytes.is_empty() || !name_bytes.iter().all(|&c| is_token_byte(c)) {
+            let bad = name_bytes
+                .iter()
+                .position(|&c| !is_token_byte(c))
+                .unwrap_or(0);
+            return Err(syntax("header name", start + bad, "a token"));
+        }
+        let mut value_start = start + colon + 1;
+        while value_start < value_end && matches!(b[value_start], b' ' | b'\t' | b'\r' | b'\n') {
+            value_start += 1;
+        }
+        while value_end > value_start && matches!(b[value_end - 1], b' ' | b'\t' | b'\r' | b'\n')
+        {
+            value_end -= 1;
+        }
+        let name = HeaderName::from_bytes(name_bytes);
+        let value = &b[value_start..value_end];
+        match name {
+            HeaderName::ContentLength => {
+                let n = parse_content_length(value, value_start)?;
+                if content_length.is_some_and(|old| old != n) {
+                    return Err(ParseError::InvalidContentLength {
+                        offset: value_start,
+                        reason: "a second Content-Length differs from the first",
+                    });
+                }
+                content_length = Some(n);
+            }
+            HeaderName::Via => {
+                via_values += count_values(value);
+                if via_values > limits.max_via {
+                    return Err(ParseError::TooManyValues {
+                        header: "Via",
+                        offset: start,
+                        limit: limits.max_via,
+                    });
+                }
+            }
+            HeaderName::Route | HeaderName::RecordRoute => {
+                route_values += count_values(value);
+                if route_values > limits.max_route {
+                    return Err(ParseError::TooManyValues {
+                        header: name.as_str(),
+                        offset: start,
+                        limit: limits.max_route,
+                    });
+                }
+            }
+            _ => {}
+        }
+        fields.push(Field {
+            name,
+            store: 0,
+            start: start as u32,
+            name_end: name_end as u32,
+            value: Span::new(value_start, value_end),
+            end: pos as u32,
+        });
+    }
+    Ok(Some(Head {
+        msg_start,
+        fields_start,
+        start_line,
+        version,
+        fields,
+        content_length,
+        body_start: pos,
+    }))
+}
+
+/// Counts the elements of a list value (commas outside quotes and angle
+/// brackets, plus one).
+fn count_values(value: &[u8]) -> usize {
+    if memchr(b',', value).is_none() {
+        return 1;
+    }
+    std::str::from_utf8(value)
+        .map(|v| super::grammar::split_list(v).count())
+        .unwrap_or(1)
+        .max(1)
+}
+
+fn parse_content_length(value: &[u8], offset: usize) -> Result<usize, ParseError> {
+    if value.is_empty() || value.len() > 10 || !value.iter().all(u8::is_ascii_digit) {
+        return Err(ParseError::InvalidContentLength {
+            offset,
+            reason: "not a decimal number of at most 10 digits",
+        });
+    }
+    Ok(value
+        .iter()
+        .fold(0usize, |n, &d| n * 10 + usize::from(d - b'0')))
+}
+
+/// `SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT` ("SIP" without case).
+fn is_sip_version(v: &[u8]) -> bool {
+    if v.len() < 7 || !v[..4].eq_ignore_ascii_case(b"SIP/") {
+        return false;
+    }
+    let rest = &v[4..];
+    let Some(dot) = memchr(b'.', rest) else {
+        return false;
+    };
+    let (major, minor) = (&rest[..dot], &rest[dot + 1..]);
+    !major.is_empty()
+        && !minor.is_empty()
+        && major.iter().all(u8::is_ascii_digit)
+        && minor.iter().all(u8::is_ascii_digit)
+}
+
+fn parse_start_line(
+    b: &[u8],
+    start: usize,
+    end: usize,
+) -> Result<(StartLine, Span), ParseError> {
+    let line = &b[start..end];
+    if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"SIP/") {
+        // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
+        let Some(sp) = memchr(b' ', line) else {
+            return Err(syntax("Status-Line", end, "SP after the SIP version"));
+        };
+        if !is_sip_version(&line[..sp]) {
+            return Err(syntax("Status-Line", start, "a SIP version like SIP/2.0"));
+        }
+        let code_at = sp + 1;
+        let code = line.get(code_at..code_at + 3).unwrap_or_default();
+        if code.len() != 3 || !code.iter().all(u8::is_ascii_digit) || code[0] == b'0' {
+            return Err(syntax("Status-Line", start + code_at, "a three-digit status code"));
+        }
+        let status = code.iter().fold(0u16, |n, &d| n * 10 + u16::from(d - b'0'));
+        if !(100..=699).contains(&status) {
+            return Err(syntax("Status-Line", start + code_at, "a status code from 100 to 699"));
+        }
+        let after = code_at + 3;
+        let reason_start = match line.get(after) {
+            None => after,
+            Some(b' ') => after + 1,
+            Some(_) => return Err(syntax("Status-Line", start + after, "SP after the status code")),
+        };
+        return Ok((
+            StartLine::Response {
+                code: status,
+                reason: Span::new(start + reason_start, end),
+            },
+            Span::new(start, start + sp),
+        ));
+    }
+    // Request-Line = Method SP Request-URI SP SIP-Version
+    let Some(sp1) = memchr(b' ', line) else {
+        return Err(syntax("Request-Line", start, "Method SP Request-URI SP SIP-Version"));
+    };
+    let Some(method) = Method::from_bytes(&line[..sp1]) else {
+        return Err(syntax("Request-Line", start, "a method token"));
+    };
+    let Some(sp2) = memchr(b' ', &line[sp1 + 1..]).map(|k| k + sp1 + 1) else {
+        return Err(syntax("Request-Line", start + sp1 + 1, "SP after the Request-URI"));
+    };
+    if sp2 == sp1 + 1 {
+        return Err(syntax("Request-Line", start + sp2, "a Request-URI (one SP between elements)"));
+    }
+    let uri = &line[sp1 + 1..sp2];
+    if let Some(bad) = uri.iter().position(|c| c.is_ascii_control()) {
+        return Err(syntax("Request-Line", start + sp1 + 1 + bad, "a Request-URI without control characters"));
+    }
+    let version = &line[sp2 + 1..];
+    if !is_sip_version(version) {
+        return Err(syntax("Request-Line", start + sp2 + 1, "a SIP version like SIP/2.0 at the end of the line"));
+    }
+    Ok((
+        StartLine::Request {
+            method,
+            uri: Span::new(start + sp1 + 1, start + sp2),
+        },
+        Span::new(start + sp2 + 1, end),
+    ))
+}
