@@ -165,6 +165,13 @@ def main():
         w(f"            ({n}, b'{f}') => &[{inner}],")
     w("            _ => return HeaderName::Other,")
     w("        };")
+    w("        // Senders nearly always use the canonical spelling: try an exact")
+    w("        // comparison (a memcmp) before the case-insensitive one.")
+    w("        for &(known, spelling) in candidates {")
+    w("            if spelling.as_bytes() == name {")
+    w("                return known;")
+    w("            }")
+    w("        }")
     w("        for &(known, spelling) in candidates {")
     w("            if spelling.as_bytes().eq_ignore_ascii_case(name) {")
     w("                return known;")
@@ -172,6 +179,80 @@ def main():
     w("        }")
     w("        HeaderName::Other")
     w("    }")
+    w("}")
+    w("")
+    # Hash of the lower-cased name, as the scanner computes it while reading
+    # the name's bytes (see `name_hash`).
+    def h(name):
+        x = 0
+        for c in name.encode():
+            x = ((x * 33) ^ (c | 0x20)) & 0xFFFFFFFF
+        return x
+    entries = []
+    for v, c, k, _ in NAMES:
+        entries.append((h(c), v, c))
+        if k:
+            entries.append((h(k), v, k))
+    hashes = [e[0] for e in entries]
+    assert len(set(hashes)) == len(hashes), "hash collision among known names"
+    # A perfect hash: slot = (hash * MULT) >> (32 - BITS) is distinct for
+    # every known spelling, so a lookup is one multiply, one load and one
+    # comparison, with no branches to mispredict.
+    BITS = 10
+    mult = None
+    for cand in range(0x9E3779B1, 0x9E3779B1 + 20_000_000, 2):
+        slots = {((x * cand) & 0xFFFFFFFF) >> (32 - BITS) for x in hashes}
+        if len(slots) == len(hashes):
+            mult = cand
+            break
+    assert mult is not None, "no perfect multiplier found"
+    table = [0] * (1 << BITS)
+    for k, (x, v, c) in enumerate(entries):
+        table[((x * mult) & 0xFFFFFFFF) >> (32 - BITS)] = k + 1
+    w(f"const SLOT_BITS: u32 = {BITS};")
+    w(f"const SLOT_MULT: u32 = {mult:#010x};")
+    w("")
+    w("/// Known spellings (and compact forms); entry 0 matches nothing.")
+    w("static SPELLINGS: [(HeaderName, &[u8]); %d] = [" % (len(entries) + 1))
+    w("    (HeaderName::Other, b\"\"),")
+    for x, v, c in entries:
+        w(f"    (HeaderName::{v}, b\"{c}\"),")
+    w("];")
+    w("")
+    w("/// Perfect-hash slot -> index in `SPELLINGS` (0: no known name).")
+    w("static SLOTS: [u8; 1 << SLOT_BITS] = [")
+    for k in range(0, len(table), 16):
+        w("    " + ", ".join(str(t) for t in table[k:k+16]) + ",")
+    w("];")
+    w("")
+    w("impl HeaderName {")
+    w("    /// Looks a name up given its hash (see [`name_hash_step`]): one table")
+    w("    /// slot, then one case-insensitive comparison to rule out a stranger.")
+    w("    /// `name` must consist of token bytes (the scanner checked them).")
+    w("    #[inline]")
+    w("    pub(crate) fn from_hashed(hash: u32, name: &[u8]) -> HeaderName {")
+    w("        let slot = (hash.wrapping_mul(SLOT_MULT) >> (32 - SLOT_BITS)) as usize;")
+    w("        let (known, spelling) = SPELLINGS[usize::from(SLOTS[slot])];")
+    w("        if same_token_ignoring_case(spelling, name) {")
+    w("            known")
+    w("        } else {")
+    w("            HeaderName::Other")
+    w("        }")
+    w("    }")
+    w("}")
+    w("")
+    w("/// Case-insensitive equality of two token strings. Among token bytes,")
+    w("/// setting bit 0x20 only merges upper- and lower-case letters, so one OR")
+    w("/// per byte replaces the branchy ASCII case folding (and vectorizes).")
+    w("#[inline(always)]")
+    w("fn same_token_ignoring_case(a: &[u8], b: &[u8]) -> bool {")
+    w("    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | ((x | 0x20) ^ (y | 0x20))) == 0")
+    w("}")
+    w("")
+    w("/// One step of the name hash: `hash * 33 ^ (byte | 0x20)`.")
+    w("#[inline(always)]")
+    w("pub(crate) const fn name_hash_step(hash: u32, byte: u8) -> u32 {")
+    w("    hash.wrapping_mul(33) ^ (byte | 0x20) as u32")
     w("}")
     w("")
     w("impl std::fmt::Display for HeaderName {")
@@ -196,6 +277,17 @@ def main():
     w("                let upper = c.to_ascii_uppercase().to_string();")
     w("                assert_eq!(HeaderName::from_bytes(upper.as_bytes()), name);")
     w("            }")
+    w("        }")
+    w("    }")
+    w("")
+    w("    #[test]")
+    w("    fn hashed_lookup_agrees_with_the_plain_one() {")
+    w("        let mut names: Vec<String> = HeaderName::ALL.iter().map(|n| n.as_str().to_owned()).collect();")
+    w("        names.extend(HeaderName::ALL.iter().filter_map(|n| n.compact()).map(|c| c.to_string()));")
+    w("        names.extend([\"X-Foo\", \"Vias\", \"q\", \"CALL-id\", \"ViA\"].map(String::from));")
+    w("        for n in names {")
+    w("            let h = n.bytes().fold(0, name_hash_step);")
+    w("            assert_eq!(HeaderName::from_hashed(h, n.as_bytes()), HeaderName::from_bytes(n.as_bytes()), \"{n}\");")
     w("        }")
     w("    }")
     w("")

@@ -5,7 +5,7 @@ use bytes::{Bytes, BytesMut};
 use memchr::memmem;
 
 use super::message::body_span_for_stream;
-use super::scan::scan_head;
+use super::scan::{scan_head, Fields, Head};
 use super::{Limits, Message, ParseError};
 
 /// What the start of a stream buffer holds, in the manner of httparse.
@@ -56,10 +56,14 @@ impl Frame {
 /// assert_eq!(frame(msg, &l), Ok(Frame::Complete(msg.len())));
 /// ```
 pub fn frame(buf: &[u8], limits: &Limits) -> Result<Frame, ParseError> {
-    Ok(frame_head(buf, limits)?.0)
+    Ok(frame_head(buf, limits, &mut Fields::new())?.0)
 }
 
-fn frame_head(buf: &[u8], limits: &Limits) -> Result<(Frame, Option<super::scan::Head>), ParseError> {
+fn frame_head(
+    buf: &[u8],
+    limits: &Limits,
+    fields: &mut Fields,
+) -> Result<(Frame, Option<Head>), ParseError> {
     match buf {
         [] | [b'\r'] | [b'\r', b'\n', b'\r'] => return Ok((Frame::Partial, None)),
         [b'\r', b'\n', b'\r', b'\n', ..] => return Ok((Frame::Ping, None)),
@@ -84,7 +88,7 @@ fn frame_head(buf: &[u8], limits: &Limits) -> Result<(Frame, Option<super::scan:
             limit: limits.max_message_size,
         });
     }
-    let Some(head) = scan_head(&buf[..head_end], limits)? else {
+    let Some(head) = scan_head(&buf[..head_end], limits, fields)? else {
         return Err(ParseError::Syntax {
             what: "header section",
             offset: head_end,
@@ -190,7 +194,8 @@ impl StreamFramer {
                 return Ok(None);
             }
         }
-        let (frame, head) = frame_head(&self.buf, &self.limits)?;
+        let mut fields = Fields::new();
+        let (frame, head) = frame_head(&self.buf, &self.limits, &mut fields)?;
         match frame {
             Frame::Partial => {
                 // Nothing changes until more bytes arrive; with a known
@@ -215,10 +220,15 @@ impl StreamFramer {
                 self.searched = 0;
                 let bytes: Bytes = self.buf.split_to(n).freeze();
                 let Some(head) = head else {
-                    return Err(ParseError::Incomplete { len: n, what: "header section" });
+                    return Err(ParseError::Incomplete {
+                        len: n,
+                        what: "header section",
+                    });
                 };
                 let body = body_span_for_stream(&head, bytes.len(), &self.limits)?;
-                Ok(Some(StreamItem::Message(Message::from_head(bytes, head, body))))
+                Ok(Some(StreamItem::Message(Message::from_head(
+                    bytes, head, fields, body,
+                ))))
             }
         }
     }

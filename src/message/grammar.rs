@@ -77,50 +77,82 @@ where
     }
 }
 
+/// Byte classes, one table lookup per byte on the hot paths.
+const TOKEN: u8 = 1;
+const WORD: u8 = 2;
+const LWS: u8 = 4;
+const GEN_VALUE: u8 = 8;
+
+static CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let token = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+            );
+        let word = token
+            || matches!(
+                c,
+                b'(' | b')'
+                    | b'<'
+                    | b'>'
+                    | b':'
+                    | b'\\'
+                    | b'"'
+                    | b'/'
+                    | b'['
+                    | b']'
+                    | b'?'
+                    | b'{'
+                    | b'}'
+            );
+        let lws = matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+        let gen_value = token || matches!(c, b'[' | b']' | b':');
+        t[b] = (token as u8 * TOKEN)
+            | (word as u8 * WORD)
+            | (lws as u8 * LWS)
+            | (gen_value as u8 * GEN_VALUE);
+        b += 1;
+    }
+    t
+};
+
 /// `token` characters (RFC 3261 §25.1): alphanumerics and `-.!%*_+`'~`.
-pub(crate) const fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
-        )
+#[inline(always)]
+pub(crate) fn is_token_byte(b: u8) -> bool {
+    CLASSES[b as usize] & TOKEN != 0
 }
 
 /// `word` characters (RFC 3261 §25.1), used by Call-ID.
-pub(crate) const fn is_word_byte(b: u8) -> bool {
-    is_token_byte(b)
-        || matches!(
-            b,
-            b'(' | b')'
-                | b'<'
-                | b'>'
-                | b':'
-                | b'\\'
-                | b'"'
-                | b'/'
-                | b'['
-                | b']'
-                | b'?'
-                | b'{'
-                | b'}'
-        )
+#[inline(always)]
+pub(crate) fn is_word_byte(b: u8) -> bool {
+    CLASSES[b as usize] & WORD != 0
 }
 
 /// Whether `b` is white space inside a header value. A folded line's CRLF is
 /// followed by SP/HT, so treating CR and LF as white space unfolds values in
 /// place, without copying.
-pub(crate) const fn is_lws_byte(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+#[inline(always)]
+pub(crate) fn is_lws_byte(b: u8) -> bool {
+    CLASSES[b as usize] & LWS != 0
 }
 
 /// Skips linear white space (spaces, tabs and line folds).
+#[inline]
 pub(crate) fn skip_lws(i: &str) -> &str {
-    i.trim_start_matches(|c: char| c.is_ascii() && is_lws_byte(c as u8))
+    let n = i.bytes().take_while(|&b| is_lws_byte(b)).count();
+    &i[n..]
 }
 
 /// Trims linear white space at both ends.
+#[inline]
 pub(crate) fn trim_lws(i: &str) -> &str {
-    i.trim_matches(|c: char| c.is_ascii() && is_lws_byte(c as u8))
+    let i = skip_lws(i);
+    let n = i.bytes().rev().take_while(|&b| is_lws_byte(b)).count();
+    &i[..i.len() - n]
 }
 
 /// Optional linear white space (never fails).
@@ -211,8 +243,9 @@ pub(crate) fn write_quoted(out: &mut Vec<u8>, s: &str) {
 
 /// Bytes allowed in a generic parameter value besides token bytes (a `host`
 /// may be an IPv6 reference).
-const fn is_gen_value_byte(b: u8) -> bool {
-    is_token_byte(b) || matches!(b, b'[' | b']' | b':')
+#[inline(always)]
+fn is_gen_value_byte(b: u8) -> bool {
+    CLASSES[b as usize] & GEN_VALUE != 0
 }
 
 /// Generic parameters: `*( SEMI generic-param )` where
@@ -350,20 +383,30 @@ impl<'a> Iterator for ParamsIter<'a> {
                 return None;
             }
             let s = s.strip_prefix(self.separator as char).unwrap_or(s);
-            // Find the end of this element, skipping over quoted strings.
+            // The element ends at the next separator outside a quoted
+            // string; find separator or quote with memchr, walk only quotes.
             let bytes = s.as_bytes();
             let mut k = 0;
-            let mut in_quotes = false;
-            while k < bytes.len() {
-                match bytes[k] {
-                    b'\\' if in_quotes => k += 1,
-                    b'"' => in_quotes = !in_quotes,
-                    b if b == self.separator && !in_quotes => break,
-                    _ => {}
+            loop {
+                match memchr::memchr2(self.separator, b'"', &bytes[k..]) {
+                    None => {
+                        k = bytes.len();
+                        break;
+                    }
+                    Some(n) if bytes[k + n] == self.separator => {
+                        k += n;
+                        break;
+                    }
+                    Some(n) => {
+                        // Skip the quoted string (an unterminated one runs to the end).
+                        k += n + 1;
+                        while k < bytes.len() && bytes[k] != b'"' {
+                            k += if bytes[k] == b'\\' { 2 } else { 1 };
+                        }
+                        k = (k + 1).min(bytes.len());
+                    }
                 }
-                k += 1;
             }
-            let k = k.min(bytes.len());
             let element = &s[..k];
             self.rest = &s[k..];
             let element = trim_lws(element);
@@ -406,19 +449,20 @@ impl<'a> Iterator for ListIter<'a> {
         let bytes = self.value.as_bytes();
         while self.pos < bytes.len() {
             let start = self.pos;
-            let mut k = start;
+            // Most elements have no quotes or angle brackets before their
+            // comma: find the first of the three and only walk byte by byte
+            // from a quote or bracket on. (An IPv6 reference has no commas.)
+            let mut k = memchr::memchr3(b',', b'"', b'<', &bytes[start..])
+                .map_or(bytes.len(), |n| start + n);
             let mut in_quotes = false;
             let mut angle = false;
-            let mut bracket = false;
             while k < bytes.len() {
                 match bytes[k] {
                     b'\\' if in_quotes => k += 1,
                     b'"' if !angle => in_quotes = !in_quotes,
                     b'<' if !in_quotes => angle = true,
                     b'>' if !in_quotes => angle = false,
-                    b'[' if !in_quotes && !angle => bracket = true,
-                    b']' if !in_quotes => bracket = false,
-                    b',' if !in_quotes && !angle && !bracket => break,
+                    b',' if !in_quotes && !angle => break,
                     _ => {}
                 }
                 k += 1;
@@ -454,7 +498,10 @@ mod tests {
 
     #[test]
     fn quoted_string_stops_at_the_closing_quote_and_honours_escapes() {
-        assert_eq!(quoted_string(r#""a\"b" rest"#).unwrap(), (" rest", r#""a\"b""#));
+        assert_eq!(
+            quoted_string(r#""a\"b" rest"#).unwrap(),
+            (" rest", r#""a\"b""#)
+        );
         assert!(quoted_string(r#""unterminated"#).is_err());
         assert!(quoted_string("x").is_err());
     }
@@ -480,7 +527,10 @@ mod tests {
         let v = "a,\r\n b , \"c,d\", <e,f>;x, [2001:db8::1]:5060,,";
         let parts: Vec<_> = split_list(v).collect();
         let texts: Vec<_> = parts.iter().map(|p| p.1).collect();
-        assert_eq!(texts, ["a", "b", "\"c,d\"", "<e,f>;x", "[2001:db8::1]:5060"]);
+        assert_eq!(
+            texts,
+            ["a", "b", "\"c,d\"", "<e,f>;x", "[2001:db8::1]:5060"]
+        );
         assert_eq!(&v[parts[1].0..parts[1].0 + 1], "b");
     }
 

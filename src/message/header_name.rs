@@ -406,7 +406,10 @@ impl HeaderName {
             (6, b'm') => &[(HeaderName::MinSe, "Min-SE")],
             (6, b'r') => &[(HeaderName::Reason, "Reason")],
             (6, b's') => &[(HeaderName::Server, "Server")],
-            (7, b'c') => &[(HeaderName::CallId, "Call-ID"), (HeaderName::Contact, "Contact")],
+            (7, b'c') => &[
+                (HeaderName::CallId, "Call-ID"),
+                (HeaderName::Contact, "Contact"),
+            ],
             (7, b'e') => &[(HeaderName::Expires, "Expires")],
             (7, b'p') => &[(HeaderName::Privacy, "Privacy")],
             (7, b'r') => &[(HeaderName::Require, "Require")],
@@ -414,7 +417,11 @@ impl HeaderName {
             (7, b'w') => &[(HeaderName::Warning, "Warning")],
             (8, b'i') => &[(HeaderName::Identity, "Identity")],
             (8, b'p') => &[(HeaderName::Priority, "Priority")],
-            (8, b'r') => &[(HeaderName::ReferTo, "Refer-To"), (HeaderName::Replaces, "Replaces"), (HeaderName::ReplyTo, "Reply-To")],
+            (8, b'r') => &[
+                (HeaderName::ReferTo, "Refer-To"),
+                (HeaderName::Replaces, "Replaces"),
+                (HeaderName::ReplyTo, "Reply-To"),
+            ],
             (8, b's') => &[(HeaderName::SipETag, "SIP-ETag")],
             (9, b'c') => &[(HeaderName::CallInfo, "Call-Info")],
             (9, b's') => &[(HeaderName::Supported, "Supported")],
@@ -424,11 +431,17 @@ impl HeaderName {
             (10, b'u') => &[(HeaderName::UserAgent, "User-Agent")],
             (11, b'i') => &[(HeaderName::InReplyTo, "In-Reply-To")],
             (11, b'm') => &[(HeaderName::MinExpires, "Min-Expires")],
-            (11, b'r') => &[(HeaderName::ReferredBy, "Referred-By"), (HeaderName::RetryAfter, "Retry-After")],
+            (11, b'r') => &[
+                (HeaderName::ReferredBy, "Referred-By"),
+                (HeaderName::RetryAfter, "Retry-After"),
+            ],
             (11, b'u') => &[(HeaderName::Unsupported, "Unsupported")],
             (12, b'a') => &[(HeaderName::AllowEvents, "Allow-Events")],
             (12, b'c') => &[(HeaderName::ContentType, "Content-Type")],
-            (12, b'm') => &[(HeaderName::MaxForwards, "Max-Forwards"), (HeaderName::MimeVersion, "MIME-Version")],
+            (12, b'm') => &[
+                (HeaderName::MaxForwards, "Max-Forwards"),
+                (HeaderName::MimeVersion, "MIME-Version"),
+            ],
             (12, b'o') => &[(HeaderName::Organization, "Organization")],
             (12, b'r') => &[(HeaderName::RecordRoute, "Record-Route")],
             (12, b's') => &[(HeaderName::SipIfMatch, "SIP-If-Match")],
@@ -438,19 +451,35 @@ impl HeaderName {
             (14, b'a') => &[(HeaderName::AcceptContact, "Accept-Contact")],
             (14, b'c') => &[(HeaderName::ContentLength, "Content-Length")],
             (14, b'r') => &[(HeaderName::RejectContact, "Reject-Contact")],
-            (15, b'a') => &[(HeaderName::AcceptEncoding, "Accept-Encoding"), (HeaderName::AcceptLanguage, "Accept-Language")],
+            (15, b'a') => &[
+                (HeaderName::AcceptEncoding, "Accept-Encoding"),
+                (HeaderName::AcceptLanguage, "Accept-Language"),
+            ],
             (15, b's') => &[(HeaderName::SessionExpires, "Session-Expires")],
-            (16, b'c') => &[(HeaderName::ContentEncoding, "Content-Encoding"), (HeaderName::ContentLanguage, "Content-Language")],
+            (16, b'c') => &[
+                (HeaderName::ContentEncoding, "Content-Encoding"),
+                (HeaderName::ContentLanguage, "Content-Language"),
+            ],
             (16, b'w') => &[(HeaderName::WwwAuthenticate, "WWW-Authenticate")],
             (18, b'p') => &[(HeaderName::ProxyAuthenticate, "Proxy-Authenticate")],
             (18, b's') => &[(HeaderName::SubscriptionState, "Subscription-State")],
             (19, b'a') => &[(HeaderName::AuthenticationInfo, "Authentication-Info")],
             (19, b'c') => &[(HeaderName::ContentDisposition, "Content-Disposition")],
-            (19, b'p') => &[(HeaderName::PAssertedIdentity, "P-Asserted-Identity"), (HeaderName::ProxyAuthorization, "Proxy-Authorization")],
+            (19, b'p') => &[
+                (HeaderName::PAssertedIdentity, "P-Asserted-Identity"),
+                (HeaderName::ProxyAuthorization, "Proxy-Authorization"),
+            ],
             (19, b'r') => &[(HeaderName::RequestDisposition, "Request-Disposition")],
             (20, b'p') => &[(HeaderName::PPreferredIdentity, "P-Preferred-Identity")],
             _ => return HeaderName::Other,
         };
+        // Senders nearly always use the canonical spelling: try an exact
+        // comparison (a memcmp) before the case-insensitive one.
+        for &(known, spelling) in candidates {
+            if spelling.as_bytes() == name {
+                return known;
+            }
+        }
         for &(known, spelling) in candidates {
             if spelling.as_bytes().eq_ignore_ascii_case(name) {
                 return known;
@@ -458,6 +487,171 @@ impl HeaderName {
         }
         HeaderName::Other
     }
+}
+
+const SLOT_BITS: u32 = 10;
+const SLOT_MULT: u32 = 0x9e3779b1;
+
+/// Known spellings (and compact forms); entry 0 matches nothing.
+static SPELLINGS: [(HeaderName, &[u8]); 86] = [
+    (HeaderName::Other, b""),
+    (HeaderName::Accept, b"Accept"),
+    (HeaderName::AcceptContact, b"Accept-Contact"),
+    (HeaderName::AcceptContact, b"a"),
+    (HeaderName::AcceptEncoding, b"Accept-Encoding"),
+    (HeaderName::AcceptLanguage, b"Accept-Language"),
+    (HeaderName::AlertInfo, b"Alert-Info"),
+    (HeaderName::Allow, b"Allow"),
+    (HeaderName::AllowEvents, b"Allow-Events"),
+    (HeaderName::AllowEvents, b"u"),
+    (HeaderName::AuthenticationInfo, b"Authentication-Info"),
+    (HeaderName::Authorization, b"Authorization"),
+    (HeaderName::CallId, b"Call-ID"),
+    (HeaderName::CallId, b"i"),
+    (HeaderName::CallInfo, b"Call-Info"),
+    (HeaderName::Contact, b"Contact"),
+    (HeaderName::Contact, b"m"),
+    (HeaderName::ContentDisposition, b"Content-Disposition"),
+    (HeaderName::ContentEncoding, b"Content-Encoding"),
+    (HeaderName::ContentEncoding, b"e"),
+    (HeaderName::ContentLanguage, b"Content-Language"),
+    (HeaderName::ContentLength, b"Content-Length"),
+    (HeaderName::ContentLength, b"l"),
+    (HeaderName::ContentType, b"Content-Type"),
+    (HeaderName::ContentType, b"c"),
+    (HeaderName::CSeq, b"CSeq"),
+    (HeaderName::Date, b"Date"),
+    (HeaderName::ErrorInfo, b"Error-Info"),
+    (HeaderName::Event, b"Event"),
+    (HeaderName::Event, b"o"),
+    (HeaderName::Expires, b"Expires"),
+    (HeaderName::From, b"From"),
+    (HeaderName::From, b"f"),
+    (HeaderName::Identity, b"Identity"),
+    (HeaderName::Identity, b"y"),
+    (HeaderName::InReplyTo, b"In-Reply-To"),
+    (HeaderName::MaxForwards, b"Max-Forwards"),
+    (HeaderName::MimeVersion, b"MIME-Version"),
+    (HeaderName::MinExpires, b"Min-Expires"),
+    (HeaderName::MinSe, b"Min-SE"),
+    (HeaderName::Organization, b"Organization"),
+    (HeaderName::PAssertedIdentity, b"P-Asserted-Identity"),
+    (HeaderName::PPreferredIdentity, b"P-Preferred-Identity"),
+    (HeaderName::Path, b"Path"),
+    (HeaderName::Priority, b"Priority"),
+    (HeaderName::Privacy, b"Privacy"),
+    (HeaderName::ProxyAuthenticate, b"Proxy-Authenticate"),
+    (HeaderName::ProxyAuthorization, b"Proxy-Authorization"),
+    (HeaderName::ProxyRequire, b"Proxy-Require"),
+    (HeaderName::RAck, b"RAck"),
+    (HeaderName::Reason, b"Reason"),
+    (HeaderName::RecordRoute, b"Record-Route"),
+    (HeaderName::ReferTo, b"Refer-To"),
+    (HeaderName::ReferTo, b"r"),
+    (HeaderName::ReferredBy, b"Referred-By"),
+    (HeaderName::ReferredBy, b"b"),
+    (HeaderName::RejectContact, b"Reject-Contact"),
+    (HeaderName::RejectContact, b"j"),
+    (HeaderName::Replaces, b"Replaces"),
+    (HeaderName::ReplyTo, b"Reply-To"),
+    (HeaderName::RequestDisposition, b"Request-Disposition"),
+    (HeaderName::RequestDisposition, b"d"),
+    (HeaderName::Require, b"Require"),
+    (HeaderName::RetryAfter, b"Retry-After"),
+    (HeaderName::Route, b"Route"),
+    (HeaderName::RSeq, b"RSeq"),
+    (HeaderName::Server, b"Server"),
+    (HeaderName::ServiceRoute, b"Service-Route"),
+    (HeaderName::SessionExpires, b"Session-Expires"),
+    (HeaderName::SessionExpires, b"x"),
+    (HeaderName::SipETag, b"SIP-ETag"),
+    (HeaderName::SipIfMatch, b"SIP-If-Match"),
+    (HeaderName::Subject, b"Subject"),
+    (HeaderName::Subject, b"s"),
+    (HeaderName::SubscriptionState, b"Subscription-State"),
+    (HeaderName::Supported, b"Supported"),
+    (HeaderName::Supported, b"k"),
+    (HeaderName::Timestamp, b"Timestamp"),
+    (HeaderName::To, b"To"),
+    (HeaderName::To, b"t"),
+    (HeaderName::Unsupported, b"Unsupported"),
+    (HeaderName::UserAgent, b"User-Agent"),
+    (HeaderName::Via, b"Via"),
+    (HeaderName::Via, b"v"),
+    (HeaderName::Warning, b"Warning"),
+    (HeaderName::WwwAuthenticate, b"WWW-Authenticate"),
+];
+
+/// Perfect-hash slot -> index in `SPELLINGS` (0: no known name).
+static SLOTS: [u8; 1 << SLOT_BITS] = [
+    0, 0, 0, 0, 0, 0, 56, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 75, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 73, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0, 0, 0, 0, 0, 21, 0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 76, 0, 0, 0, 0, 0, 0, 0, 66, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    45, 0, 0, 33, 0, 0, 0, 0, 0, 0, 0, 0, 0, 69, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 59, 0,
+    0, 48, 0, 0, 24, 0, 0, 0, 0, 63, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60,
+    0, 0, 4, 77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 67, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 44, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 39, 0,
+    0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 52, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 68, 0, 36, 0, 0, 37, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 19,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 58, 0, 0, 0, 0, 65, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 53, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23, 31, 0, 12, 0, 0, 84, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 57,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 49, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 35, 54, 55, 0, 0, 0, 10,
+    47, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    29, 0, 0, 0, 0, 0, 8, 0, 0, 71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 81, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 79,
+    0, 0, 0, 0, 0, 0, 0, 51, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 0, 0, 5, 0,
+    0, 62, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 22, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 34, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 61, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 78, 0, 0, 0, 0, 70, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 41, 0, 0, 0, 0, 74, 17, 7, 0, 0, 0,
+    80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 38, 0, 0, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 42, 85, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 83, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 72, 0, 82, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 43, 0, 46, 0,
+];
+
+impl HeaderName {
+    /// Looks a name up given its hash (see [`name_hash_step`]): one table
+    /// slot, then one case-insensitive comparison to rule out a stranger.
+    /// `name` must consist of token bytes (the scanner checked them).
+    #[inline]
+    pub(crate) fn from_hashed(hash: u32, name: &[u8]) -> HeaderName {
+        let slot = (hash.wrapping_mul(SLOT_MULT) >> (32 - SLOT_BITS)) as usize;
+        let (known, spelling) = SPELLINGS[usize::from(SLOTS[slot])];
+        if same_token_ignoring_case(spelling, name) {
+            known
+        } else {
+            HeaderName::Other
+        }
+    }
+}
+
+/// Case-insensitive equality of two token strings. Among token bytes,
+/// setting bit 0x20 only merges upper- and lower-case letters, so one OR
+/// per byte replaces the branchy ASCII case folding (and vectorizes).
+#[inline(always)]
+fn same_token_ignoring_case(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .fold(0u8, |acc, (x, y)| acc | ((x | 0x20) ^ (y | 0x20)))
+            == 0
+}
+
+/// One step of the name hash: `hash * 33 ^ (byte | 0x20)`.
+#[inline(always)]
+pub(crate) const fn name_hash_step(hash: u32, byte: u8) -> u32 {
+    hash.wrapping_mul(33) ^ (byte | 0x20) as u32
 }
 
 impl std::fmt::Display for HeaderName {
@@ -475,13 +669,42 @@ mod tests {
         for &name in HeaderName::ALL {
             let s = name.as_str();
             assert_eq!(HeaderName::from_bytes(s.as_bytes()), name, "{s}");
-            assert_eq!(HeaderName::from_bytes(s.to_ascii_uppercase().as_bytes()), name);
-            assert_eq!(HeaderName::from_bytes(s.to_ascii_lowercase().as_bytes()), name);
+            assert_eq!(
+                HeaderName::from_bytes(s.to_ascii_uppercase().as_bytes()),
+                name
+            );
+            assert_eq!(
+                HeaderName::from_bytes(s.to_ascii_lowercase().as_bytes()),
+                name
+            );
             if let Some(c) = name.compact() {
                 assert_eq!(HeaderName::from_bytes(c.to_string().as_bytes()), name);
                 let upper = c.to_ascii_uppercase().to_string();
                 assert_eq!(HeaderName::from_bytes(upper.as_bytes()), name);
             }
+        }
+    }
+
+    #[test]
+    fn hashed_lookup_agrees_with_the_plain_one() {
+        let mut names: Vec<String> = HeaderName::ALL
+            .iter()
+            .map(|n| n.as_str().to_owned())
+            .collect();
+        names.extend(
+            HeaderName::ALL
+                .iter()
+                .filter_map(|n| n.compact())
+                .map(|c| c.to_string()),
+        );
+        names.extend(["X-Foo", "Vias", "q", "CALL-id", "ViA"].map(String::from));
+        for n in names {
+            let h = n.bytes().fold(0, name_hash_step);
+            assert_eq!(
+                HeaderName::from_hashed(h, n.as_bytes()),
+                HeaderName::from_bytes(n.as_bytes()),
+                "{n}"
+            );
         }
     }
 

@@ -82,9 +82,22 @@ impl std::fmt::Display for Host<'_> {
     }
 }
 
-const fn is_hostname_byte(b: u8) -> bool {
-    // `_` is not in the RFC 3261 grammar but real deployments use it.
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')
+/// Reads a dotted-quad IPv4 address (no leading `+`, at most 3 digits an
+/// octet), in one pass.
+fn ipv4(s: &str) -> Option<Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = s.split('.');
+    for o in &mut octets {
+        let p = parts.next()?;
+        if p.is_empty() || p.len() > 3 {
+            return None;
+        }
+        let v = p.bytes().try_fold(0u16, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u16::from(d - b'0'))
+        })?;
+        *o = u8::try_from(v).ok()?;
+    }
+    parts.next().is_none().then_some(Ipv4Addr::from(octets))
 }
 
 /// `host = hostname / IPv4address / IPv6reference`.
@@ -98,16 +111,33 @@ pub(crate) fn host(i: &str) -> PResult<'_, Host<'_>> {
         };
         return Ok((&inner[close + 1..], Host::Ipv6(addr)));
     }
-    let n = i.bytes().take_while(|&b| is_hostname_byte(b)).count();
+    // One pass: hostname bytes (`_` is outside RFC 3261 but used in the
+    // wild), noting whether it could be an IPv4 address and any `..`.
+    let bytes = i.as_bytes();
+    let mut n = 0;
+    let mut numeric = true;
+    let mut empty_label = false;
+    let mut prev = b'.';
+    while n < bytes.len() {
+        let b = bytes[n];
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            numeric &= b.is_ascii_digit();
+        } else if b == b'.' {
+            empty_label |= prev == b'.';
+        } else {
+            break;
+        }
+        prev = b;
+        n += 1;
+    }
     let name = &i[..n];
-    if name.is_empty() || name.starts_with(['.', '-']) || name.contains("..") {
+    if name.is_empty() || empty_label || name.starts_with('-') {
         return fail(i, "a host name or address");
     }
-    // A name of digits and dots only must be a valid IPv4 address.
-    if name.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return match name.parse::<Ipv4Addr>() {
-            Ok(a) => Ok((&i[n..], Host::Ipv4(a))),
-            Err(_) => fail(i, "an IPv4 address"),
+    if numeric {
+        return match ipv4(name) {
+            Some(a) => Ok((&i[n..], Host::Ipv4(a))),
+            None => fail(i, "an IPv4 address"),
         };
     }
     Ok((&i[n..], Host::Domain(name)))
@@ -149,13 +179,19 @@ mod tests {
             hostport("[::1]:5060").unwrap().1,
             (Host::Ipv6(Ipv6Addr::LOCALHOST), Some(5060))
         );
-        assert_eq!(hostport("10.0.0.1").unwrap().1 .0, Host::Ipv4(Ipv4Addr::new(10, 0, 0, 1)));
+        assert_eq!(
+            hostport("10.0.0.1").unwrap().1 .0,
+            Host::Ipv4(Ipv4Addr::new(10, 0, 0, 1))
+        );
     }
 
     #[test]
     fn bad_hosts_and_ports_are_rejected() {
         for bad in ["[::1", "[zz::1]", "256.1.1.1", "", ".a", "a:70000", "a:"] {
-            assert!(hostport(bad).map(|(r, _)| r.is_empty()).unwrap_or(false) == false, "{bad}");
+            assert!(
+                hostport(bad).map(|(r, _)| r.is_empty()).unwrap_or(false) == false,
+                "{bad}"
+            );
         }
     }
 }

@@ -3,9 +3,7 @@
 use bytes::Bytes;
 
 use super::scan::{scan_head, Field, Fields, Head, Span, StartLine};
-use super::{
-    split_list, HeaderError, HeaderName, Limits, Method, ParseError, TypedHeader,
-};
+use super::{split_list, HeaderError, HeaderName, Limits, Method, ParseError, TypedHeader};
 
 /// A SIP request or response that keeps the bytes it was parsed from.
 ///
@@ -110,24 +108,26 @@ impl Message {
                 limit,
             });
         }
-        let Some(head) = scan_head(&buf, limits)? else {
+        let mut fields = Fields::new();
+        let Some(head) = scan_head(&buf, limits, &mut fields)? else {
             return Err(ParseError::Incomplete {
                 len: buf.len(),
                 what: "header section",
             });
         };
         let body = body_span(&head, buf.len(), limits, framing)?;
-        Ok(Message::from_head(buf, head, body))
+        Ok(Message::from_head(buf, head, fields, body))
     }
 
-    pub(crate) fn from_head(buf: Bytes, head: Head, body: Span) -> Message {
+    #[inline]
+    pub(crate) fn from_head(buf: Bytes, head: Head, fields: Fields, body: Span) -> Message {
         Message {
             buf,
             msg_start: head.msg_start as u32,
             fields_start: head.fields_start as u32,
             start_line: head.start_line,
             version: head.version,
-            fields: head.fields,
+            fields,
             owned: Vec::new(),
             body: Body::InBuffer(body),
             modified: false,
@@ -192,7 +192,10 @@ impl Message {
     fn store(&self, store: u16) -> &[u8] {
         match store {
             0 => &self.buf,
-            k => self.owned.get(usize::from(k) - 1).map_or(&[][..], |b| &b[..]),
+            k => self
+                .owned
+                .get(usize::from(k) - 1)
+                .map_or(&[][..], |b| &b[..]),
         }
     }
 
@@ -202,7 +205,11 @@ impl Message {
             name: f.name,
             name_bytes: &s[f.start as usize..f.name_end as usize],
             value: &s[f.value.range()],
-            offset: if f.store == 0 { f.value.start as usize } else { 0 },
+            offset: if f.store == 0 {
+                f.value.start as usize
+            } else {
+                0
+            },
         }
     }
 
@@ -228,8 +235,11 @@ impl Message {
     /// compact form), e.g. `"X-Custom"` or `"via"`.
     pub fn fields_by_name<'m>(&'m self, name: &'m str) -> impl Iterator<Item = FieldRef<'m>> + 'm {
         let known = HeaderName::from_bytes(name.as_bytes());
-        self.fields()
-            .filter(move |f| f.name == known && (known != HeaderName::Other || f.name_bytes.eq_ignore_ascii_case(name.as_bytes())))
+        self.fields().filter(move |f| {
+            f.name == known
+                && (known != HeaderName::Other
+                    || f.name_bytes.eq_ignore_ascii_case(name.as_bytes()))
+        })
     }
 
     /// The raw value of the first field with a known `name`.
@@ -430,7 +440,9 @@ impl Message {
     /// buffer itself (no copy) without leading CRLFs or bytes after the body.
     pub fn to_bytes(&self) -> Bytes {
         if !self.modified {
-            return self.buf.slice(self.msg_start as usize..self.unmodified_end());
+            return self
+                .buf
+                .slice(self.msg_start as usize..self.unmodified_end());
         }
         let mut out = Vec::with_capacity(self.buf.len() + 64);
         self.write_to(&mut out);
@@ -478,11 +490,20 @@ impl std::fmt::Display for Message {
 }
 
 /// Where the body is, given the head and how the buffer was framed.
-pub(crate) fn body_span_for_stream(head: &Head, len: usize, limits: &Limits) -> Result<Span, ParseError> {
+pub(crate) fn body_span_for_stream(
+    head: &Head,
+    len: usize,
+    limits: &Limits,
+) -> Result<Span, ParseError> {
     body_span(head, len, limits, Framing::Stream)
 }
 
-fn body_span(head: &Head, len: usize, limits: &Limits, framing: Framing) -> Result<Span, ParseError> {
+fn body_span(
+    head: &Head,
+    len: usize,
+    limits: &Limits,
+    framing: Framing,
+) -> Result<Span, ParseError> {
     let available = len - head.body_start;
     let declared = match (head.content_length, framing) {
         (Some(n), _) => n,

@@ -129,8 +129,21 @@ impl std::str::FromStr for Method {
 impl<'a> arbitrary::Arbitrary<'a> for Method {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         const KNOWN: &[&[u8]] = &[
-            b"INVITE", b"ACK", b"BYE", b"CANCEL", b"REGISTER", b"OPTIONS", b"INFO", b"PRACK",
-            b"UPDATE", b"SUBSCRIBE", b"NOTIFY", b"REFER", b"MESSAGE", b"PUBLISH", b"FOO-BAR.x",
+            b"INVITE",
+            b"ACK",
+            b"BYE",
+            b"CANCEL",
+            b"REGISTER",
+            b"OPTIONS",
+            b"INFO",
+            b"PRACK",
+            b"UPDATE",
+            b"SUBSCRIBE",
+            b"NOTIFY",
+            b"REFER",
+            b"MESSAGE",
+            b"PUBLISH",
+            b"FOO-BAR.x",
         ];
         Ok(Method::from_bytes(u.choose(KNOWN)?).unwrap_or(Method::Options))
     }

@@ -7,6 +7,7 @@ use memchr::memchr;
 use smallvec::SmallVec;
 
 use super::grammar::is_token_byte;
+use super::header_name::name_hash_step;
 use super::{HeaderName, Limits, Method, ParseError};
 
 /// Header fields kept inline in a [`Message`](super::Message) before the
@@ -56,7 +57,8 @@ pub(crate) enum StartLine {
     Response { code: u16, reason: Span },
 }
 
-/// The result of scanning a head.
+/// The result of scanning a head (the fields go to a list the caller owns,
+/// so that they are written once, in place).
 #[derive(Debug, Clone)]
 pub(crate) struct Head {
     /// First byte of the start line (after any leading CRLFs).
@@ -65,7 +67,6 @@ pub(crate) struct Head {
     pub(crate) fields_start: usize,
     pub(crate) start_line: StartLine,
     pub(crate) version: Span,
-    pub(crate) fields: Fields,
     pub(crate) content_length: Option<usize>,
     /// First byte after the blank line.
     pub(crate) body_start: usize,
@@ -79,11 +80,38 @@ fn syntax(what: &'static str, offset: usize, expected: &'static str) -> ParseErr
     }
 }
 
+/// Finds `needle` in `b[from..]`. SIP lines are short (about 45 bytes), and
+/// memchr's vector set-up costs more than it saves at that length, so the
+/// first 64 bytes are searched a word at a time (the SWAR zero-byte test)
+/// and only the rest is handed to memchr.
+#[inline(always)]
+pub(crate) fn find_byte(b: &[u8], from: usize, needle: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * u64::from(needle);
+    let limit = from.saturating_add(64).min(b.len());
+    let mut k = from;
+    while k + 8 <= limit {
+        let Ok(word) = <[u8; 8]>::try_from(&b[k..k + 8]) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word) ^ pattern;
+        // The lowest flagged byte is the first zero byte of x (higher flags
+        // may be borrow artefacts, but trailing_zeros only sees the lowest).
+        let zero = x.wrapping_sub(LO) & !x & HI;
+        if zero != 0 {
+            return Some(k + (zero.trailing_zeros() / 8) as usize);
+        }
+        k += 8;
+    }
+    memchr(needle, b.get(k..)?).map(|n| k + n)
+}
+
 /// Returns the end of the line starting at `from` (index of its CR or LF)
 /// and the index after its terminator, or `None` if no LF follows.
 #[inline]
 fn line_end(b: &[u8], from: usize) -> Option<(usize, usize)> {
-    let nl = from + memchr(b'\n', &b[from..])?;
+    let nl = find_byte(b, from, b'\n')?;
     let end = if nl > from && b[nl - 1] == b'\r' {
         nl - 1
     } else {
@@ -94,7 +122,12 @@ fn line_end(b: &[u8], from: usize) -> Option<(usize, usize)> {
 
 /// Scans the head of the message in `b`. `Ok(None)` means the head is not
 /// complete yet (no blank line); the caller decides whether that is an error.
-pub(crate) fn scan_head(b: &[u8], limits: &Limits) -> Result<Option<Head>, ParseError> {
+pub(crate) fn scan_head(
+    b: &[u8],
+    limits: &Limits,
+    fields: &mut Fields,
+) -> Result<Option<Head>, ParseError> {
+    fields.clear();
     let mut pos = 0;
     // RFC 3261 §7.5: CRLFs before the start line are ignored.
     while pos < b.len() && (b[pos] == b'\r' || b[pos] == b'\n') {
@@ -119,7 +152,6 @@ pub(crate) fn scan_head(b: &[u8], limits: &Limits) -> Result<Option<Head>, Parse
     let (start_line, version) = parse_start_line(b, msg_start, sl_end)?;
     let fields_start = pos;
 
-    let mut fields = Fields::new();
     let mut content_length: Option<usize> = None;
     let mut via_values = 0usize;
     let mut route_values = 0usize;
@@ -139,14 +171,66 @@ pub(crate) fn scan_head(b: &[u8], limits: &Limits) -> Result<Option<Head>, Parse
                 Some(_) => return Err(syntax("header field", pos, "a header name or CRLF")),
             },
             Some(b' ' | b'\t') => {
-                return Err(syntax("header field", pos, "a header name (not a continuation line)"))
+                return Err(syntax(
+                    "header field",
+                    pos,
+                    "a header name (not a continuation line)",
+                ))
             }
             Some(_) => {}
         }
         let start = pos;
-        // The field ends at the first line end not followed by SP/HT.
-        let mut value_end;
+        // Name, optional SP/HT, colon: all on the field's first line.
+        let Some((first_end, first_next)) = line_end(b, start) else {
+            if b.len() - start > limits.max_line_length {
+                return Err(ParseError::LineTooLong {
+                    offset: start,
+                    limit: limits.max_line_length,
+                });
+            }
+            return Ok(None);
+        };
+        let colon = match find_byte(&b[..first_end], start, b':') {
+            Some(c) => c,
+            None => return Err(syntax("header field", start, "':' after the header name")),
+        };
+        let mut name_end = colon;
+        while name_end > start && matches!(b[name_end - 1], b' ' | b'\t') {
+            name_end -= 1;
+        }
+        let mut hash = 0u32;
+        for &c in &b[start..name_end] {
+            hash = name_hash_step(hash, c);
+        }
+        let name = HeaderName::from_hashed(hash, &b[start..name_end]);
+        // A known name matched its spelling, so only others need checking.
+        if name == HeaderName::Other {
+            if name_end == start {
+                return Err(syntax("header name", start, "a token"));
+            }
+            if let Some(bad) = b[start..name_end].iter().position(|&c| !is_token_byte(c)) {
+                return Err(syntax(
+                    "header name",
+                    start + bad,
+                    "a token character or ':'",
+                ));
+            }
+        }
+        // Value: up to the first line end not followed by SP/HT.
+        let mut value_start = colon + 1;
+        while value_start < b.len() && matches!(b[value_start], b' ' | b'\t') {
+            value_start += 1;
+        }
+        let mut value_end = first_end;
+        pos = first_next;
+        // Continuation lines (folding) extend the value.
         loop {
+            match b.get(pos) {
+                Some(b' ' | b'\t') => {}
+                Some(_) => break,
+                // Cannot tell yet whether a continuation line follows.
+                None => return Ok(None),
+            }
             let Some((end, next)) = line_end(b, pos) else {
                 if b.len() - start > limits.max_line_length {
                     return Err(ParseError::LineTooLong {
@@ -158,12 +242,6 @@ pub(crate) fn scan_head(b: &[u8], limits: &Limits) -> Result<Option<Head>, Parse
             };
             value_end = end;
             pos = next;
-            match b.get(pos) {
-                Some(b' ' | b'\t') => continue,
-                Some(_) => break,
-                // Cannot tell yet whether a continuation line follows.
-                None => return Ok(None),
-            }
         }
         if value_end - start > limits.max_line_length {
             return Err(ParseError::LineTooLong {
@@ -177,31 +255,13 @@ pub(crate) fn scan_head(b: &[u8], limits: &Limits) -> Result<Option<Head>, Parse
                 limit: limits.max_headers,
             });
         }
-        let line = &b[start..value_end];
-        let Some(colon) = memchr(b':', line) else {
-            return Err(syntax("header field", start, "':' after the header name"));
-        };
-        let mut name_end = start + colon;
-        while name_end > start && matches!(b[name_end - 1], b' ' | b'\t') {
-            name_end -= 1;
-        }
-        let name_bytes = &b[start..name_end];
-        if name_bytes.is_empty() || !name_bytes.iter().all(|&c| is_token_byte(c)) {
-            let bad = name_bytes
-                .iter()
-                .position(|&c| !is_token_byte(c))
-                .unwrap_or(0);
-            return Err(syntax("header name", start + bad, "a token"));
-        }
-        let mut value_start = start + colon + 1;
+        // A value that starts on a continuation line.
         while value_start < value_end && matches!(b[value_start], b' ' | b'\t' | b'\r' | b'\n') {
             value_start += 1;
         }
-        while value_end > value_start && matches!(b[value_end - 1], b' ' | b'\t' | b'\r' | b'\n')
-        {
+        while value_end > value_start && matches!(b[value_end - 1], b' ' | b'\t' | b'\r' | b'\n') {
             value_end -= 1;
         }
-        let name = HeaderName::from_bytes(name_bytes);
         let value = &b[value_start..value_end];
         match name {
             HeaderName::ContentLength => {
@@ -250,7 +310,6 @@ pub(crate) fn scan_head(b: &[u8], limits: &Limits) -> Result<Option<Head>, Parse
         fields_start,
         start_line,
         version,
-        fields,
         content_length,
         body_start: pos,
     }))
@@ -296,11 +355,7 @@ fn is_sip_version(v: &[u8]) -> bool {
         && minor.iter().all(u8::is_ascii_digit)
 }
 
-fn parse_start_line(
-    b: &[u8],
-    start: usize,
-    end: usize,
-) -> Result<(StartLine, Span), ParseError> {
+fn parse_start_line(b: &[u8], start: usize, end: usize) -> Result<(StartLine, Span), ParseError> {
     let line = &b[start..end];
     if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"SIP/") {
         // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
@@ -313,17 +368,31 @@ fn parse_start_line(
         let code_at = sp + 1;
         let code = line.get(code_at..code_at + 3).unwrap_or_default();
         if code.len() != 3 || !code.iter().all(u8::is_ascii_digit) || code[0] == b'0' {
-            return Err(syntax("Status-Line", start + code_at, "a three-digit status code"));
+            return Err(syntax(
+                "Status-Line",
+                start + code_at,
+                "a three-digit status code",
+            ));
         }
         let status = code.iter().fold(0u16, |n, &d| n * 10 + u16::from(d - b'0'));
         if !(100..=699).contains(&status) {
-            return Err(syntax("Status-Line", start + code_at, "a status code from 100 to 699"));
+            return Err(syntax(
+                "Status-Line",
+                start + code_at,
+                "a status code from 100 to 699",
+            ));
         }
         let after = code_at + 3;
         let reason_start = match line.get(after) {
             None => after,
             Some(b' ') => after + 1,
-            Some(_) => return Err(syntax("Status-Line", start + after, "SP after the status code")),
+            Some(_) => {
+                return Err(syntax(
+                    "Status-Line",
+                    start + after,
+                    "SP after the status code",
+                ))
+            }
         };
         return Ok((
             StartLine::Response {
@@ -335,24 +404,44 @@ fn parse_start_line(
     }
     // Request-Line = Method SP Request-URI SP SIP-Version
     let Some(sp1) = memchr(b' ', line) else {
-        return Err(syntax("Request-Line", start, "Method SP Request-URI SP SIP-Version"));
+        return Err(syntax(
+            "Request-Line",
+            start,
+            "Method SP Request-URI SP SIP-Version",
+        ));
     };
     let Some(method) = Method::from_bytes(&line[..sp1]) else {
         return Err(syntax("Request-Line", start, "a method token"));
     };
     let Some(sp2) = memchr(b' ', &line[sp1 + 1..]).map(|k| k + sp1 + 1) else {
-        return Err(syntax("Request-Line", start + sp1 + 1, "SP after the Request-URI"));
+        return Err(syntax(
+            "Request-Line",
+            start + sp1 + 1,
+            "SP after the Request-URI",
+        ));
     };
     if sp2 == sp1 + 1 {
-        return Err(syntax("Request-Line", start + sp2, "a Request-URI (one SP between elements)"));
+        return Err(syntax(
+            "Request-Line",
+            start + sp2,
+            "a Request-URI (one SP between elements)",
+        ));
     }
     let uri = &line[sp1 + 1..sp2];
     if let Some(bad) = uri.iter().position(|c| c.is_ascii_control()) {
-        return Err(syntax("Request-Line", start + sp1 + 1 + bad, "a Request-URI without control characters"));
+        return Err(syntax(
+            "Request-Line",
+            start + sp1 + 1 + bad,
+            "a Request-URI without control characters",
+        ));
     }
     let version = &line[sp2 + 1..];
     if !is_sip_version(version) {
-        return Err(syntax("Request-Line", start + sp2 + 1, "a SIP version like SIP/2.0 at the end of the line"));
+        return Err(syntax(
+            "Request-Line",
+            start + sp2 + 1,
+            "a SIP version like SIP/2.0 at the end of the line",
+        ));
     }
     Ok((
         StartLine::Request {

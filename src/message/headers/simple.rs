@@ -60,7 +60,10 @@ number_header!(
 pub struct CallId<'a>(pub &'a str);
 
 fn call_id(i: &str) -> PResult<'_, &str> {
-    let n = i.bytes().take_while(|&b| is_word_byte(b) || b == b'@').count();
+    let n = i
+        .bytes()
+        .take_while(|&b| is_word_byte(b) || b == b'@')
+        .count();
     let id = &i[..n];
     let ats = id.bytes().filter(|&b| b == b'@').count();
     if id.is_empty() || ats > 1 || id.starts_with('@') || id.ends_with('@') {
@@ -132,7 +135,10 @@ mod tests {
 
     #[test]
     fn call_id_accepts_word_at_word_only() {
-        assert_eq!(CallId::parse("a84b4c76e66710@pc33.example.com").unwrap().0, "a84b4c76e66710@pc33.example.com");
+        assert_eq!(
+            CallId::parse("a84b4c76e66710@pc33.example.com").unwrap().0,
+            "a84b4c76e66710@pc33.example.com"
+        );
         assert!(CallId::parse("a@b@c").is_err());
         assert!(CallId::parse("has space").is_err());
     }

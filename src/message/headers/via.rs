@@ -69,7 +69,10 @@ impl<'a> Via<'a> {
 
     /// The `ttl` parameter, if it is a number 0..=255.
     pub fn ttl(&self) -> Option<u8> {
-        self.params.get("ttl").flatten().and_then(|t| t.parse().ok())
+        self.params
+            .get("ttl")
+            .flatten()
+            .and_then(|t| t.parse().ok())
     }
 }
 
@@ -127,7 +130,10 @@ mod tests {
 
     #[test]
     fn via_with_spaces_around_slashes_and_ipv6_sent_by() {
-        let v = Via::parse("SIP / 2.0 / TCP [2001:db8::1]:5060 ; branch = z9hG4bKx ;maddr=[2001:db8::9]").unwrap();
+        let v = Via::parse(
+            "SIP / 2.0 / TCP [2001:db8::1]:5060 ; branch = z9hG4bKx ;maddr=[2001:db8::9]",
+        )
+        .unwrap();
         assert_eq!((v.protocol, v.version, v.transport), ("SIP", "2.0", "TCP"));
         assert!(v.host.ip().is_some());
         assert_eq!(v.branch(), Some("z9hG4bKx"));
@@ -144,6 +150,9 @@ mod tests {
     #[test]
     fn via_writes_back_canonically() {
         let v = Via::parse("SIP/2.0/WSS abc.invalid;branch=z9hG4bK1;rport").unwrap();
-        assert_eq!(v.to_value_bytes(), b"SIP/2.0/WSS abc.invalid;branch=z9hG4bK1;rport");
+        assert_eq!(
+            v.to_value_bytes(),
+            b"SIP/2.0/WSS abc.invalid;branch=z9hG4bK1;rport"
+        );
     }
 }
