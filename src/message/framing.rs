@@ -134,6 +134,13 @@ pub enum StreamItem {
 ///
 /// After an error the stream's framing is lost: close the connection.
 ///
+/// RFC 5626 §4.4.1: the side that opened a flow sends pings and receives
+/// pongs; the side that accepted it receives pings. [`StreamFramer::new`]
+/// is for a flow this side opened: a lone CRLF is a pong at once.
+/// [`StreamFramer::for_accepted_flow`] waits, after a CRLF, for the byte
+/// that tells a ping from a stray CRLF, so a ping split across reads is
+/// still one ping.
+///
 /// ```
 /// use sansip::message::{Limits, StreamFramer, StreamItem};
 /// let mut f = StreamFramer::new(Limits::default());
@@ -153,16 +160,27 @@ pub struct StreamFramer {
     /// How far the search for the blank line got, so that bytes fed one at
     /// a time are not searched again and again.
     searched: usize,
+    /// This side accepted the flow, so a CRLF may be the start of a ping.
+    expects_pings: bool,
 }
 
 impl StreamFramer {
-    /// A framer with these limits.
+    /// A framer for a flow this side opened (it receives pongs).
     pub fn new(limits: Limits) -> Self {
         StreamFramer {
             buf: BytesMut::new(),
             limits,
             wait_for: 0,
             searched: 0,
+            expects_pings: false,
+        }
+    }
+
+    /// A framer for a flow this side accepted (it receives pings).
+    pub fn for_accepted_flow(limits: Limits) -> Self {
+        StreamFramer {
+            expects_pings: true,
+            ..StreamFramer::new(limits)
         }
     }
 
@@ -179,6 +197,9 @@ impl StreamFramer {
     /// The next complete item, `Ok(None)` if more bytes are needed.
     pub fn next_item(&mut self) -> Result<Option<StreamItem>, ParseError> {
         if self.buf.is_empty() || self.buf.len() < self.wait_for {
+            return Ok(None);
+        }
+        if self.expects_pings && &self.buf[..] == b"\r\n" {
             return Ok(None);
         }
         if !self.buf.starts_with(b"\r") && self.wait_for == 0 {
