@@ -188,10 +188,8 @@ mod tests {
     #[test]
     fn bad_hosts_and_ports_are_rejected() {
         for bad in ["[::1", "[zz::1]", "256.1.1.1", "", ".a", "a:70000", "a:"] {
-            assert!(
-                hostport(bad).map(|(r, _)| r.is_empty()).unwrap_or(false) == false,
-                "{bad}"
-            );
+            let whole = hostport(bad).is_ok_and(|(rest, _)| rest.is_empty());
+            assert!(!whole, "{bad}");
         }
     }
 }
