@@ -1,11 +1,57 @@
-//! Small lexical pieces shared by the typed headers of this directory.
+//! Small lexical pieces shared by the typed headers of this directory:
+//! numbers, required white space, error positions inside parameters and
+//! number writing.
+
+use crate::message::grammar::{fail, PResult};
+use crate::message::Params;
+
+/// What the grammar expects for a `delta-seconds`.
+pub(super) const DELTA_SECONDS: &str = "delta-seconds (a number up to 4294967295)";
 
 /// The suffix of `whole` that starts where `part` (a slice of `whole`)
 /// starts; the empty end of `whole` if `part` is not inside it. Used to
-/// point a grammar error at a parameter found by an iterator.
+/// point a grammar error at a parameter found by [`Params::iter`].
 pub(super) fn suffix_at<'a>(whole: &'a str, part: &str) -> &'a str {
     let off = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
     whole.get(off..).unwrap_or("")
+}
+
+/// Runs `check` on every parameter of `params` (a slice of `input`); the
+/// first `Err(expected)` becomes a grammar error at that parameter's value
+/// (or at its name when it has no value).
+pub(super) fn check_params<'a>(
+    input: &'a str,
+    params: &Params<'a>,
+    mut check: impl FnMut(&'a str, Option<&'a str>) -> Result<(), &'static str>,
+) -> PResult<'a, ()> {
+    for (name, value) in params.iter() {
+        if let Err(expected) = check(name, value) {
+            return fail(suffix_at(input, value.unwrap_or(name)), expected);
+        }
+    }
+    Ok((input, ()))
+}
+
+/// Whether `value` is a whole `delta-seconds` (`1*DIGIT` fitting a `u32`).
+pub(super) fn is_delta_seconds(value: Option<&str>) -> bool {
+    parse_delta(value).is_some()
+}
+
+/// `value` read as delta-seconds.
+pub(super) fn parse_delta(value: Option<&str>) -> Option<u32> {
+    let v = value?;
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    v.parse().ok()
+}
+
+/// Case-insensitive hash of an ASCII token, matching `eq_ignore_ascii_case`.
+pub(super) fn hash_ignore_case<H: std::hash::Hasher>(s: &str, state: &mut H) {
+    for b in s.bytes() {
+        state.write_u8(b.to_ascii_lowercase());
+    }
+    state.write_u8(0xff);
 }
 
 #[cfg(test)]

@@ -7,18 +7,29 @@ mod auth;
 mod auth_challenge;
 mod auth_credentials;
 mod auth_info;
+mod content;
 mod cseq;
+mod events;
 mod lex;
+mod qvalue;
 mod simple;
+mod tokens;
 mod via;
 
 pub use auth::{Algorithm, AuthParams, AuthParamsIter, Qop, QopIter, QopOptions};
 pub use auth_challenge::{Challenge, ProxyAuthenticate, WwwAuthenticate};
 pub use auth_credentials::{Authorization, Credentials, ProxyAuthorization};
 pub use auth_info::AuthenticationInfo;
+pub use content::{ContentDisposition, ContentEncoding, ContentLanguage, ContentType, Handling};
 pub use cseq::CSeq;
+pub use events::{Event, EventReason, EventType, SubState, SubscriptionState};
+pub use qvalue::QValue;
 pub use simple::{
     CallId, ContentLength, Expires, MaxForwards, MinExpires, Organization, RSeq, Server, Subject,
     UserAgent,
+};
+pub use tokens::{
+    Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, ProxyRequire, Require, Supported,
+    Unsupported,
 };
 pub use via::{Via, BRANCH_MAGIC_COOKIE};
