@@ -2,11 +2,38 @@
 //! numbers, required white space, error positions inside parameters and
 //! number writing.
 
-use crate::message::grammar::{fail, PResult};
+use std::io::Write;
+
+use crate::message::grammar::{fail, skip_lws, PResult};
 use crate::message::Params;
 
-/// What the grammar expects for a `delta-seconds`.
+/// The leading ASCII digits of `i` (possibly empty).
+pub(super) fn leading_digits(i: &str) -> &str {
+    let n = i.bytes().take_while(u8::is_ascii_digit).count();
+    // Digits are ASCII, so `n` is a char boundary.
+    i.get(..n).unwrap_or("")
+}
+
+/// `1*DIGIT` read as a `u32` (delta-seconds and other counters).
+pub(super) fn number_u32<'a>(i: &'a str, expected: &'static str) -> PResult<'a, u32> {
+    let d = leading_digits(i);
+    match d.parse::<u32>() {
+        Ok(v) if !d.is_empty() => Ok((&i[d.len()..], v)),
+        _ => fail(i, expected),
+    }
+}
+
+/// What [`number_u32`] expects for a `delta-seconds`.
 pub(super) const DELTA_SECONDS: &str = "delta-seconds (a number up to 4294967295)";
+
+/// At least one linear white space character, then any more.
+pub(super) fn require_lws<'a>(i: &'a str, expected: &'static str) -> PResult<'a, ()> {
+    let j = skip_lws(i);
+    if j.len() == i.len() {
+        return fail(i, expected);
+    }
+    Ok((j, ()))
+}
 
 /// The suffix of `whole` that starts where `part` (a slice of `whole`)
 /// starts; the empty end of `whole` if `part` is not inside it. Used to
@@ -46,6 +73,12 @@ pub(super) fn parse_delta(value: Option<&str>) -> Option<u32> {
     v.parse().ok()
 }
 
+/// Writes a number in decimal.
+pub(super) fn write_num(out: &mut Vec<u8>, n: impl std::fmt::Display) {
+    // Writing to a Vec cannot fail.
+    let _ = write!(out, "{n}");
+}
+
 /// Case-insensitive hash of an ASCII token, matching `eq_ignore_ascii_case`.
 pub(super) fn hash_ignore_case<H: std::hash::Hasher>(s: &str, state: &mut H) {
     for b in s.bytes() {
@@ -57,6 +90,17 @@ pub(super) fn hash_ignore_case<H: std::hash::Hasher>(s: &str, state: &mut H) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_and_delta_seconds() {
+        assert_eq!(number_u32("42;x", DELTA_SECONDS).unwrap(), (";x", 42));
+        assert!(number_u32("x", DELTA_SECONDS).is_err());
+        assert!(number_u32("4294967296", DELTA_SECONDS).is_err());
+        assert_eq!(parse_delta(Some("3600")), Some(3600));
+        assert_eq!(parse_delta(Some("+1")), None);
+        assert_eq!(parse_delta(Some("")), None);
+        assert_eq!(parse_delta(None), None);
+    }
 
     #[test]
     fn suffix_at_points_inside_or_at_the_end() {

@@ -11,7 +11,9 @@ mod content;
 mod cseq;
 mod events;
 mod lex;
+mod prack;
 mod qvalue;
+mod session_timer;
 mod simple;
 mod tokens;
 mod via;
@@ -23,7 +25,9 @@ pub use auth_info::AuthenticationInfo;
 pub use content::{ContentDisposition, ContentEncoding, ContentLanguage, ContentType, Handling};
 pub use cseq::CSeq;
 pub use events::{Event, EventReason, EventType, SubState, SubscriptionState};
+pub use prack::RAck;
 pub use qvalue::QValue;
+pub use session_timer::{MinSe, Refresher, SessionExpires};
 pub use simple::{
     CallId, ContentLength, Expires, MaxForwards, MinExpires, Organization, RSeq, Server, Subject,
     UserAgent,
