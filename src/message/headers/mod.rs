@@ -23,7 +23,9 @@ mod tokens;
 mod via;
 mod warning;
 
-pub use auth::{Algorithm, AuthParams, AuthParamsBuilder, AuthParamsIter, Qop, QopIter, QopOptions};
+pub use auth::{
+    Algorithm, AuthParams, AuthParamsBuilder, AuthParamsIter, Qop, QopIter, QopOptions,
+};
 pub use auth_challenge::{Challenge, ProxyAuthenticate, WwwAuthenticate};
 pub use auth_credentials::{Authorization, Credentials, ProxyAuthorization};
 pub use auth_info::AuthenticationInfo;
