@@ -3,13 +3,49 @@
 //! [`Message::header`](super::Message::header) or
 //! [`Message::headers`](super::Message::headers).
 
+mod auth;
+mod auth_challenge;
+mod auth_credentials;
+mod auth_info;
+mod content;
 mod cseq;
+mod date;
+mod events;
+mod lex;
+mod misc;
+mod prack;
+mod qvalue;
+mod reason;
+mod retry_after;
+mod session_timer;
 mod simple;
+mod tokens;
 mod via;
+mod warning;
 
+pub use auth::{
+    Algorithm, AuthParams, AuthParamsBuilder, AuthParamsIter, Qop, QopIter, QopOptions,
+};
+pub use auth_challenge::{Challenge, ProxyAuthenticate, WwwAuthenticate};
+pub use auth_credentials::{Authorization, Credentials, ProxyAuthorization};
+pub use auth_info::AuthenticationInfo;
+pub use content::{ContentDisposition, ContentEncoding, ContentLanguage, ContentType, Handling};
 pub use cseq::CSeq;
+pub use date::{Date, SipDate, Weekday};
+pub use events::{Event, EventReason, EventType, SubState, SubscriptionState};
+pub use misc::{InReplyTo, MimeVersion, Priority, Timestamp};
+pub use prack::RAck;
+pub use qvalue::QValue;
+pub use reason::{Reason, ReasonProtocol};
+pub use retry_after::RetryAfter;
+pub use session_timer::{MinSe, Refresher, SessionExpires};
 pub use simple::{
     CallId, ContentLength, Expires, MaxForwards, MinExpires, Organization, RSeq, Server, Subject,
     UserAgent,
 };
+pub use tokens::{
+    Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, ProxyRequire, Require, Supported,
+    Unsupported,
+};
 pub use via::{Via, BRANCH_MAGIC_COOKIE};
+pub use warning::Warning;
