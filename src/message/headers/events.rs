@@ -45,7 +45,7 @@ impl std::fmt::Display for EventType<'_> {
 }
 
 /// `token-nodot` (RFC 6665 §8.4): a token without `.`.
-const fn is_token_nodot_byte(b: u8) -> bool {
+fn is_token_nodot_byte(b: u8) -> bool {
     is_token_byte(b) && b != b'.'
 }
 
