@@ -201,6 +201,11 @@ pub(crate) fn name_addr_or_addr_spec(i: &str) -> PResult<'_, NameAddr<'_>> {
     parse_address(i, true)
 }
 
+/// `name-addr` only (Route, Record-Route, Path, Service-Route).
+pub(crate) fn name_addr(i: &str) -> PResult<'_, NameAddr<'_>> {
+    parse_address(i, false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +243,14 @@ mod tests {
         let (rest, a) = name_addr_or_addr_spec("<sip:a@h;lr>;tag=1").unwrap();
         assert_eq!(rest, ";tag=1");
         assert!(a.uri.as_sip().is_some_and(|s| s.lr()));
+        assert!(name_addr("<sip:a@h>").is_ok());
+        assert_eq!(
+            match name_addr("sip:a@h") {
+                Err(nom::Err::Error(e)) => e.expected,
+                _ => "",
+            },
+            "'<' (this header takes a name-addr)"
+        );
     }
 
     #[test]

@@ -3,10 +3,15 @@
 //! [`Message::header`](super::Message::header) or
 //! [`Message::headers`](super::Message::headers).
 
+mod address;
 mod cseq;
 mod simple;
 mod via;
 
+pub use address::{
+    FromHeader, PAssertedIdentity, PPreferredIdentity, Path, RecordRoute, Route, ServiceRoute,
+    ToHeader,
+};
 pub use cseq::CSeq;
 pub use simple::{
     CallId, ContentLength, Expires, MaxForwards, MinExpires, Organization, RSeq, Server, Subject,
