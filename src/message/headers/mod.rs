@@ -4,6 +4,7 @@
 //! [`Message::headers`](super::Message::headers).
 
 mod address;
+mod contact;
 mod cseq;
 mod simple;
 mod via;
@@ -12,6 +13,7 @@ pub use address::{
     FromHeader, PAssertedIdentity, PPreferredIdentity, Path, RecordRoute, Route, ServiceRoute,
     ToHeader,
 };
+pub use contact::{Contact, ContactAddress};
 pub use cseq::CSeq;
 pub use simple::{
     CallId, ContentLength, Expires, MaxForwards, MinExpires, Organization, RSeq, Server, Subject,
