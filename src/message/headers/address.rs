@@ -84,6 +84,7 @@ macro_rules! addr_header {
         }
     };
 }
+pub(crate) use addr_header;
 
 addr_header!(
     /// `From` (RFC 3261 §20.20), compact form `f`: the request's initiator

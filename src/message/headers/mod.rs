@@ -6,6 +6,7 @@
 mod address;
 mod contact;
 mod cseq;
+mod refer;
 mod simple;
 mod via;
 
@@ -15,6 +16,7 @@ pub use address::{
 };
 pub use contact::{Contact, ContactAddress};
 pub use cseq::CSeq;
+pub use refer::{EmbeddedReplaces, ReferTo, ReferredBy, Replaces};
 pub use simple::{
     CallId, ContentLength, Expires, MaxForwards, MinExpires, Organization, RSeq, Server, Subject,
     UserAgent,
