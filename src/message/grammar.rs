@@ -155,11 +155,6 @@ pub(crate) fn trim_lws(i: &str) -> &str {
     &i[..i.len() - n]
 }
 
-/// Optional linear white space (never fails).
-pub(crate) fn lws(i: &str) -> PResult<'_, ()> {
-    Ok((skip_lws(i), ()))
-}
-
 /// A `token`.
 pub(crate) fn token(i: &str) -> PResult<'_, &str> {
     let n = i.bytes().take_while(|&b| is_token_byte(b)).count();

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 
 use super::scan::{scan_head, Field, Fields, Head, Span, StartLine};
-use super::{split_list, HeaderError, HeaderName, Limits, Method, ParseError, TypedHeader};
+use super::{split_list, HeaderError, HeaderName, Limits, Method, ParseError, TypedHeader, Uri};
 
 /// A SIP request or response that keeps the bytes it was parsed from.
 ///
@@ -141,8 +141,8 @@ impl Message {
         matches!(self.start_line, StartLine::Request { .. })
     }
 
-    /// The method of a request (`None` for a response; see
-    /// [`Message::cseq`] for a response's method).
+    /// The method of a request (`None` for a response; a response's
+    /// method is in its CSeq, [`headers::CSeq`](super::headers::CSeq)).
     pub fn method(&self) -> Option<&Method> {
         match &self.start_line {
             StartLine::Request { method, .. } => Some(method),
@@ -150,13 +150,32 @@ impl Message {
         }
     }
 
-    /// The Request-URI as written (`None` for a response). Parse it with
-    /// [`Uri::parse`](super::Uri::parse).
+    /// The Request-URI as written (`None` for a response or a URI that is
+    /// not UTF-8).
     pub fn request_uri_str(&self) -> Option<&str> {
         match &self.start_line {
             StartLine::Request { uri, .. } => std::str::from_utf8(&self.buf[uri.range()]).ok(),
             StartLine::Response { .. } => None,
         }
+    }
+
+    /// The Request-URI, parsed (`None` for a response). A request whose URI
+    /// does not parse deserves a 400; one with a scheme the UA does not
+    /// serve, a 416 (RFC 3261 §8.2.2.1).
+    pub fn request_uri(&self) -> Option<Result<Uri<'_>, HeaderError>> {
+        let StartLine::Request { uri, .. } = &self.start_line else {
+            return None;
+        };
+        let bytes = &self.buf[uri.range()];
+        let invalid = |offset: usize, expected| HeaderError::Invalid {
+            header: "Request-URI",
+            offset: uri.start as usize + offset,
+            expected,
+        };
+        Some(match std::str::from_utf8(bytes) {
+            Ok(text) => Uri::parse(text).map_err(|e| invalid(e.offset, e.expected)),
+            Err(e) => Err(invalid(e.valid_up_to(), "UTF-8 text")),
+        })
     }
 
     /// The status code of a response.

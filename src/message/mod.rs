@@ -20,8 +20,10 @@ mod limits;
 #[allow(clippy::module_inception)]
 mod message;
 mod method;
+mod name_addr;
 mod scan;
 mod typed;
+mod uri;
 
 pub use builder::{RequestBuilder, ResponseBuilder};
 pub use error::{HeaderError, ParseError, ValueError};
@@ -32,4 +34,6 @@ pub use host::Host;
 pub use limits::Limits;
 pub use message::{FieldRef, Message};
 pub use method::{ExtensionMethod, Method};
+pub use name_addr::NameAddr;
 pub use typed::TypedHeader;
+pub use uri::{escape, unescape, SipUri, TelUri, Uri, UriComponent};

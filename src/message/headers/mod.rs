@@ -3,10 +3,12 @@
 //! [`Message::header`](super::Message::header) or
 //! [`Message::headers`](super::Message::headers).
 
+mod address;
 mod auth;
 mod auth_challenge;
 mod auth_credentials;
 mod auth_info;
+mod contact;
 mod content;
 mod cseq;
 mod date;
@@ -16,6 +18,7 @@ mod misc;
 mod prack;
 mod qvalue;
 mod reason;
+mod refer;
 mod retry_after;
 mod session_timer;
 mod simple;
@@ -23,12 +26,17 @@ mod tokens;
 mod via;
 mod warning;
 
+pub use address::{
+    FromHeader, PAssertedIdentity, PPreferredIdentity, Path, RecordRoute, Route, ServiceRoute,
+    ToHeader,
+};
 pub use auth::{
     Algorithm, AuthParams, AuthParamsBuilder, AuthParamsIter, Qop, QopIter, QopOptions,
 };
 pub use auth_challenge::{Challenge, ProxyAuthenticate, WwwAuthenticate};
 pub use auth_credentials::{Authorization, Credentials, ProxyAuthorization};
 pub use auth_info::AuthenticationInfo;
+pub use contact::{Contact, ContactAddress};
 pub use content::{ContentDisposition, ContentEncoding, ContentLanguage, ContentType, Handling};
 pub use cseq::CSeq;
 pub use date::{Date, SipDate, Weekday};
@@ -37,6 +45,7 @@ pub use misc::{InReplyTo, MimeVersion, Priority, Timestamp};
 pub use prack::RAck;
 pub use qvalue::QValue;
 pub use reason::{Reason, ReasonProtocol};
+pub use refer::{EmbeddedReplaces, ReferTo, ReferredBy, Replaces};
 pub use retry_after::RetryAfter;
 pub use session_timer::{MinSe, Refresher, SessionExpires};
 pub use simple::{
