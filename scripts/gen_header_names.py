@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes src/message/header_name.rs: the known SIP header names, their compact
+"""Writes src/message/header_name.rs (run `cargo fmt` after): the known SIP header names, their compact
 forms and a lookup grouped by length and first letter (no hashing, no
 allocation). Run it after editing NAMES; a unit test checks the result."""
 import pathlib
@@ -181,78 +181,126 @@ def main():
     w("    }")
     w("}")
     w("")
-    # Hash of the lower-cased name, as the scanner computes it while reading
-    # the name's bytes (see `name_hash`).
-    def h(name):
-        x = 0
-        for c in name.encode():
-            x = ((x * 33) ^ (c | 0x20)) & 0xFFFFFFFF
-        return x
+    # Lookup by words: a name of n bytes is read as two little-endian
+    # words, w0 = its first min(n, 8) bytes and w1 = its last min(n, 8)
+    # bytes (zero-padded). Hash and table are computed here; see `classify`.
+    M64 = (1 << 64) - 1
+    CASE = 0x2020202020202020
+    def words(name):
+        b = name.encode()
+        n = len(b)
+        w0 = int.from_bytes(b[:8].ljust(8, b"\0"), "little")
+        w1 = int.from_bytes(b[-8:].ljust(8, b"\0"), "little") if n >= 8 else w0
+        return n, w0, w1
+    def rotl(x, r):
+        return ((x << r) | (x >> (64 - r))) & M64
+    def mix(n, w0, w1):
+        return ((w0 | CASE) ^ rotl(w1 | CASE, 29) ^ n) & M64
+    def case_mask(word_bytes):
+        m = 0
+        for k, c in enumerate(word_bytes):
+            if chr(c).isalpha():
+                m |= 0x20 << (8 * k)
+        return m
     entries = []
     for v, c, k, _ in NAMES:
-        entries.append((h(c), v, c))
+        entries.append((v, c))
         if k:
-            entries.append((h(k), v, k))
-    hashes = [e[0] for e in entries]
-    assert len(set(hashes)) == len(hashes), "hash collision among known names"
-    # A perfect hash: slot = (hash * MULT) >> (32 - BITS) is distinct for
-    # every known spelling, so a lookup is one multiply, one load and one
-    # comparison, with no branches to mispredict.
-    BITS = 10
+            entries.append((v, k))
+    BITS = 9
+    mixes = [mix(*words(c)) for _, c in entries]
     mult = None
-    for cand in range(0x9E3779B1, 0x9E3779B1 + 20_000_000, 2):
-        slots = {((x * cand) & 0xFFFFFFFF) >> (32 - BITS) for x in hashes}
-        if len(slots) == len(hashes):
+    for cand in range(0x9E3779B97F4A7C15, 0x9E3779B97F4A7C15 + 4_000_000, 2):
+        slots = {((x * cand) & M64) >> (64 - BITS) for x in mixes}
+        if len(slots) == len(mixes):
             mult = cand
             break
+    if mult is None:
+        BITS = 10
+        for cand in range(0x9E3779B97F4A7C15, 0x9E3779B97F4A7C15 + 4_000_000, 2):
+            slots = {((x * cand) & M64) >> (64 - BITS) for x in mixes}
+            if len(slots) == len(mixes):
+                mult = cand
+                break
     assert mult is not None, "no perfect multiplier found"
     table = [0] * (1 << BITS)
-    for k, (x, v, c) in enumerate(entries):
-        table[((x * mult) & 0xFFFFFFFF) >> (32 - BITS)] = k + 1
+    for idx, x in enumerate(mixes):
+        table[((x * mult) & M64) >> (64 - BITS)] = idx + 1
+    assert max(len(c) for _, c in entries) <= 24
     w(f"const SLOT_BITS: u32 = {BITS};")
-    w(f"const SLOT_MULT: u32 = {mult:#010x};")
+    w(f"const SLOT_MULT: u64 = {mult:#018x};")
     w("")
-    w("/// Known spellings (and compact forms); entry 0 matches nothing.")
-    w("static SPELLINGS: [(HeaderName, &[u8]); %d] = [" % (len(entries) + 1))
-    w("    (HeaderName::Other, b\"\"),")
-    for x, v, c in entries:
-        w(f"    (HeaderName::{v}, b\"{c}\"),")
+    w("/// A known spelling as the lookup compares it: its length, its two words")
+    w("/// in lower case, and which bits of each word are letter case bits.")
+    w("struct Entry {")
+    w("    name: HeaderName,")
+    w("    len: usize,")
+    w("    w0: u64,")
+    w("    w1: u64,")
+    w("    case0: u64,")
+    w("    case1: u64,")
+    w("    spelling: &'static [u8],")
+    w("}")
+    w("")
+    w("/// Entry 0 matches nothing (its length is 0).")
+    w(f"static ENTRIES: [Entry; {len(entries) + 1}] = [")
+    w("    Entry { name: HeaderName::Other, len: 0, w0: 0, w1: 0, case0: 0, case1: 0, spelling: b\"\" },")
+    for v, c in entries:
+        lc = c.lower()
+        n, w0, w1 = words(lc)
+        b = lc.encode()
+        m0 = case_mask(b[:8])
+        m1 = case_mask(b[-8:]) if n >= 8 else m0
+        w(f"    Entry {{ name: HeaderName::{v}, len: {n}, w0: {w0:#018x}, w1: {w1:#018x}, case0: {m0:#018x}, case1: {m1:#018x}, spelling: b\"{c}\" }},")
     w("];")
     w("")
-    w("/// Perfect-hash slot -> index in `SPELLINGS` (0: no known name).")
+    w("/// Perfect-hash slot -> index in `ENTRIES` (0: no known name).")
     w("static SLOTS: [u8; 1 << SLOT_BITS] = [")
     for k in range(0, len(table), 16):
         w("    " + ", ".join(str(t) for t in table[k:k+16]) + ",")
     w("];")
     w("")
-    w("impl HeaderName {")
-    w("    /// Looks a name up given its hash (see [`name_hash_step`]): one table")
-    w("    /// slot, then one case-insensitive comparison to rule out a stranger.")
-    w("    /// `name` must consist of token bytes (the scanner checked them).")
-    w("    #[inline]")
-    w("    pub(crate) fn from_hashed(hash: u32, name: &[u8]) -> HeaderName {")
-    w("        let slot = (hash.wrapping_mul(SLOT_MULT) >> (32 - SLOT_BITS)) as usize;")
-    w("        let (known, spelling) = SPELLINGS[usize::from(SLOTS[slot])];")
-    w("        if same_token_ignoring_case(spelling, name) {")
-    w("            known")
-    w("        } else {")
-    w("            HeaderName::Other")
-    w("        }")
+    w("/// Reads up to 8 bytes of `b` from `at` as a little-endian word, zero-padded.")
+    w("#[inline(always)]")
+    w("fn word(b: &[u8], at: usize, len: usize) -> u64 {")
+    w("    if let Some(Ok(full)) = b.get(at..at + 8).map(<[u8; 8]>::try_from) {")
+    w("        let w = u64::from_le_bytes(full);")
+    w("        return if len >= 8 { w } else { w & ((1u64 << (8 * len)) - 1) };")
     w("    }")
+    w("    let mut a = [0u8; 8];")
+    w("    for (k, &c) in b.iter().skip(at).take(len.min(8)).enumerate() {")
+    w("        a[k] = c;")
+    w("    }")
+    w("    u64::from_le_bytes(a)")
     w("}")
     w("")
-    w("/// Case-insensitive equality of two token strings. Among token bytes,")
-    w("/// setting bit 0x20 only merges upper- and lower-case letters, so one OR")
-    w("/// per byte replaces the branchy ASCII case folding (and vectorizes).")
-    w("#[inline(always)]")
-    w("fn same_token_ignoring_case(a: &[u8], b: &[u8]) -> bool {")
-    w("    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | ((x | 0x20) ^ (y | 0x20))) == 0")
-    w("}")
-    w("")
-    w("/// One step of the name hash: `hash * 33 ^ (byte | 0x20)`.")
-    w("#[inline(always)]")
-    w("pub(crate) const fn name_hash_step(hash: u32, byte: u8) -> u32 {")
-    w("    hash.wrapping_mul(33) ^ (byte | 0x20) as u32")
+    w("/// Classifies the header name `b[start..end]` with two word loads, a")
+    w("/// multiply and one table entry: no per-byte work for names up to 16")
+    w("/// bytes. Letter bits are compared without case; every other bit exactly")
+    w("/// (so a CR cannot pose as '-').")
+    w("#[inline]")
+    w("pub(crate) fn classify(b: &[u8], start: usize, end: usize) -> HeaderName {")
+    w("    let n = end.saturating_sub(start);")
+    w("    if n == 0 || n > 24 {")
+    w("        return HeaderName::Other;")
+    w("    }")
+    w("    const CASE: u64 = 0x2020_2020_2020_2020;")
+    w("    let w0 = word(b, start, n);")
+    w("    let w1 = if n >= 8 { word(b, end - 8, 8) } else { w0 };")
+    w("    let mix = (w0 | CASE) ^ (w1 | CASE).rotate_left(29) ^ n as u64;")
+    w("    let slot = (mix.wrapping_mul(SLOT_MULT) >> (64 - SLOT_BITS)) as usize;")
+    w("    let e = &ENTRIES[usize::from(SLOTS[slot])];")
+    w("    let same = e.len == n && (w0 | e.case0) == e.w0 && (w1 | e.case1) == e.w1;")
+    w("    // Names over 16 bytes have a middle the two words do not cover.")
+    w("    let middle = |r: std::ops::Range<usize>, s: &[u8]| match (b.get(start + r.start..start + r.end), s.get(r)) {")
+    w("        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),")
+    w("        _ => false,")
+    w("    };")
+    w("    if same && (n <= 16 || middle(8..n - 8, e.spelling)) {")
+    w("        e.name")
+    w("    } else {")
+    w("        HeaderName::Other")
+    w("    }")
     w("}")
     w("")
     w("impl std::fmt::Display for HeaderName {")
@@ -281,13 +329,18 @@ def main():
     w("    }")
     w("")
     w("    #[test]")
-    w("    fn hashed_lookup_agrees_with_the_plain_one() {")
+    w("    fn word_lookup_agrees_with_the_plain_one_at_any_buffer_position() {")
     w("        let mut names: Vec<String> = HeaderName::ALL.iter().map(|n| n.as_str().to_owned()).collect();")
     w("        names.extend(HeaderName::ALL.iter().filter_map(|n| n.compact()).map(|c| c.to_string()));")
-    w("        names.extend([\"X-Foo\", \"Vias\", \"q\", \"CALL-id\", \"ViA\"].map(String::from));")
+    w("        names.extend(HeaderName::ALL.iter().map(|n| n.as_str().to_ascii_uppercase()));")
+    w("        names.extend([\"X-Foo\", \"Vias\", \"q\", \"CALL-id\", \"ViA\", \"Call\\rID\", \"Content-Lengti\", \"P-Preferred-Identitx\"].map(String::from));")
     w("        for n in names {")
-    w("            let h = n.bytes().fold(0, name_hash_step);")
-    w("            assert_eq!(HeaderName::from_hashed(h, n.as_bytes()), HeaderName::from_bytes(n.as_bytes()), \"{n}\");")
+    w("            let expected = if n.contains('\\r') { HeaderName::Other } else { HeaderName::from_bytes(n.as_bytes()) };")
+    w("            // At the end of a buffer (short loads) and inside one (word loads).")
+    w("            let tail = format!(\"xx{n}\");")
+    w("            assert_eq!(classify(tail.as_bytes(), 2, tail.len()), expected, \"{n} at end\");")
+    w("            let inner = format!(\"xx{n}: value\\r\\n\");")
+    w("            assert_eq!(classify(inner.as_bytes(), 2, 2 + n.len()), expected, \"{n} inside\");")
     w("        }")
     w("    }")
     w("")

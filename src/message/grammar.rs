@@ -373,7 +373,7 @@ impl<'a> Iterator for ParamsIter<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let s = trim_lws(self.rest);
+            let s = skip_lws(self.rest);
             if s.is_empty() {
                 return None;
             }
@@ -408,7 +408,7 @@ impl<'a> Iterator for ParamsIter<'a> {
             if element.is_empty() {
                 continue;
             }
-            return Some(match element.find('=') {
+            return Some(match memchr::memchr(b'=', element.as_bytes()) {
                 Some(eq) => (trim_lws(&element[..eq]), Some(trim_lws(&element[eq + 1..]))),
                 None => (element, None),
             });

@@ -82,22 +82,34 @@ impl std::fmt::Display for Host<'_> {
     }
 }
 
-/// Reads a dotted-quad IPv4 address (no leading `+`, at most 3 digits an
-/// octet), in one pass.
+/// Reads a dotted-quad IPv4 address (1 to 3 digits an octet, each at most
+/// 255), in one pass over the bytes.
 fn ipv4(s: &str) -> Option<Ipv4Addr> {
     let mut octets = [0u8; 4];
-    let mut parts = s.split('.');
-    for o in &mut octets {
-        let p = parts.next()?;
-        if p.is_empty() || p.len() > 3 {
+    let mut k = 0;
+    let mut value: u16 = 0;
+    let mut digits = 0;
+    for &b in s.as_bytes() {
+        if b == b'.' {
+            if digits == 0 || k == 3 {
+                return None;
+            }
+            octets[k] = u8::try_from(value).ok()?;
+            k += 1;
+            value = 0;
+            digits = 0;
+        } else if b.is_ascii_digit() && digits < 3 {
+            value = value * 10 + u16::from(b - b'0');
+            digits += 1;
+        } else {
             return None;
         }
-        let v = p.bytes().try_fold(0u16, |n, d| {
-            d.is_ascii_digit().then(|| n * 10 + u16::from(d - b'0'))
-        })?;
-        *o = u8::try_from(v).ok()?;
     }
-    parts.next().is_none().then_some(Ipv4Addr::from(octets))
+    if k != 3 || digits == 0 {
+        return None;
+    }
+    octets[3] = u8::try_from(value).ok()?;
+    Some(Ipv4Addr::from(octets))
 }
 
 /// `host = hostname / IPv4address / IPv6reference`.
@@ -183,6 +195,24 @@ mod tests {
             hostport("10.0.0.1").unwrap().1 .0,
             Host::Ipv4(Ipv4Addr::new(10, 0, 0, 1))
         );
+    }
+
+    #[test]
+    fn ipv4_reader_takes_dotted_quads_only() {
+        assert_eq!(ipv4("192.0.2.255"), Some(Ipv4Addr::new(192, 0, 2, 255)));
+        assert_eq!(ipv4("0.0.0.0"), Some(Ipv4Addr::UNSPECIFIED));
+        for bad in [
+            "1.2.3",
+            "1.2.3.4.5",
+            "1..3.4",
+            "1.2.3.",
+            ".1.2.3",
+            "256.0.0.1",
+            "1.2.3.1234",
+            "",
+        ] {
+            assert_eq!(ipv4(bad), None, "{bad}");
+        }
     }
 
     #[test]

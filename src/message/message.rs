@@ -108,15 +108,34 @@ impl Message {
                 limit,
             });
         }
-        let mut fields = Fields::new();
-        let Some(head) = scan_head(&buf, limits, &mut fields)? else {
+        let mut msg = Message {
+            buf,
+            msg_start: 0,
+            fields_start: 0,
+            start_line: StartLine::Response {
+                code: 0,
+                reason: Span::default(),
+            },
+            version: Span::default(),
+            fields: Fields::new(),
+            owned: Vec::new(),
+            body: Body::InBuffer(Span::default()),
+            modified: false,
+        };
+        // Scanned straight into the message's own field list: the inline
+        // list is large, and moving it costs more than filling it in place.
+        let Some(head) = scan_head(&msg.buf, limits, &mut msg.fields)? else {
             return Err(ParseError::Incomplete {
-                len: buf.len(),
+                len: msg.buf.len(),
                 what: "header section",
             });
         };
-        let body = body_span(&head, buf.len(), limits, framing)?;
-        Ok(Message::from_head(buf, head, fields, body))
+        msg.body = Body::InBuffer(body_span(&head, msg.buf.len(), limits, framing)?);
+        msg.msg_start = head.msg_start as u32;
+        msg.fields_start = head.fields_start as u32;
+        msg.version = head.version;
+        msg.start_line = head.start_line;
+        Ok(msg)
     }
 
     #[inline]
@@ -287,7 +306,28 @@ impl Message {
 
     /// Like [`Message::header`], `Ok(None)` when the header is absent.
     pub fn header_opt<'m, H: TypedHeader<'m> + 'm>(&'m self) -> Result<Option<H>, HeaderError> {
-        self.headers::<H>().next().transpose()
+        // The common case, read straight: the first field, its first element.
+        let Some(f) = self.fields.iter().find(|f| f.name == H::NAME) else {
+            return Ok(None);
+        };
+        let f = self.field_ref(f);
+        let name = H::NAME.as_str();
+        let text = std::str::from_utf8(f.value).map_err(|e| HeaderError::Invalid {
+            header: name,
+            offset: f.offset + e.valid_up_to(),
+            expected: "UTF-8 text",
+        })?;
+        let (at, value) = if H::NAME.is_list() {
+            match split_list(text).next() {
+                Some(first) => first,
+                None => (0, text),
+            }
+        } else {
+            (0, text)
+        };
+        H::parse(value)
+            .map(Some)
+            .map_err(|e| e.into_header_error(name, f.offset + at))
     }
 
     /// Every value of header `H`: all fields, and for list headers every

@@ -7,7 +7,7 @@ use memchr::memchr;
 use smallvec::SmallVec;
 
 use super::grammar::is_token_byte;
-use super::header_name::name_hash_step;
+use super::header_name::classify;
 use super::{HeaderName, Limits, Method, ParseError};
 
 /// Header fields kept inline in a [`Message`](super::Message) before the
@@ -198,11 +198,7 @@ pub(crate) fn scan_head(
         while name_end > start && matches!(b[name_end - 1], b' ' | b'\t') {
             name_end -= 1;
         }
-        let mut hash = 0u32;
-        for &c in &b[start..name_end] {
-            hash = name_hash_step(hash, c);
-        }
-        let name = HeaderName::from_hashed(hash, &b[start..name_end]);
+        let name = classify(b, start, name_end);
         // A known name matched its spelling, so only others need checking.
         if name == HeaderName::Other {
             if name_end == start {
