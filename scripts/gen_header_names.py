@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Writes src/message/header_name.rs (run `cargo fmt` after): the known SIP header names, their compact
-forms and a lookup grouped by length and first letter (no hashing, no
-allocation). Run it after editing NAMES; a unit test checks the result."""
+"""Writes src/message/header_name.rs (run `cargo fmt` after): the known SIP
+header names, their compact forms, and two lookups: `from_bytes` (a match on
+length and first letter, for any caller) and `classify` (two word loads and a
+perfect hash, for the scanner). Run it after editing NAMES; unit tests check
+that both lookups agree."""
 import pathlib
 
 # (Variant, canonical spelling, compact form or None, comma-separated list header?)
