@@ -55,13 +55,32 @@ where
     }
 }
 
+/// The direct-call form of [`expect`]: a failure of `r` that did not get
+/// past `at` becomes "expected `expected` at `at`"; a failure further in
+/// keeps its own, more precise, position and text.
+#[inline]
+pub(crate) fn or_expected<'a, T>(
+    r: PResult<'a, T>,
+    at: &'a str,
+    expected: &'static str,
+) -> PResult<'a, T> {
+    match r {
+        Err(nom::Err::Error(e)) if e.rest.len() == at.len() || e.expected == "valid syntax" => {
+            fail(at, expected)
+        }
+        other => other,
+    }
+}
+
 /// Parses all of `value` with `parser` (trailing linear white space allowed)
 /// and reports failures as a [`ValueError`] relative to the value's start.
 pub(crate) fn parse_all<'a, O, P>(value: &'a str, mut parser: P) -> Result<O, ValueError>
 where
-    P: Parser<&'a str, Output = O, Error = GrammarError<'a>>,
+    // A plain function rather than nom's `Parser`: a direct call, without
+    // nom's output-mode machinery, on the path every header read takes.
+    P: FnMut(&'a str) -> PResult<'a, O>,
 {
-    match parser.parse(skip_lws(value)) {
+    match parser(skip_lws(value)) {
         Ok((rest, out)) => {
             let rest = skip_lws(rest);
             if rest.is_empty() {

@@ -1,8 +1,8 @@
 //! Via (RFC 3261 §20.42, §18; received/rport RFC 3581).
 
-use nom::Parser;
-
-use crate::message::grammar::{expect, params, parse_all, sep, token, write_params, PResult};
+use crate::message::grammar::{
+    fail, or_expected, params, parse_all, sep, skip_lws, token, write_params, PResult,
+};
 use crate::message::host::{hostport, Host};
 use crate::message::{HeaderName, Params, TypedHeader, ValueError};
 
@@ -77,16 +77,16 @@ impl<'a> Via<'a> {
 }
 
 fn via_parm(i: &str) -> PResult<'_, Via<'_>> {
-    let (i, protocol) = expect("a protocol name (SIP)", token).parse(i)?;
+    let (i, protocol) = or_expected(token(i), i, "a protocol name (SIP)")?;
     let (i, _) = sep('/', "'/' after the protocol name")(i)?;
-    let (i, version) = expect("a protocol version", token).parse(i)?;
+    let (i, version) = or_expected(token(i), i, "a protocol version")?;
     let (i, _) = sep('/', "'/' after the protocol version")(i)?;
-    let (i, transport) = expect("a transport", token).parse(i)?;
-    let j = crate::message::grammar::skip_lws(i);
+    let (i, transport) = or_expected(token(i), i, "a transport")?;
+    let j = skip_lws(i);
     if j.len() == i.len() {
-        return crate::message::grammar::fail(i, "white space before sent-by");
+        return fail(i, "white space before sent-by");
     }
-    let (i, (host, port)) = expect("sent-by host[:port]", hostport).parse(j)?;
+    let (i, (host, port)) = or_expected(hostport(j), j, "sent-by host[:port]")?;
     let (i, params) = params(i)?;
     Ok((
         i,
