@@ -61,6 +61,39 @@ impl Draft {
     }
 }
 
+/// The methods both builders share, over their `Draft`.
+macro_rules! draft_methods {
+    ($builder:ident) => {
+        impl $builder {
+            /// Adds a typed header field.
+            pub fn header<'v, H: TypedHeader<'v>>(mut self, h: &H) -> Self {
+                self.0.typed(h);
+                self
+            }
+
+            /// Adds a header field with any name and a raw value (no CR or LF).
+            pub fn raw_header(mut self, name: &str, value: &[u8]) -> Self {
+                self.0.field(name, value);
+                self
+            }
+
+            /// Sets the body and its Content-Type.
+            pub fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+                self.0.body = Some((content_type.to_owned(), body.into()));
+                self
+            }
+
+            /// Writes Content-Type/Content-Length, the body, and parses the result.
+            pub fn build(self) -> Result<Message, ParseError> {
+                self.0.finish()
+            }
+        }
+    };
+}
+
+draft_methods!(RequestBuilder);
+draft_methods!(ResponseBuilder);
+
 /// Builds a request. Content-Length is written by [`RequestBuilder::build`].
 ///
 /// ```
@@ -87,29 +120,6 @@ impl RequestBuilder {
             body: None,
             error: None,
         })
-    }
-
-    /// Adds a typed header field.
-    pub fn header<'v, H: TypedHeader<'v>>(mut self, h: &H) -> Self {
-        self.0.typed(h);
-        self
-    }
-
-    /// Adds a header field with any name and a raw value (no CR or LF).
-    pub fn raw_header(mut self, name: &str, value: &[u8]) -> Self {
-        self.0.field(name, value);
-        self
-    }
-
-    /// Sets the body and its Content-Type.
-    pub fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        self.0.body = Some((content_type.to_owned(), body.into()));
-        self
-    }
-
-    /// Writes Content-Type/Content-Length, the body, and parses the result.
-    pub fn build(self) -> Result<Message, ParseError> {
-        self.0.finish()
     }
 }
 
@@ -168,29 +178,6 @@ impl ResponseBuilder {
             }
         }
         b
-    }
-
-    /// Adds a typed header field.
-    pub fn header<'v, H: TypedHeader<'v>>(mut self, h: &H) -> Self {
-        self.0.typed(h);
-        self
-    }
-
-    /// Adds a header field with any name and a raw value (no CR or LF).
-    pub fn raw_header(mut self, name: &str, value: &[u8]) -> Self {
-        self.0.field(name, value);
-        self
-    }
-
-    /// Sets the body and its Content-Type.
-    pub fn body(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        self.0.body = Some((content_type.to_owned(), body.into()));
-        self
-    }
-
-    /// Writes Content-Type/Content-Length, the body, and parses the result.
-    pub fn build(self) -> Result<Message, ParseError> {
-        self.0.finish()
     }
 }
 

@@ -356,6 +356,26 @@ pub(super) enum Quoting {
     AsWritten,
 }
 
+/// Which parameters of one header RFC 7616 writes quoted and which bare;
+/// any other parameter is written as received.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct QuotingRule {
+    pub(super) quoted: &'static [&'static str],
+    pub(super) token: &'static [&'static str],
+}
+
+impl QuotingRule {
+    pub(super) fn of(&self, name: &str) -> Quoting {
+        if self.quoted.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            Quoting::Quoted
+        } else if self.token.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            Quoting::Token
+        } else {
+            Quoting::AsWritten
+        }
+    }
+}
+
 /// Writes `name=value` pairs separated by `", "`, quoting each known
 /// parameter the way the RFCs do (`rule` says how).
 pub(super) fn write_auth_params(

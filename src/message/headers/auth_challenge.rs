@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::auth::{
     auth_header, is_true, scheme_and_params, strip_quotes, write_scheme_and_params, Algorithm,
-    AuthParams, QopOptions, Quoting,
+    AuthParams, QopOptions, QuotingRule,
 };
 use crate::message::grammar::parse_all;
 use crate::message::{HeaderName, TypedHeader, ValueError};
@@ -45,17 +45,10 @@ impl PartialEq for Challenge<'_> {
 }
 
 /// How RFC 7616 §3.3 writes each challenge parameter.
-fn challenge_quoting(name: &str) -> Quoting {
-    const QUOTED: [&str; 5] = ["realm", "domain", "nonce", "opaque", "qop"];
-    const TOKEN: [&str; 4] = ["stale", "algorithm", "charset", "userhash"];
-    if QUOTED.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-        Quoting::Quoted
-    } else if TOKEN.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-        Quoting::Token
-    } else {
-        Quoting::AsWritten
-    }
-}
+const CHALLENGE_QUOTING: QuotingRule = QuotingRule {
+    quoted: &["realm", "domain", "nonce", "opaque", "qop"],
+    token: &["stale", "algorithm", "charset", "userhash"],
+};
 
 impl<'a> Challenge<'a> {
     /// Parses a challenge value.
@@ -67,7 +60,7 @@ impl<'a> Challenge<'a> {
     /// realm, domain, nonce, opaque and qop quoted and stale, algorithm,
     /// charset and userhash bare; unknown parameters as received.
     pub fn write(&self, out: &mut Vec<u8>) {
-        write_scheme_and_params(out, self.scheme, &self.params, challenge_quoting);
+        write_scheme_and_params(out, self.scheme, &self.params, |n| CHALLENGE_QUOTING.of(n));
     }
 
     /// Whether the scheme is `Digest` (any case).

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::auth::{
     auth_header, is_true, parse_nc, scheme_and_params, write_scheme_and_params, Algorithm,
-    AuthParams, Qop, Quoting,
+    AuthParams, Qop, QuotingRule,
 };
 use crate::message::grammar::parse_all;
 use crate::message::{HeaderName, TypedHeader, ValueError};
@@ -44,19 +44,12 @@ impl PartialEq for Credentials<'_> {
 }
 
 /// How RFC 7616 §3.4 writes each credentials parameter.
-fn credentials_quoting(name: &str) -> Quoting {
-    const QUOTED: [&str; 7] = [
+const CREDENTIALS_QUOTING: QuotingRule = QuotingRule {
+    quoted: &[
         "username", "realm", "nonce", "uri", "response", "cnonce", "opaque",
-    ];
-    const TOKEN: [&str; 4] = ["algorithm", "qop", "nc", "userhash"];
-    if QUOTED.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-        Quoting::Quoted
-    } else if TOKEN.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-        Quoting::Token
-    } else {
-        Quoting::AsWritten
-    }
-}
+    ],
+    token: &["algorithm", "qop", "nc", "userhash"],
+};
 
 impl<'a> Credentials<'a> {
     /// Parses a credentials value.
@@ -68,7 +61,9 @@ impl<'a> Credentials<'a> {
     /// cnonce and opaque quoted; algorithm, qop, nc and userhash bare;
     /// unknown parameters as received.
     pub fn write(&self, out: &mut Vec<u8>) {
-        write_scheme_and_params(out, self.scheme, &self.params, credentials_quoting);
+        write_scheme_and_params(out, self.scheme, &self.params, |n| {
+            CREDENTIALS_QUOTING.of(n)
+        });
     }
 
     /// Whether the scheme is `Digest` (any case).

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::auth::{auth_param_list, parse_nc, write_auth_params, AuthParams, Qop, Quoting};
+use super::auth::{auth_param_list, parse_nc, write_auth_params, AuthParams, Qop, QuotingRule};
 use crate::message::grammar::{fail, parse_all, PResult};
 use crate::message::{HeaderName, TypedHeader, ValueError};
 
@@ -27,17 +27,10 @@ pub struct AuthenticationInfo<'a> {
 }
 
 /// How RFC 7616 §3.5 writes each parameter.
-fn info_quoting(name: &str) -> Quoting {
-    const QUOTED: [&str; 3] = ["nextnonce", "rspauth", "cnonce"];
-    const TOKEN: [&str; 2] = ["qop", "nc"];
-    if QUOTED.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-        Quoting::Quoted
-    } else if TOKEN.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-        Quoting::Token
-    } else {
-        Quoting::AsWritten
-    }
-}
+const INFO_QUOTING: QuotingRule = QuotingRule {
+    quoted: &["nextnonce", "rspauth", "cnonce"],
+    token: &["qop", "nc"],
+};
 
 fn ainfo(i: &str) -> PResult<'_, AuthParams<'_>> {
     let (rest, params) = auth_param_list(i)?;
@@ -83,7 +76,7 @@ impl<'a> TypedHeader<'a> for AuthenticationInfo<'a> {
 
     /// nextnonce, rspauth and cnonce quoted; qop and nc bare.
     fn write_value(&self, out: &mut Vec<u8>) {
-        write_auth_params(out, &self.params, info_quoting);
+        write_auth_params(out, &self.params, |n| INFO_QUOTING.of(n));
     }
 }
 
