@@ -145,3 +145,22 @@ fn response_for_request_copies_the_dialog_headers_unfolded() {
     );
     assert_eq!(resp.headers::<Via>().count(), 2);
 }
+
+#[test]
+fn changed_values_cannot_smuggle_in_header_lines() {
+    let mut m = req();
+    m.set_raw(
+        HeaderName::Subject,
+        b"hi\r\nVia: SIP/2.0/UDP evil.example.com",
+    );
+    assert!(m.push_raw("X-Note", b"a\nb").is_ok());
+    assert!(m.push_raw("Bad Name", b"x").is_err());
+    assert!(m.push_raw("", b"x").is_err());
+    let re = Message::parse(m.to_bytes()).unwrap();
+    assert_eq!(re.headers::<Via>().count(), 1, "no extra Via line");
+    assert_eq!(
+        re.raw(HeaderName::Subject),
+        Some(&b"hi Via: SIP/2.0/UDP evil.example.com"[..])
+    );
+    assert_eq!(re.raw_by_name("x-note"), Some(&b"a b"[..]));
+}

@@ -2,8 +2,12 @@
 
 use bytes::Bytes;
 
+use super::builder::unfold;
+use super::grammar::is_token_byte;
 use super::scan::{scan_head, Field, Fields, Head, Span, StartLine};
-use super::{split_list, HeaderError, HeaderName, Limits, Method, ParseError, TypedHeader, Uri};
+use super::{
+    split_list, HeaderError, HeaderName, Limits, Method, ParseError, TypedHeader, Uri, ValueError,
+};
 
 /// A SIP request or response that keeps the bytes it was parsed from.
 ///
@@ -392,7 +396,13 @@ impl Message {
 
     // ---- changes ---------------------------------------------------
 
+    /// Stores a new field line. Every change goes through here, so this is
+    /// where a value is kept from smuggling in more lines: line breaks in
+    /// it are unfolded into one space (RFC 3261 §7.3.1 calls that the same
+    /// value), whatever the caller built.
     fn add_owned(&mut self, name: HeaderName, name_text: &str, value: &[u8]) -> Field {
+        let value = unfold(value);
+        let value = &value[..];
         let mut line = Vec::with_capacity(name_text.len() + value.len() + 4);
         line.extend_from_slice(name_text.as_bytes());
         line.extend_from_slice(b": ");
@@ -457,11 +467,19 @@ impl Message {
         self.fields.insert(0, field);
     }
 
-    /// Appends a field with any name and raw value.
-    pub fn push_raw(&mut self, name: &str, value: &[u8]) {
+    /// Appends a field with any name and raw value. The name must be a
+    /// token (`ValueError` otherwise, with the offset of the first bad byte).
+    pub fn push_raw(&mut self, name: &str, value: &[u8]) -> Result<(), ValueError> {
+        if let Some(bad) = name.bytes().position(|b| !is_token_byte(b)) {
+            return Err(ValueError::new(bad, "a header name (token)"));
+        }
+        if name.is_empty() {
+            return Err(ValueError::new(0, "a header name (token)"));
+        }
         let known = HeaderName::from_bytes(name.as_bytes());
         let field = self.add_owned(known, name, value);
         self.fields.push(field);
+        Ok(())
     }
 
     /// Replaces the value of the `index`-th field (in [`Message::fields`]
