@@ -32,6 +32,8 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod message;
+pub mod rng;
+pub mod transport;
 
 /// The README's examples, compiled and run as doctests so they stay true.
 #[doc = include_str!("../README.md")]
