@@ -33,6 +33,7 @@
 
 pub mod message;
 pub mod rng;
+pub mod transaction;
 pub mod transport;
 
 /// The README's examples, compiled and run as doctests so they stay true.

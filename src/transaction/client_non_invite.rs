@@ -1,0 +1,105 @@
+//! The non-INVITE client transaction (RFC 3261 §17.1.2).
+
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use super::action::{Action, Actions, Notice, TxState};
+use super::{TimerConfig, TimerKind};
+use crate::message::Message;
+
+#[derive(Debug, Clone)]
+pub(crate) struct ClientNonInvite {
+    state: TxState,
+    request: Bytes,
+    reliable: bool,
+    timers: TimerConfig,
+    /// The next Timer E interval: doubles up to T2 in Trying, T2 in
+    /// Proceeding (§17.1.2.2).
+    e_interval: Duration,
+}
+
+impl ClientNonInvite {
+    /// Sends the request: Timer E (unreliable only) and Timer F.
+    pub(crate) fn start(request: &Message, reliable: bool, timers: TimerConfig) -> (Self, Actions) {
+        let bytes = request.to_bytes();
+        let mut actions = Actions::new();
+        actions.push(Action::Send(bytes.clone()));
+        if !reliable {
+            actions.push(Action::Arm(TimerKind::E, timers.t1));
+        }
+        actions.push(Action::Arm(TimerKind::F, timers.timeout()));
+        let tx = ClientNonInvite {
+            state: TxState::Trying,
+            request: bytes,
+            reliable,
+            timers,
+            e_interval: (timers.t1 * 2).min(timers.t2),
+        };
+        (tx, actions)
+    }
+
+    pub(crate) fn state(&self) -> TxState {
+        self.state
+    }
+
+    pub(crate) fn on_response(&mut self, resp: &Message) -> Actions {
+        let code = resp.status().unwrap_or(0);
+        let mut a = Actions::new();
+        match (self.state, code) {
+            (TxState::Trying | TxState::Proceeding, 100..=199) => {
+                self.state = TxState::Proceeding;
+                a.push(Action::Tell(Notice::PassOn));
+            }
+            (TxState::Trying | TxState::Proceeding, 200..=699) => {
+                self.state = TxState::Completed;
+                a.push(Action::Tell(Notice::PassOn));
+                let k = if self.reliable {
+                    Duration::ZERO
+                } else {
+                    self.timers.t4
+                };
+                a.push(Action::Arm(TimerKind::K, k));
+            }
+            // Completed absorbs retransmitted responses.
+            _ => {}
+        }
+        a
+    }
+
+    pub(crate) fn on_timer(&mut self, kind: TimerKind) -> Actions {
+        let mut a = Actions::new();
+        match (self.state, kind) {
+            (TxState::Trying, TimerKind::E) => {
+                a.push(Action::Send(self.request.clone()));
+                a.push(Action::Arm(TimerKind::E, self.e_interval));
+                self.e_interval = (self.e_interval * 2).min(self.timers.t2);
+            }
+            (TxState::Proceeding, TimerKind::E) => {
+                a.push(Action::Send(self.request.clone()));
+                a.push(Action::Arm(TimerKind::E, self.timers.t2));
+            }
+            (TxState::Trying | TxState::Proceeding, TimerKind::F) => {
+                self.state = TxState::Terminated;
+                a.push(Action::Tell(Notice::Timeout));
+                a.push(Action::Terminate);
+            }
+            (TxState::Completed, TimerKind::K) => {
+                self.state = TxState::Terminated;
+                a.push(Action::Terminate);
+            }
+            _ => {}
+        }
+        a
+    }
+
+    pub(crate) fn on_transport_error(&mut self) -> Actions {
+        let mut a = Actions::new();
+        if matches!(self.state, TxState::Trying | TxState::Proceeding) {
+            self.state = TxState::Terminated;
+            a.push(Action::Tell(Notice::TransportError));
+            a.push(Action::Terminate);
+        }
+        a
+    }
+}

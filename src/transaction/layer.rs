@@ -1,0 +1,956 @@
+//! The transaction layer: the tables of live transactions, matching of
+//! received messages (§17.1.3, §17.2.3), the shared timer queue, and the
+//! outputs (bytes to send, events for the transaction user).
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use super::action::{Action, Actions, Notice, TxState};
+use super::client_invite::ClientInvite;
+use super::client_non_invite::ClientNonInvite;
+use super::key::{ClientKey, MergeKey, ServerKey};
+use super::server_invite::ServerInvite;
+use super::server_non_invite::ServerNonInvite;
+use super::{TimerConfig, TimerKind, TimerQueue};
+use crate::message::headers::{CSeq, Via};
+use crate::message::{HeaderName, Host, Message, Method, Params, ResponseBuilder};
+use crate::rng::Rng;
+use crate::transport::{FlowId, FlowInfo, Transport};
+
+/// Identifies one transaction for its whole life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TxId(pub u64);
+
+/// Settings of a [`TransactionLayer`].
+#[derive(Debug, Clone)]
+pub struct TxConfig {
+    /// T1, T2, T4 and the values derived from them.
+    pub timers: TimerConfig,
+    /// Most live transactions (client and server together). Past it, new
+    /// requests are answered 503 and `send_request` fails.
+    pub max_transactions: usize,
+    /// Ask for `rport` (RFC 3581) in the Via of requests sent.
+    pub rport: bool,
+    /// Path MTU for the RFC 3261 §18.1.1 size rule (`None`: 1500, so UDP
+    /// requests over 1300 bytes go over TCP).
+    pub path_mtu: Option<usize>,
+}
+
+impl Default for TxConfig {
+    fn default() -> Self {
+        TxConfig {
+            timers: TimerConfig::default(),
+            max_transactions: 10_000,
+            rport: true,
+            path_mtu: None,
+        }
+    }
+}
+
+/// Where a client request goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// The transport to use (the layer may switch UDP to TCP for size).
+    pub transport: Transport,
+    /// An existing flow to send on (required for responses on reliable
+    /// flows; for requests, `None` lets the host pick or open one).
+    pub flow: Option<FlowId>,
+    /// The address of the next hop.
+    pub remote: SocketAddr,
+    /// This side's address, written as the Via sent-by.
+    pub local: SocketAddr,
+}
+
+/// Where bytes go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// A socket address.
+    Addr(SocketAddr),
+    /// A host name to resolve first (RFC 3263 §6: a response to a Via
+    /// sent-by that is a name).
+    Name {
+        /// The name.
+        host: String,
+        /// The port.
+        port: u16,
+    },
+}
+
+/// Bytes to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transmit {
+    /// The transport.
+    pub transport: Transport,
+    /// The flow to use, if a specific one is required.
+    pub flow: Option<FlowId>,
+    /// The peer.
+    pub destination: Destination,
+    /// The message.
+    pub bytes: Bytes,
+}
+
+/// What the transaction user is told.
+#[derive(Debug, Clone)]
+pub enum TxEvent {
+    /// A new request: a server transaction was created for it. A CANCEL
+    /// says which INVITE transaction it cancels, if that one is live.
+    Request {
+        /// The new server transaction.
+        tx: TxId,
+        /// The request (Via already stamped with received/rport).
+        request: Message,
+        /// Where it came from.
+        flow: FlowInfo,
+        /// For a CANCEL: the INVITE server transaction it matches.
+        cancels: Option<TxId>,
+    },
+    /// A response for a client transaction.
+    Response {
+        /// The client transaction.
+        tx: TxId,
+        /// The response.
+        response: Message,
+    },
+    /// An ACK that is not part of a transaction (the ACK for a 2xx, RFC
+    /// 3261 §17.2.3 / RFC 6026): the dialog layer takes it.
+    Ack {
+        /// The INVITE transaction in Accepted state it matched, if any.
+        tx: Option<TxId>,
+        /// The ACK.
+        ack: Message,
+        /// Where it came from.
+        flow: FlowInfo,
+    },
+    /// Timer B or F: no final response arrived.
+    Timeout {
+        /// The client transaction.
+        tx: TxId,
+    },
+    /// The transport failed while the transaction needed it.
+    TransportError {
+        /// The transaction.
+        tx: TxId,
+    },
+    /// Timer H: our final response to an INVITE was never acknowledged.
+    NoAck {
+        /// The server transaction.
+        tx: TxId,
+    },
+    /// The transaction is over and forgotten.
+    Terminated {
+        /// The transaction.
+        tx: TxId,
+    },
+}
+
+/// One output of the layer.
+// Messages keep their header spans inline (no allocation per message);
+// outputs are drained as soon as they are produced, so their size matters
+// less than an allocation per event would.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum TxOutput {
+    /// Send bytes.
+    Transmit(Transmit),
+    /// Tell the transaction user.
+    Event(TxEvent),
+}
+
+/// Why a command was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TxError {
+    /// The live-transaction limit is reached.
+    #[error("{limit} transactions are live, the configured limit")]
+    TooManyTransactions {
+        /// The limit.
+        limit: usize,
+    },
+    /// No live transaction has this id.
+    #[error("no live transaction {0:?}")]
+    NoSuchTransaction(TxId),
+    /// The command does not fit the transaction (e.g. a response on a
+    /// client transaction, a CANCEL before any provisional response).
+    #[error("{0}")]
+    WrongState(&'static str),
+    /// The message lacks what the command needs.
+    #[error("the message cannot be used: {0}")]
+    BadMessage(&'static str),
+}
+
+/// Counters of what was dropped, for diagnostics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TxStats {
+    /// Responses that matched no client transaction.
+    pub stray_responses: u64,
+    /// Requests dropped because no response could be addressed.
+    pub dropped_requests: u64,
+    /// Requests answered 400, 482 or 503 by the layer itself.
+    pub rejected_requests: u64,
+}
+
+#[derive(Debug, Clone)]
+enum Machine {
+    InviteClient(ClientInvite),
+    NonInviteClient(ClientNonInvite),
+    InviteServer(ServerInvite),
+    NonInviteServer(ServerNonInvite),
+}
+
+#[derive(Debug, Clone)]
+enum Index {
+    Client(ClientKey),
+    Server(ServerKey, Option<MergeKey>),
+}
+
+#[derive(Debug, Clone)]
+struct Tx {
+    machine: Machine,
+    index: Index,
+    transport: Transport,
+    flow: Option<FlowId>,
+    destination: Destination,
+    /// The request: a client's, to build a CANCEL; a server's, to build
+    /// 100 Trying.
+    request: Message,
+    /// Generation of each armed timer (0: not armed).
+    armed: [u64; 13],
+}
+
+/// The RFC 3261 §17 transaction layer, sans-IO.
+///
+/// Inputs: [`send_request`](Self::send_request), [`respond`](Self::respond),
+/// [`receive`](Self::receive), [`flow_closed`](Self::flow_closed),
+/// [`transport_error`](Self::transport_error),
+/// [`handle_timeout`](Self::handle_timeout). Outputs: drain
+/// [`poll_output`](Self::poll_output) until it returns `None`, then arm a
+/// timer for [`poll_timeout`](Self::poll_timeout).
+#[derive(Debug)]
+pub struct TransactionLayer {
+    config: TxConfig,
+    txs: BTreeMap<TxId, Tx>,
+    clients: HashMap<ClientKey, TxId>,
+    servers: HashMap<ServerKey, TxId>,
+    merged: HashMap<MergeKey, TxId>,
+    timers: TimerQueue<(TxId, TimerKind)>,
+    armed_count: usize,
+    outputs: VecDeque<TxOutput>,
+    next_id: u64,
+    rng: Rng,
+    stats: TxStats,
+}
+
+impl TransactionLayer {
+    /// A layer with these settings; `seed` feeds the branch generator.
+    pub fn new(config: TxConfig, seed: u64) -> Self {
+        TransactionLayer {
+            config,
+            txs: BTreeMap::new(),
+            clients: HashMap::new(),
+            servers: HashMap::new(),
+            merged: HashMap::new(),
+            timers: TimerQueue::default(),
+            armed_count: 0,
+            outputs: VecDeque::new(),
+            next_id: 1,
+            rng: Rng::new(seed),
+            stats: TxStats::default(),
+        }
+    }
+
+    // ---- getters -----------------------------------------------------
+
+    /// The state of a live transaction (`None` once it is forgotten).
+    pub fn state(&self, tx: TxId) -> Option<TxState> {
+        self.txs.get(&tx).map(|t| match &t.machine {
+            Machine::InviteClient(m) => m.state(),
+            Machine::NonInviteClient(m) => m.state(),
+            Machine::InviteServer(m) => m.state(),
+            Machine::NonInviteServer(m) => m.state(),
+        })
+    }
+
+    /// Live transactions.
+    pub fn len(&self) -> usize {
+        self.txs.len()
+    }
+
+    /// Whether no transaction is live.
+    pub fn is_empty(&self) -> bool {
+        self.txs.is_empty()
+    }
+
+    /// Sizes of the matching tables (transactions, client index, server
+    /// index, merge index): all return to zero when the layer is idle.
+    pub fn table_sizes(&self) -> [usize; 4] {
+        [
+            self.txs.len(),
+            self.clients.len(),
+            self.servers.len(),
+            self.merged.len(),
+        ]
+    }
+
+    /// Drop counters.
+    pub fn stats(&self) -> TxStats {
+        self.stats
+    }
+
+    // ---- poll --------------------------------------------------------
+
+    /// The next output, in the order they were produced.
+    #[must_use]
+    pub fn poll_output(&mut self) -> Option<TxOutput> {
+        self.outputs.pop_front()
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) must next be called.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.timers.earliest()
+    }
+
+    /// Fires every timer due at `now`, in deadline order.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        while let Some((_, generation, (id, kind))) = self.timers.pop_due(now) {
+            let Some(tx) = self.txs.get_mut(&id) else {
+                continue;
+            };
+            if tx.armed[kind as usize] != generation {
+                continue; // re-armed or cancelled since
+            }
+            tx.armed[kind as usize] = 0;
+            self.armed_count -= 1;
+            let actions = match &mut tx.machine {
+                Machine::InviteClient(m) => m.on_timer(kind),
+                Machine::NonInviteClient(m) => m.on_timer(kind),
+                Machine::InviteServer(m) => m.on_timer(kind),
+                Machine::NonInviteServer(m) => m.on_timer(kind),
+            };
+            self.apply(now, id, actions);
+        }
+        // Cancelled entries are skipped when they surface; rebuild when they
+        // dominate, so memory follows the live timers.
+        if self.timers.len() > 64 + 2 * self.armed_count {
+            let txs = &self.txs;
+            self.timers
+                .retain(|g, (id, kind)| txs.get(id).is_some_and(|t| t.armed[*kind as usize] == g));
+        }
+    }
+
+    // ---- commands ----------------------------------------------------
+
+    /// Starts a client transaction for `request` (not ACK): stamps our Via
+    /// (new branch, sent-by `target.local`, rport), applies the §18.1.1
+    /// size rule, sends, and arms the timers.
+    pub fn send_request(
+        &mut self,
+        now: Instant,
+        mut request: Message,
+        target: Target,
+    ) -> Result<TxId, TxError> {
+        let method = request
+            .method()
+            .cloned()
+            .ok_or(TxError::BadMessage("not a request"))?;
+        if method == Method::Ack {
+            return Err(TxError::BadMessage(
+                "an ACK is not a transaction: use send_stateless",
+            ));
+        }
+        self.check_capacity()?;
+        let branch = new_branch(&mut self.rng);
+        let mut transport = target.transport;
+        self.stamp_via(&mut request, transport, target.local, &branch);
+        if transport == Transport::Udp && self.too_big_for_udp(request.serialized_len()) {
+            // §18.1.1: a large request goes over a congestion-controlled
+            // transport; the Via must say so.
+            transport = Transport::Tcp;
+            request.remove(HeaderName::Via);
+            let mut fresh = request;
+            self.stamp_via(&mut fresh, transport, target.local, &branch);
+            request = fresh;
+        }
+        let flow = if transport == target.transport {
+            target.flow
+        } else {
+            None
+        };
+        Ok(self.start_client(now, request, method, branch, transport, flow, target.remote))
+    }
+
+    /// Sends a CANCEL for a client INVITE transaction that has received a
+    /// provisional response (§9.1), as a new client transaction.
+    pub fn cancel(&mut self, now: Instant, invite: TxId) -> Result<TxId, TxError> {
+        let tx = self
+            .txs
+            .get(&invite)
+            .ok_or(TxError::NoSuchTransaction(invite))?;
+        let Machine::InviteClient(m) = &tx.machine else {
+            return Err(TxError::WrongState("only a client INVITE can be cancelled"));
+        };
+        if m.state() != TxState::Proceeding {
+            return Err(TxError::WrongState(
+                "a CANCEL waits for a provisional response and is useless after a final one",
+            ));
+        }
+        let cancel =
+            build_cancel(&tx.request).ok_or(TxError::BadMessage("INVITE lacks headers"))?;
+        let Index::Client(key) = &tx.index else {
+            return Err(TxError::WrongState("not a client transaction"));
+        };
+        let (branch, transport, flow, dest) = (
+            key.branch.clone(),
+            tx.transport,
+            tx.flow,
+            tx.destination.clone(),
+        );
+        self.check_capacity()?;
+        let Destination::Addr(remote) = dest else {
+            return Err(TxError::WrongState(
+                "the INVITE has no resolved destination",
+            ));
+        };
+        Ok(self.start_client(now, cancel, Method::Cancel, branch, transport, flow, remote))
+    }
+
+    /// Sends a message outside any transaction (the ACK for a 2xx, a
+    /// stateless response).
+    pub fn send_stateless(&mut self, message: &Message, target: Target) {
+        self.outputs.push_back(TxOutput::Transmit(Transmit {
+            transport: target.transport,
+            flow: target.flow,
+            destination: Destination::Addr(target.remote),
+            bytes: message.to_bytes(),
+        }));
+    }
+
+    /// The TU answers a server transaction.
+    pub fn respond(&mut self, now: Instant, tx: TxId, response: Message) -> Result<(), TxError> {
+        let t = self
+            .txs
+            .get_mut(&tx)
+            .ok_or(TxError::NoSuchTransaction(tx))?;
+        if response.status().is_none() {
+            return Err(TxError::BadMessage("not a response"));
+        }
+        let bytes = response.to_bytes();
+        let actions = match &mut t.machine {
+            Machine::InviteServer(m) => m.respond(&response, bytes),
+            Machine::NonInviteServer(m) => m.respond(&response, bytes),
+            _ => return Err(TxError::WrongState("responses go on server transactions")),
+        };
+        if actions.is_empty() {
+            return Err(TxError::WrongState("the transaction takes no response now"));
+        }
+        self.apply(now, tx, actions);
+        Ok(())
+    }
+
+    /// A message arrived on `flow` (already parsed).
+    pub fn receive(&mut self, now: Instant, message: Message, flow: FlowInfo) {
+        if message.is_request() {
+            self.receive_request(now, message, flow);
+        } else {
+            self.receive_response(now, message);
+        }
+    }
+
+    /// The host reports that a flow closed: its transactions fail.
+    pub fn flow_closed(&mut self, now: Instant, flow: FlowId) {
+        let hit: Vec<TxId> = self
+            .txs
+            .iter()
+            .filter(|(_, t)| t.flow == Some(flow))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in hit {
+            self.fail(now, id);
+        }
+    }
+
+    /// The host reports an ICMP-style error for `destination`: the
+    /// transactions sending there fail.
+    pub fn transport_error(&mut self, now: Instant, destination: SocketAddr) {
+        let hit: Vec<TxId> = self
+            .txs
+            .iter()
+            .filter(|(_, t)| t.destination == Destination::Addr(destination))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in hit {
+            self.fail(now, id);
+        }
+    }
+
+    // ---- internals ---------------------------------------------------
+
+    fn check_capacity(&self) -> Result<(), TxError> {
+        if self.txs.len() >= self.config.max_transactions {
+            return Err(TxError::TooManyTransactions {
+                limit: self.config.max_transactions,
+            });
+        }
+        Ok(())
+    }
+
+    fn too_big_for_udp(&self, len: usize) -> bool {
+        let mtu = self.config.path_mtu.unwrap_or(1500);
+        len > mtu.saturating_sub(200)
+    }
+
+    fn stamp_via(
+        &self,
+        request: &mut Message,
+        transport: Transport,
+        local: SocketAddr,
+        branch: &str,
+    ) {
+        let params = if self.config.rport {
+            format!(";branch={branch};rport")
+        } else {
+            format!(";branch={branch}")
+        };
+        let via = Via {
+            protocol: "SIP",
+            version: "2.0",
+            transport: transport.via_token(),
+            host: Host::from(local.ip()),
+            port: Some(local.port()),
+            params: Params::new(&params),
+        };
+        request.prepend_header(&via);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn start_client(
+        &mut self,
+        now: Instant,
+        request: Message,
+        method: Method,
+        branch: String,
+        transport: Transport,
+        flow: Option<FlowId>,
+        remote: SocketAddr,
+    ) -> TxId {
+        let id = self.allocate_id();
+        let reliable = transport.is_reliable();
+        let timers = self.config.timers;
+        let (machine, actions) = if method == Method::Invite {
+            let (m, a) = ClientInvite::start(&request, reliable, timers);
+            (Machine::InviteClient(m), a)
+        } else {
+            let (m, a) = ClientNonInvite::start(&request, reliable, timers);
+            (Machine::NonInviteClient(m), a)
+        };
+        let key = ClientKey { branch, method };
+        self.clients.insert(key.clone(), id);
+        self.txs.insert(
+            id,
+            Tx {
+                machine,
+                index: Index::Client(key),
+                transport,
+                flow,
+                destination: Destination::Addr(remote),
+                request,
+                armed: [0; 13],
+            },
+        );
+        self.apply(now, id, actions);
+        id
+    }
+
+    fn allocate_id(&mut self) -> TxId {
+        let id = TxId(self.next_id);
+        self.next_id += 1;
+        id
+    }
+
+    fn receive_response(&mut self, now: Instant, response: Message) {
+        let Some(key) = ClientKey::of_response(&response) else {
+            self.stats.stray_responses += 1;
+            return;
+        };
+        let Some(&id) = self.clients.get(&key) else {
+            self.stats.stray_responses += 1;
+            return;
+        };
+        let Some(tx) = self.txs.get_mut(&id) else {
+            return;
+        };
+        let actions = match &mut tx.machine {
+            Machine::InviteClient(m) => m.on_response(&response, &tx.request),
+            Machine::NonInviteClient(m) => m.on_response(&response),
+            _ => Actions::new(),
+        };
+        self.apply_carrying(now, id, actions, Carried::Response(response));
+    }
+
+    fn receive_request(&mut self, now: Instant, mut request: Message, flow: FlowInfo) {
+        stamp_received(&mut request, flow.remote);
+        let Some(key) = ServerKey::of_request(&request) else {
+            self.reject(&request, &flow, 400, "Bad Request");
+            return;
+        };
+        let method = request.method().cloned().unwrap_or(Method::Options);
+        if let Some(&id) = self.servers.get(&key) {
+            let Some(tx) = self.txs.get_mut(&id) else {
+                return;
+            };
+            let actions = match (&mut tx.machine, &method) {
+                (Machine::InviteServer(m), Method::Ack) => {
+                    // RFC 2543 ACK: its To tag must be the one we sent.
+                    if matches!(key, ServerKey::Rfc2543 { .. })
+                        && m.final_to_tag().is_some()
+                        && super::server_invite::to_tag(&request).as_deref() != m.final_to_tag()
+                    {
+                        return;
+                    }
+                    let actions = m.on_ack();
+                    self.apply_carrying(now, id, actions, Carried::Ack(request, flow));
+                    return;
+                }
+                (Machine::InviteServer(m), _) => m.on_retransmission(),
+                (Machine::NonInviteServer(m), _) => m.on_retransmission(),
+                _ => Actions::new(),
+            };
+            self.apply(now, id, actions);
+            return;
+        }
+        if method == Method::Ack {
+            // No transaction: the ACK for a 2xx, for the dialog layer.
+            self.outputs.push_back(TxOutput::Event(TxEvent::Ack {
+                tx: None,
+                ack: request,
+                flow,
+            }));
+            return;
+        }
+        let merge = MergeKey::of_request(&request);
+        if let Some(m) = &merge {
+            if self.merged.contains_key(m) {
+                self.reject(&request, &flow, 482, "Loop Detected");
+                return;
+            }
+        }
+        if self.txs.len() >= self.config.max_transactions {
+            self.reject(&request, &flow, 503, "Service Unavailable");
+            return;
+        }
+        let cancels = (method == Method::Cancel)
+            .then(|| {
+                self.servers
+                    .get(&ServerKey::invite_for_cancel(&key))
+                    .copied()
+            })
+            .flatten();
+        let id = self.allocate_id();
+        let reliable = flow.transport.is_reliable();
+        let (machine, actions) = if method == Method::Invite {
+            let (m, a) = ServerInvite::start(reliable, self.config.timers);
+            (Machine::InviteServer(m), a)
+        } else {
+            let m = ServerNonInvite::start(reliable, self.config.timers);
+            (Machine::NonInviteServer(m), Actions::new())
+        };
+        let (destination, reply_flow) = response_destination(&request, &flow);
+        self.servers.insert(key.clone(), id);
+        if let Some(m) = &merge {
+            self.merged.insert(m.clone(), id);
+        }
+        self.txs.insert(
+            id,
+            Tx {
+                machine,
+                index: Index::Server(key, merge),
+                transport: flow.transport,
+                flow: reply_flow,
+                destination,
+                request: request.clone(),
+                armed: [0; 13],
+            },
+        );
+        self.outputs.push_back(TxOutput::Event(TxEvent::Request {
+            tx: id,
+            request,
+            flow,
+            cancels,
+        }));
+        self.apply(now, id, actions);
+    }
+
+    /// Answers a request the layer will not pass on, without a transaction.
+    fn reject(&mut self, request: &Message, flow: &FlowInfo, code: u16, reason: &str) {
+        if request.method() == Some(&Method::Ack) || !request.has(HeaderName::Via) {
+            self.stats.dropped_requests += 1;
+            return;
+        }
+        let Ok(resp) = ResponseBuilder::for_request(request, code, reason).build() else {
+            self.stats.dropped_requests += 1;
+            return;
+        };
+        self.stats.rejected_requests += 1;
+        let (destination, reply_flow) = response_destination(request, flow);
+        self.outputs.push_back(TxOutput::Transmit(Transmit {
+            transport: flow.transport,
+            flow: reply_flow,
+            destination,
+            bytes: resp.to_bytes(),
+        }));
+    }
+
+    fn fail(&mut self, now: Instant, id: TxId) {
+        let Some(tx) = self.txs.get_mut(&id) else {
+            return;
+        };
+        let actions = match &mut tx.machine {
+            Machine::InviteClient(m) => m.on_transport_error(),
+            Machine::NonInviteClient(m) => m.on_transport_error(),
+            Machine::InviteServer(m) => m.on_transport_error(),
+            Machine::NonInviteServer(m) => m.on_transport_error(),
+        };
+        self.apply(now, id, actions);
+    }
+
+    fn apply(&mut self, now: Instant, id: TxId, actions: Actions) {
+        self.apply_carrying(now, id, actions, Carried::Nothing);
+    }
+
+    /// Carries out a machine's actions in order; `carried` is the message
+    /// that caused them, moved into the event if the machine passes it on.
+    /// Zero-length timers fire at once (reliable transports zero D, I, J, K).
+    fn apply_carrying(&mut self, now: Instant, id: TxId, actions: Actions, carried: Carried) {
+        let mut carried = Some(carried);
+        let mut queue: VecDeque<Action> = actions.into_iter().collect();
+        while let Some(action) = queue.pop_front() {
+            let Some(tx) = self.txs.get_mut(&id) else {
+                return;
+            };
+            match action {
+                Action::Send(bytes) => self.outputs.push_back(TxOutput::Transmit(Transmit {
+                    transport: tx.transport,
+                    flow: tx.flow,
+                    destination: tx.destination.clone(),
+                    bytes,
+                })),
+                Action::Arm(kind, after) if after == Duration::ZERO => {
+                    let more = match &mut tx.machine {
+                        Machine::InviteClient(m) => m.on_timer(kind),
+                        Machine::NonInviteClient(m) => m.on_timer(kind),
+                        Machine::InviteServer(m) => m.on_timer(kind),
+                        Machine::NonInviteServer(m) => m.on_timer(kind),
+                    };
+                    queue.extend(more);
+                }
+                Action::Arm(kind, after) => {
+                    if tx.armed[kind as usize] == 0 {
+                        self.armed_count += 1;
+                    }
+                    tx.armed[kind as usize] = self.timers.insert(now + after, (id, kind));
+                }
+                Action::Tell(Notice::PassOn) => {
+                    let event = match carried.take() {
+                        Some(Carried::Response(response)) => TxEvent::Response { tx: id, response },
+                        Some(Carried::Ack(ack, flow)) => TxEvent::Ack {
+                            tx: Some(id),
+                            ack,
+                            flow,
+                        },
+                        _ => continue,
+                    };
+                    self.outputs.push_back(TxOutput::Event(event));
+                }
+                Action::Tell(notice) => self.tell(now, id, notice),
+                Action::Terminate => self.forget(id),
+            }
+        }
+    }
+
+    fn tell(&mut self, now: Instant, id: TxId, notice: Notice) {
+        let event = match notice {
+            Notice::Timeout => TxEvent::Timeout { tx: id },
+            Notice::TransportError => TxEvent::TransportError { tx: id },
+            Notice::NoAck => TxEvent::NoAck { tx: id },
+            Notice::PassOn => return,
+            Notice::SendTrying => {
+                let Some(tx) = self.txs.get(&id) else { return };
+                let mut trying = ResponseBuilder::for_request(&tx.request, 100, "Trying");
+                // §8.2.6.1: a Timestamp in the request is echoed in the 100.
+                if let Some(ts) = tx.request.raw(HeaderName::Timestamp) {
+                    trying = trying.raw_header("Timestamp", ts);
+                }
+                if let Ok(resp) = trying.build() {
+                    let bytes = resp.to_bytes();
+                    if let Some(tx) = self.txs.get_mut(&id) {
+                        if let Machine::InviteServer(m) = &mut tx.machine {
+                            let actions = m.respond(&resp, bytes);
+                            self.apply(now, id, actions);
+                        }
+                    }
+                }
+                return;
+            }
+        };
+        self.outputs.push_back(TxOutput::Event(event));
+    }
+
+    fn forget(&mut self, id: TxId) {
+        let Some(tx) = self.txs.remove(&id) else {
+            return;
+        };
+        self.armed_count -= tx.armed.iter().filter(|&&g| g != 0).count();
+        match tx.index {
+            Index::Client(k) => {
+                self.clients.remove(&k);
+            }
+            Index::Server(k, m) => {
+                self.servers.remove(&k);
+                if let Some(m) = m {
+                    self.merged.remove(&m);
+                }
+            }
+        }
+        self.outputs
+            .push_back(TxOutput::Event(TxEvent::Terminated { tx: id }));
+    }
+}
+
+/// The message an input brought, for events that pass it on.
+enum Carried {
+    Nothing,
+    Response(Message),
+    Ack(Message, FlowInfo),
+}
+
+/// A new RFC 3261 branch: the magic cookie and 22 random token characters
+/// (about 130 bits).
+pub(crate) fn new_branch(rng: &mut Rng) -> String {
+    format!(
+        "{}{}",
+        crate::message::headers::BRANCH_MAGIC_COOKIE,
+        rng.token(22)
+    )
+}
+
+/// §18.2.1 and RFC 3581: note where the request really came from in its
+/// top Via.
+fn stamp_received(request: &mut Message, source: SocketAddr) {
+    let Some(index) = request.fields().position(|f| f.name == HeaderName::Via) else {
+        return;
+    };
+    let Ok(via) = request.header::<Via>() else {
+        return;
+    };
+    let host_matches = via.host.ip() == Some(source.ip());
+    let rport_empty = via.rport() == Some(None);
+    if host_matches && !rport_empty {
+        return;
+    }
+    let mut value = Vec::new();
+    let mut params = String::new();
+    for (name, v) in via.params.iter() {
+        if name.eq_ignore_ascii_case("received") || name.eq_ignore_ascii_case("rport") {
+            continue;
+        }
+        params.push(';');
+        params.push_str(name);
+        if let Some(v) = v {
+            params.push('=');
+            params.push_str(v);
+        }
+    }
+    if rport_empty {
+        params.push_str(&format!(";rport={}", source.port()));
+    }
+    params.push_str(&format!(";received={}", source.ip()));
+    let stamped = Via {
+        params: Params::new(&params),
+        ..via
+    };
+    use crate::message::TypedHeader;
+    stamped.write_value(&mut value);
+    // Other values that shared the field stay as they were.
+    let raw = request.raw(HeaderName::Via).unwrap_or_default();
+    if let Ok(text) = std::str::from_utf8(raw) {
+        let mut parts = crate::message::split_list(text);
+        parts.next();
+        if let Some((at, _)) = parts.next() {
+            value.extend_from_slice(b", ");
+            value.extend_from_slice(&raw[at..]);
+        }
+    }
+    request.replace_field_value(index, &value);
+}
+
+/// §18.2.2: reliable transports answer on the same flow; otherwise
+/// `received`/`rport`, then `maddr`, then sent-by.
+fn response_destination(request: &Message, flow: &FlowInfo) -> (Destination, Option<FlowId>) {
+    if flow.transport.is_reliable() {
+        return (Destination::Addr(flow.remote), Some(flow.flow));
+    }
+    let Ok(via) = request.header::<Via>() else {
+        return (Destination::Addr(flow.remote), Some(flow.flow));
+    };
+    let port = via
+        .rport()
+        .flatten()
+        .or(via.port)
+        .unwrap_or(flow.transport.default_port());
+    if let Some(ip) = via.received().and_then(|r| r.parse().ok()) {
+        return (
+            Destination::Addr(SocketAddr::new(ip, port)),
+            Some(flow.flow),
+        );
+    }
+    if let Some(maddr) = via.maddr() {
+        let port = via.port.unwrap_or(flow.transport.default_port());
+        return match Host::parse(maddr).ok().and_then(|h| h.ip()) {
+            Some(ip) => (Destination::Addr(SocketAddr::new(ip, port)), None),
+            None => (
+                Destination::Name {
+                    host: maddr.to_owned(),
+                    port,
+                },
+                None,
+            ),
+        };
+    }
+    match via.host.ip() {
+        Some(ip) => (
+            Destination::Addr(SocketAddr::new(ip, port)),
+            Some(flow.flow),
+        ),
+        None => (
+            Destination::Name {
+                host: via.host.to_string(),
+                port,
+            },
+            None,
+        ),
+    }
+}
+
+/// The CANCEL for an INVITE (§9.1): same Request-URI, Call-ID, To, From,
+/// CSeq number and top Via (so the same branch), and its Route set.
+fn build_cancel(invite: &Message) -> Option<Message> {
+    let uri = invite.request_uri_str()?;
+    let mut b = crate::message::RequestBuilder::new(Method::Cancel, uri);
+    let top = std::str::from_utf8(invite.raw(HeaderName::Via)?).ok()?;
+    b = b.raw_header("Via", crate::message::split_list(top).next()?.1.as_bytes());
+    b = b.raw_header("Max-Forwards", b"70");
+    for f in invite.fields() {
+        if matches!(
+            f.name,
+            HeaderName::From | HeaderName::To | HeaderName::CallId | HeaderName::Route
+        ) {
+            b = b.raw_header(f.name.as_str(), f.value);
+        }
+    }
+    let seq = invite.header::<CSeq>().ok()?.seq;
+    b = b.raw_header("CSeq", format!("{seq} CANCEL").as_bytes());
+    b.build().ok()
+}
