@@ -220,6 +220,46 @@ fn structural_errors_say_where_and_what() {
 }
 
 #[test]
+fn request_line_errors_point_at_the_offending_byte() {
+    // (line, offset, expected): white space inside the Request-URI, after
+    // the version, or no version at all (RFC 4475 lwsruri, trws, test.dat).
+    let cases: &[(&[u8], usize, &str)] = &[
+        (
+            b"INVITE sip:a@h; lr SIP/2.0\r\n\r\n",
+            15,
+            "a Request-URI without white space",
+        ),
+        (
+            b"OPTIONS sip:a SIP/2.0  \r\n\r\n",
+            21,
+            "CRLF after the SIP version",
+        ),
+        (
+            b"INVITE sip:a@h\r\n\r\n",
+            14,
+            "SP and a SIP version after the Request-URI",
+        ),
+        (
+            b"OPTIONS sip:a SIP/2.0 x\r\n\r\n",
+            14,
+            "a SIP version like SIP/2.0 at the end of the line",
+        ),
+    ];
+    for (raw, offset, expected) in cases {
+        assert_eq!(
+            parse(raw).unwrap_err(),
+            ParseError::Syntax {
+                what: "Request-Line",
+                offset: *offset,
+                expected
+            },
+            "{}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+}
+
+#[test]
 fn missing_blank_line_is_incomplete_for_a_datagram() {
     let raw = b"OPTIONS sip:a SIP/2.0\r\nCall-ID: x\r\n";
     assert_eq!(

@@ -112,13 +112,35 @@ fn ipv4(s: &str) -> Option<Ipv4Addr> {
     Some(Ipv4Addr::from(octets))
 }
 
+/// RFC 3261's ABNF (taken from RFC 2373) lets a hexpart that ends in `::`
+/// be followed by `":" IPv4address`, which gives three colons:
+/// `2001:db8:::192.0.2.1`. RFC 5118 §4.10 asks receivers to tolerate it;
+/// it reads as the two-colon form. No allocation: the text is rebuilt on
+/// the stack.
+fn ipv6_abnf_bug(text: &str) -> Option<Ipv6Addr> {
+    let (head, v4) = text.rsplit_once(":::")?;
+    ipv4(v4)?;
+    let mut buf = [0u8; 64];
+    let len = head.len() + 2 + v4.len();
+    let out = buf.get_mut(..len)?;
+    out[..head.len()].copy_from_slice(head.as_bytes());
+    out[head.len()..head.len() + 2].copy_from_slice(b"::");
+    out[head.len() + 2..].copy_from_slice(v4.as_bytes());
+    std::str::from_utf8(out).ok()?.parse().ok()
+}
+
 /// `host = hostname / IPv4address / IPv6reference`.
 pub(crate) fn host(i: &str) -> PResult<'_, Host<'_>> {
     if let Some(inner) = i.strip_prefix('[') {
         let Some(close) = inner.find(']') else {
             return fail(i, "']' closing an IPv6 reference");
         };
-        let Ok(addr) = inner[..close].parse::<Ipv6Addr>() else {
+        let text = &inner[..close];
+        let Some(addr) = text
+            .parse::<Ipv6Addr>()
+            .ok()
+            .or_else(|| ipv6_abnf_bug(text))
+        else {
             return fail(i, "an IPv6 address");
         };
         return Ok((&inner[close + 1..], Host::Ipv6(addr)));
@@ -212,6 +234,24 @@ mod tests {
             "",
         ] {
             assert_eq!(ipv4(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn three_colons_before_an_embedded_ipv4_address_are_tolerated() {
+        let two = "2001:db8::192.0.2.1".parse::<Ipv6Addr>().unwrap();
+        assert_eq!(
+            Host::parse("[2001:db8:::192.0.2.1]").unwrap(),
+            Host::Ipv6(two)
+        );
+        let v4_only = "::192.0.2.1".parse::<Ipv6Addr>().unwrap();
+        assert_eq!(Host::parse("[:::192.0.2.1]").unwrap(), Host::Ipv6(v4_only));
+        for bad in [
+            "[2001:db8::::192.0.2.1]",
+            "[2001:db8:::1]",
+            "[2001:db8:::192.0.2]",
+        ] {
+            assert!(Host::parse(bad).is_err(), "{bad}");
         }
     }
 

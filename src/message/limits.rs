@@ -5,7 +5,9 @@
 ///
 /// The defaults fit what real SIP traffic needs with a wide margin (a
 /// WebRTC INVITE with many candidates is about 6 KB; a response through ten
-/// proxies has eleven Via values).
+/// proxies has eleven Via values). `max_via` admits a request that used up
+/// the usual Max-Forwards of 70 (RFC 3261 §8.1.1.6): 70 proxies' Vias plus
+/// the UAC's.
 ///
 /// ```
 /// use sansip::message::Limits;
@@ -36,7 +38,7 @@ impl Default for Limits {
             max_body_size: 60 * 1024,
             max_headers: 128,
             max_line_length: 8 * 1024,
-            max_via: 32,
+            max_via: 71,
             max_route: 32,
         }
     }

@@ -351,6 +351,41 @@ fn is_sip_version(v: &[u8]) -> bool {
         && minor.iter().all(u8::is_ascii_digit)
 }
 
+/// The error for a Request-Line whose text after the second SP (at `sp2`)
+/// is not a SIP version: when a version does end the line, the fault is an
+/// SP inside the Request-URI (RFC 4475 lwsruri) or white space after the
+/// version (trws); otherwise it is the version itself.
+#[cold]
+fn request_line_tail_error(line: &[u8], start: usize, sp2: usize) -> ParseError {
+    let trimmed = line.len()
+        - line
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+    let tail = &line[sp2 + 1..trimmed.max(sp2 + 1)];
+    let version_at = memchr::memrchr(b' ', tail).map_or(0, |k| k + 1);
+    if is_sip_version(&tail[version_at..]) {
+        if version_at > 0 {
+            return syntax(
+                "Request-Line",
+                start + sp2,
+                "a Request-URI without white space",
+            );
+        }
+        return syntax(
+            "Request-Line",
+            start + trimmed,
+            "CRLF after the SIP version",
+        );
+    }
+    syntax(
+        "Request-Line",
+        start + sp2 + 1,
+        "a SIP version like SIP/2.0 at the end of the line",
+    )
+}
+
 fn parse_start_line(b: &[u8], start: usize, end: usize) -> Result<(StartLine, Span), ParseError> {
     let line = &b[start..end];
     if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"SIP/") {
@@ -412,8 +447,8 @@ fn parse_start_line(b: &[u8], start: usize, end: usize) -> Result<(StartLine, Sp
     let Some(sp2) = memchr(b' ', &line[sp1 + 1..]).map(|k| k + sp1 + 1) else {
         return Err(syntax(
             "Request-Line",
-            start + sp1 + 1,
-            "SP after the Request-URI",
+            end,
+            "SP and a SIP version after the Request-URI",
         ));
     };
     if sp2 == sp1 + 1 {
@@ -433,11 +468,7 @@ fn parse_start_line(b: &[u8], start: usize, end: usize) -> Result<(StartLine, Sp
     }
     let version = &line[sp2 + 1..];
     if !is_sip_version(version) {
-        return Err(syntax(
-            "Request-Line",
-            start + sp2 + 1,
-            "a SIP version like SIP/2.0 at the end of the line",
-        ));
+        return Err(request_line_tail_error(line, start, sp2));
     }
     Ok((
         StartLine::Request {

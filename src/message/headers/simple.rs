@@ -13,6 +13,9 @@ fn number(i: &str) -> PResult<'_, u32> {
 
 macro_rules! number_header {
     ($(#[$doc:meta])* $ty:ident, $name:ident) => {
+        number_header!($(#[$doc])* $ty, $name, u32::MAX, "a decimal number up to 4294967295");
+    };
+    ($(#[$doc:meta])* $ty:ident, $name:ident, $max:expr, $expected:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $ty(pub u32);
@@ -20,7 +23,11 @@ macro_rules! number_header {
         impl<'a> TypedHeader<'a> for $ty {
             const NAME: HeaderName = HeaderName::$name;
             fn parse(value: &'a str) -> Result<Self, ValueError> {
-                parse_all(value, number).map($ty)
+                parse_all(value, |i: &'a str| match number(i) {
+                    Ok((rest, v)) if v <= $max => Ok((rest, v)),
+                    _ => crate::message::grammar::fail(i, $expected),
+                })
+                .map($ty)
             }
             fn write_value(&self, out: &mut Vec<u8>) {
                 out.extend_from_slice(self.0.to_string().as_bytes());
@@ -35,9 +42,13 @@ number_header!(
     ContentLength
 );
 number_header!(
-    /// `Max-Forwards` (RFC 3261 §20.22).
+    /// `Max-Forwards` (RFC 3261 §20.22): 0 to 255. A larger value is an
+    /// error (RFC 4475 §3.1.2.4), which a UA may treat as if the header
+    /// were absent.
     MaxForwards,
-    MaxForwards
+    MaxForwards,
+    255,
+    "a number from 0 to 255"
 );
 number_header!(
     /// `Expires` in seconds (RFC 3261 §20.19).
@@ -130,6 +141,11 @@ mod tests {
         assert_eq!(Expires::parse("3600").unwrap(), Expires(3600));
         assert_eq!(MaxForwards::parse(" 70 ").unwrap(), MaxForwards(70));
         assert!(Expires::parse("4294967296").is_err());
+        assert_eq!(MaxForwards::parse("255").unwrap(), MaxForwards(255));
+        assert_eq!(
+            MaxForwards::parse("300").unwrap_err(),
+            ValueError::new(0, "a number from 0 to 255")
+        );
         assert!(ContentLength::parse("1a").is_err());
     }
 
