@@ -16,6 +16,9 @@ pub(crate) enum Action {
     /// (Re)arm a timer to fire after the duration; a zero duration fires
     /// at once (reliable transports zero Timers D, I, J and K).
     Arm(TimerKind, Duration),
+    /// Stop a timer the new state no longer uses, so that the layer's next
+    /// deadline is one that acts.
+    Cancel(TimerKind),
     /// Tell the transaction user.
     Tell(Notice),
     /// The transaction is over: forget it.

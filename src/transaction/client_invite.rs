@@ -52,16 +52,24 @@ impl ClientInvite {
         let mut a = Actions::new();
         match (self.state, code) {
             (TxState::Calling | TxState::Proceeding, 100..=199) => {
+                // §17.1.1.2: Proceeding retransmits no more, and Timer B
+                // only acts in Calling.
                 self.state = TxState::Proceeding;
+                a.push(Action::Cancel(TimerKind::A));
+                a.push(Action::Cancel(TimerKind::B));
                 a.push(Action::Tell(Notice::PassOn));
             }
             (TxState::Calling | TxState::Proceeding, 200..=299) => {
                 self.state = TxState::Accepted;
+                a.push(Action::Cancel(TimerKind::A));
+                a.push(Action::Cancel(TimerKind::B));
                 a.push(Action::Tell(Notice::PassOn));
                 a.push(Action::Arm(TimerKind::M, self.timers.timeout()));
             }
             (TxState::Calling | TxState::Proceeding, 300..=699) => {
                 self.state = TxState::Completed;
+                a.push(Action::Cancel(TimerKind::A));
+                a.push(Action::Cancel(TimerKind::B));
                 let ack = build_ack(invite, resp);
                 if let Some(ack) = &ack {
                     a.push(Action::Send(ack.clone()));

@@ -52,7 +52,10 @@ impl ClientNonInvite {
                 a.push(Action::Tell(Notice::PassOn));
             }
             (TxState::Trying | TxState::Proceeding, 200..=699) => {
+                // §17.1.2.2: Timers E and F stop in Completed.
                 self.state = TxState::Completed;
+                a.push(Action::Cancel(TimerKind::E));
+                a.push(Action::Cancel(TimerKind::F));
                 a.push(Action::Tell(Notice::PassOn));
                 let k = if self.reliable {
                     Duration::ZERO

@@ -307,7 +307,10 @@ impl TransactionLayer {
         self.outputs.pop_front()
     }
 
-    /// When [`handle_timeout`](Self::handle_timeout) must next be called.
+    /// When [`handle_timeout`](Self::handle_timeout) must next be called:
+    /// the deadline of a timer that will act (stopped timers and those of
+    /// forgotten transactions are dropped as soon as they reach the front),
+    /// or `None` when no timer is armed.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.timers.earliest()
@@ -339,6 +342,7 @@ impl TransactionLayer {
             self.timers
                 .retain(|g, (id, kind)| txs.get(id).is_some_and(|t| t.armed[*kind as usize] == g));
         }
+        self.drop_dead_timers();
     }
 
     // ---- commands ----------------------------------------------------
@@ -728,7 +732,7 @@ impl TransactionLayer {
         let mut queue: VecDeque<Action> = actions.into_iter().collect();
         while let Some(action) = queue.pop_front() {
             let Some(tx) = self.txs.get_mut(&id) else {
-                return;
+                break;
             };
             match action {
                 Action::Send(bytes) => self.outputs.push_back(TxOutput::Transmit(Transmit {
@@ -752,6 +756,12 @@ impl TransactionLayer {
                     }
                     tx.armed[kind as usize] = self.timers.insert(now + after, (id, kind));
                 }
+                Action::Cancel(kind) => {
+                    if tx.armed[kind as usize] != 0 {
+                        tx.armed[kind as usize] = 0;
+                        self.armed_count -= 1;
+                    }
+                }
                 Action::Tell(Notice::PassOn) => {
                     let event = match carried.take() {
                         Some(Carried::Response(response)) => TxEvent::Response { tx: id, response },
@@ -767,6 +777,23 @@ impl TransactionLayer {
                 Action::Tell(notice) => self.tell(now, id, notice),
                 Action::Terminate => self.forget(id),
             }
+        }
+        self.drop_dead_timers();
+    }
+
+    /// Pops stopped timers and those of forgotten transactions off the
+    /// front of the queue, so [`poll_timeout`](Self::poll_timeout) names a
+    /// timer that acts. Each entry is popped at most once: O(log n) each.
+    fn drop_dead_timers(&mut self) {
+        while let Some((_, generation, (id, kind))) = self.timers.peek() {
+            if self
+                .txs
+                .get(&id)
+                .is_some_and(|t| t.armed[kind as usize] == generation)
+            {
+                break;
+            }
+            self.timers.pop();
         }
     }
 

@@ -53,11 +53,14 @@ impl ServerInvite {
         let mut a = Actions::new();
         match (self.state, code) {
             (TxState::Proceeding, 100..=199) => {
+                // The TU answered: no 100 Trying from us (§17.2.1).
                 self.last = Some(bytes.clone());
+                a.push(Action::Cancel(TimerKind::Trying));
                 a.push(Action::Send(bytes));
             }
             (TxState::Proceeding, 200..=299) => {
                 self.state = TxState::Accepted;
+                a.push(Action::Cancel(TimerKind::Trying));
                 self.last = Some(bytes.clone());
                 a.push(Action::Send(bytes));
                 a.push(Action::Arm(TimerKind::L, self.timers.timeout()));
@@ -67,6 +70,7 @@ impl ServerInvite {
             (TxState::Accepted, 200..=299) => a.push(Action::Send(bytes)),
             (TxState::Proceeding, 300..=699) => {
                 self.state = TxState::Completed;
+                a.push(Action::Cancel(TimerKind::Trying));
                 self.final_to_tag = to_tag(resp);
                 self.last = Some(bytes.clone());
                 a.push(Action::Send(bytes));
@@ -97,7 +101,11 @@ impl ServerInvite {
         let mut a = Actions::new();
         match self.state {
             TxState::Completed => {
+                // §17.2.1: Timer G is ignored in Confirmed, and Timer H
+                // only acts in Completed.
                 self.state = TxState::Confirmed;
+                a.push(Action::Cancel(TimerKind::G));
+                a.push(Action::Cancel(TimerKind::H));
                 let i = if self.reliable {
                     Duration::ZERO
                 } else {

@@ -119,6 +119,16 @@ impl<K: Ord + Copy> TimerQueue<K> {
         self.heap.peek().map(|Reverse((at, _, _))| *at)
     }
 
+    /// The earliest entry, without removing it.
+    pub fn peek(&self) -> Option<(Instant, u64, K)> {
+        self.heap.peek().map(|Reverse(e)| *e)
+    }
+
+    /// Removes and returns the earliest entry.
+    pub fn pop(&mut self) -> Option<(Instant, u64, K)> {
+        self.heap.pop().map(|Reverse(e)| e)
+    }
+
     /// Removes and returns the earliest entry due at or before `now`.
     pub fn pop_due(&mut self, now: Instant) -> Option<(Instant, u64, K)> {
         match self.heap.peek() {
