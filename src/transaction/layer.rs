@@ -15,7 +15,7 @@ use super::key::{ClientKey, MergeKey, ServerKey};
 use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
 use super::{TimerConfig, TimerKind, TimerQueue};
-use crate::message::headers::{CSeq, Via};
+use crate::message::headers::{CSeq, Timestamp, Via};
 use crate::message::{HeaderName, Host, Message, Method, Params, ResponseBuilder};
 use crate::rng::Rng;
 use crate::transport::{FlowId, FlowInfo, Transport};
@@ -218,6 +218,8 @@ struct Tx {
     request: Message,
     /// Generation of each armed timer (0: not armed).
     armed: [u64; 13],
+    /// When the request was sent or received.
+    started: Instant,
 }
 
 /// The RFC 3261 §17 transaction layer, sans-IO.
@@ -562,6 +564,7 @@ impl TransactionLayer {
                 destination: Destination::Addr(remote),
                 request,
                 armed: [0; 13],
+                started: now,
             },
         );
         self.apply(now, id, actions);
@@ -676,6 +679,7 @@ impl TransactionLayer {
                 destination,
                 request: request.clone(),
                 armed: [0; 13],
+                started: now,
             },
         );
         self.outputs.push_back(TxOutput::Event(TxEvent::Request {
@@ -806,9 +810,23 @@ impl TransactionLayer {
             Notice::SendTrying => {
                 let Some(tx) = self.txs.get(&id) else { return };
                 let mut trying = ResponseBuilder::for_request(&tx.request, 100, "Trying");
-                // §8.2.6.1: a Timestamp in the request is echoed in the 100.
-                if let Some(ts) = tx.request.raw(HeaderName::Timestamp) {
-                    trying = trying.raw_header("Timestamp", ts);
+                // §8.2.6.1: a Timestamp in the request is copied into the
+                // 100, with the time we held the request added as its delay.
+                match tx.request.header_opt::<Timestamp>() {
+                    Ok(Some(ts)) => {
+                        let held = now.saturating_duration_since(tx.started);
+                        let delay = format!("{}.{:03}", held.as_secs(), held.subsec_millis());
+                        trying = trying.header(&Timestamp {
+                            time: ts.time,
+                            delay: Some(&delay),
+                        });
+                    }
+                    Ok(None) => {}
+                    Err(_) => {
+                        if let Some(raw) = tx.request.raw(HeaderName::Timestamp) {
+                            trying = trying.raw_header("Timestamp", raw);
+                        }
+                    }
                 }
                 if let Ok(resp) = trying.build() {
                     let bytes = resp.to_bytes();
