@@ -19,6 +19,8 @@ pub(crate) struct ClientInvite {
     timers: TimerConfig,
     /// The next Timer A interval (doubles after each retransmission).
     a_interval: Duration,
+    /// Whether a CANCEL was sent for this INVITE.
+    cancelled: bool,
 }
 
 impl ClientInvite {
@@ -38,12 +40,23 @@ impl ClientInvite {
             reliable,
             timers,
             a_interval: timers.t1 * 2,
+            cancelled: false,
         };
         (tx, actions)
     }
 
     pub(crate) fn state(&self) -> TxState {
         self.state
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled
+    }
+
+    /// The layer sent a CANCEL for this INVITE.
+    pub(crate) fn on_cancel_sent(&mut self) -> Actions {
+        self.cancelled = true;
+        Actions::new()
     }
 
     /// A response matched; `invite` is the request, to build an ACK from.

@@ -403,6 +403,14 @@ impl TransactionLayer {
                 "a CANCEL waits for a provisional response and is useless after a final one",
             ));
         }
+        // A second CANCEL would have the first one's branch and method, the
+        // key responses are matched by (§17.1.3): the two would share one
+        // index entry, and the first to end would unindex the other.
+        if m.is_cancelled() {
+            return Err(TxError::WrongState(
+                "a CANCEL for this INVITE was already sent",
+            ));
+        }
         let cancel =
             build_cancel(&tx.request).ok_or(TxError::BadMessage("INVITE lacks headers"))?;
         let Index::Client(key) = &tx.index else {
@@ -420,7 +428,12 @@ impl TransactionLayer {
                 "the INVITE has no resolved destination",
             ));
         };
-        Ok(self.start_client(now, cancel, Method::Cancel, branch, transport, flow, remote))
+        let id = self.start_client(now, cancel, Method::Cancel, branch, transport, flow, remote);
+        if let Some(Machine::InviteClient(m)) = self.txs.get_mut(&invite).map(|t| &mut t.machine) {
+            let actions = m.on_cancel_sent();
+            self.apply(now, invite, actions);
+        }
+        Ok(id)
     }
 
     /// Sends a message outside any transaction (the ACK for a 2xx, a
