@@ -53,10 +53,17 @@ impl ClientInvite {
         self.cancelled
     }
 
-    /// The layer sent a CANCEL for this INVITE.
+    /// The layer sent a CANCEL for this INVITE. §9.1: if no final response
+    /// arrives within 64·T1, the client considers the INVITE cancelled and
+    /// destroys its transaction (an RFC 2543 UAS never sends the 487). Timer
+    /// B, idle since Proceeding, is armed again for that.
     pub(crate) fn on_cancel_sent(&mut self) -> Actions {
         self.cancelled = true;
-        Actions::new()
+        let mut a = Actions::new();
+        if self.state == TxState::Proceeding {
+            a.push(Action::Arm(TimerKind::B, self.timers.timeout()));
+        }
+        a
     }
 
     /// A response matched; `invite` is the request, to build an ACK from.
@@ -64,7 +71,7 @@ impl ClientInvite {
         let code = resp.status().unwrap_or(0);
         let mut a = Actions::new();
         match (self.state, code) {
-            (TxState::Calling | TxState::Proceeding, 100..=199) => {
+            (TxState::Calling, 100..=199) => {
                 // §17.1.1.2: Proceeding retransmits no more, and Timer B
                 // only acts in Calling.
                 self.state = TxState::Proceeding;
@@ -72,6 +79,7 @@ impl ClientInvite {
                 a.push(Action::Cancel(TimerKind::B));
                 a.push(Action::Tell(Notice::PassOn));
             }
+            (TxState::Proceeding, 100..=199) => a.push(Action::Tell(Notice::PassOn)),
             (TxState::Calling | TxState::Proceeding, 200..=299) => {
                 self.state = TxState::Accepted;
                 a.push(Action::Cancel(TimerKind::A));
@@ -117,7 +125,11 @@ impl ClientInvite {
                 a.push(Action::Arm(TimerKind::A, self.a_interval));
                 self.a_interval *= 2;
             }
-            (TxState::Calling, TimerKind::B) => {
+            // Timer B: no final in Calling (§17.1.1.2), or none within
+            // 64·T1 of our CANCEL (§9.1).
+            (TxState::Calling, TimerKind::B) | (TxState::Proceeding, TimerKind::B)
+                if self.state == TxState::Calling || self.cancelled =>
+            {
                 self.state = TxState::Terminated;
                 a.push(Action::Tell(Notice::Timeout));
                 a.push(Action::Terminate);

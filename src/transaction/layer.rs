@@ -124,7 +124,8 @@ pub enum TxEvent {
         /// Where it came from.
         flow: FlowInfo,
     },
-    /// Timer B or F: no final response arrived.
+    /// Timer B or F: no final response arrived (for a cancelled INVITE:
+    /// none within 64·T1 of the CANCEL, RFC 3261 §9.1).
     Timeout {
         /// The client transaction.
         tx: TxId,
