@@ -776,3 +776,62 @@ fn a_known_path_mtu_moves_the_udp_limit_to_200_bytes_below_it() {
     }
     h.assert_idle_after_timers();
 }
+
+#[test]
+fn a_table_full_of_ringing_invites_can_still_cancel_them_all() {
+    #[allow(clippy::disallowed_methods)] // origin of virtual time
+    let t0 = Instant::now();
+    let mut h = Harness::with_config(
+        t0,
+        TxConfig {
+            max_transactions: 4,
+            ..TxConfig::default()
+        },
+    );
+    // Each INVITE keeps a slot for its CANCEL: two INVITEs fill four.
+    let mut invites = Vec::new();
+    for seq in 1..=2 {
+        let (tx, sent) = h.send_request(
+            Duration::ZERO,
+            uac_request(Method::Invite, seq),
+            target(Transport::Udp),
+        );
+        h.receive(ms(10), response_to(&sent, 180), flow(Transport::Udp, 1));
+        invites.push(tx);
+    }
+    assert_eq!(h.layer.len(), 2);
+    assert_eq!(
+        h.layer.send_request(
+            h.at(ms(20)),
+            uac_request(Method::Options, 9),
+            target(Transport::Udp)
+        ),
+        Err(TxError::TooManyTransactions { limit: 4 })
+    );
+    assert_eq!(
+        h.receive(
+            ms(30),
+            uas_request(Method::Options, "z9hG4bKfull", Transport::Udp),
+            flow(Transport::Udp, 1)
+        ),
+        vec![send("SIP/2.0 503 Service Unavailable")]
+    );
+    // The peer never answers; the CANCELs still go out and, 64·T1 later,
+    // §9.1 ends the INVITEs.
+    for &tx in &invites {
+        h.layer
+            .cancel(h.at(secs(1)), tx)
+            .expect("room kept for the CANCEL");
+    }
+    assert_eq!(h.layer.len(), 4);
+    assert_eq!(h.transmits().len(), 2);
+    h.assert_idle_after_timers();
+    // With the reservations gone, four OPTIONS fit.
+    for seq in 1..=4 {
+        h.send_request(
+            secs(4000),
+            uac_request(Method::Options, seq),
+            target(Transport::Udp),
+        );
+    }
+}

@@ -30,7 +30,10 @@ pub struct TxConfig {
     /// T1, T2, T4 and the values derived from them.
     pub timers: TimerConfig,
     /// Most live transactions (client and server together). Past it, new
-    /// requests are answered 503 and `send_request` fails.
+    /// requests are answered 503 and `send_request` fails. Each client
+    /// INVITE that may still be cancelled holds one slot in reserve for its
+    /// CANCEL, so [`TransactionLayer::cancel`] never fails for room (an
+    /// INVITE thus needs two free slots to start).
     pub max_transactions: usize,
     /// Ask for `rport` (RFC 3581) in the Via of requests sent.
     pub rport: bool,
@@ -240,6 +243,8 @@ pub struct TransactionLayer {
     merged: HashMap<MergeKey, TxId>,
     timers: TimerQueue<(TxId, TimerKind)>,
     armed_count: usize,
+    /// Client INVITEs that have sent no CANCEL: a slot is kept for each.
+    cancel_reserve: usize,
     outputs: VecDeque<TxOutput>,
     next_id: u64,
     rng: Rng,
@@ -257,6 +262,7 @@ impl TransactionLayer {
             merged: HashMap::new(),
             timers: TimerQueue::default(),
             armed_count: 0,
+            cancel_reserve: 0,
             outputs: VecDeque::new(),
             next_id: 1,
             rng: Rng::new(seed),
@@ -368,7 +374,7 @@ impl TransactionLayer {
                 "an ACK is not a transaction: use send_stateless",
             ));
         }
-        self.check_capacity()?;
+        self.check_capacity(if method == Method::Invite { 2 } else { 1 })?;
         let branch = new_branch(&mut self.rng);
         let mut transport = target.transport;
         self.stamp_via(&mut request, transport, target.local, &branch);
@@ -423,12 +429,15 @@ impl TransactionLayer {
             tx.flow,
             tx.destination.clone(),
         );
-        self.check_capacity()?;
+        // The INVITE kept a slot for this CANCEL: no capacity check. §9.1
+        // makes the CANCEL the way a ringing INVITE ends; refusing it for
+        // room would leave a full table of ringing INVITEs for ever.
         let Destination::Addr(remote) = dest else {
             return Err(TxError::WrongState(
                 "the INVITE has no resolved destination",
             ));
         };
+        self.cancel_reserve -= 1;
         let id = self.start_client(now, cancel, Method::Cancel, branch, transport, flow, remote);
         if let Some(Machine::InviteClient(m)) = self.txs.get_mut(&invite).map(|t| &mut t.machine) {
             let actions = m.on_cancel_sent();
@@ -508,8 +517,10 @@ impl TransactionLayer {
 
     // ---- internals ---------------------------------------------------
 
-    fn check_capacity(&self) -> Result<(), TxError> {
-        if self.txs.len() >= self.config.max_transactions {
+    /// Whether `needed` more transactions fit, besides the slots kept for
+    /// CANCELs.
+    fn check_capacity(&self, needed: usize) -> Result<(), TxError> {
+        if self.txs.len() + self.cancel_reserve + needed > self.config.max_transactions {
             return Err(TxError::TooManyTransactions {
                 limit: self.config.max_transactions,
             });
@@ -561,6 +572,7 @@ impl TransactionLayer {
         let timers = self.config.timers;
         let (machine, actions) = if method == Method::Invite {
             let (m, a) = ClientInvite::start(&request, reliable, timers);
+            self.cancel_reserve += 1;
             (Machine::InviteClient(m), a)
         } else {
             let (m, a) = ClientNonInvite::start(&request, reliable, timers);
@@ -658,7 +670,7 @@ impl TransactionLayer {
                 return;
             }
         }
-        if self.txs.len() >= self.config.max_transactions {
+        if self.check_capacity(1).is_err() {
             self.reject(&request, &flow, 503, "Service Unavailable");
             return;
         }
@@ -862,6 +874,11 @@ impl TransactionLayer {
             return;
         };
         self.armed_count -= tx.armed.iter().filter(|&&g| g != 0).count();
+        if let Machine::InviteClient(m) = &tx.machine {
+            if !m.is_cancelled() {
+                self.cancel_reserve -= 1;
+            }
+        }
         match tx.index {
             Index::Client(k) => {
                 self.clients.remove(&k);
