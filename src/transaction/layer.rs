@@ -2,7 +2,8 @@
 //! received messages (§17.1.3, §17.2.3), the shared timer queue, and the
 //! outputs (bytes to send, events for the transaction user).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -212,18 +213,108 @@ enum Index {
 
 #[derive(Debug, Clone)]
 struct Tx {
+    id: TxId,
+    /// Its slot in the table (timers name transactions by slot).
+    slot: u32,
     machine: Machine,
-    index: Index,
+    /// Boxed: read only to cancel and to forget, so the table entry a
+    /// timer touches stays small.
+    index: Box<Index>,
     transport: Transport,
     flow: Option<FlowId>,
     destination: Destination,
     /// The request: a client's, to build a CANCEL; a server's, to build
     /// 100 Trying.
-    request: Message,
+    request: Box<Message>,
     /// Generation of each armed timer (0: not armed).
     armed: [u64; 13],
     /// When the request was sent or received.
     started: Instant,
+}
+
+/// Hashes a [`TxId`], a counter, by Fibonacci multiplication: one cache
+/// line per lookup however many transactions are live (a B-tree walked
+/// several), deterministic, and well spread for consecutive ids.
+#[derive(Debug, Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// The live transactions: a slab, so a timer reaches its transaction with
+/// one memory access (timers carry the slot; a stale one is caught by its
+/// generation, which is never reused), and a small id-to-slot map for the
+/// API, which names transactions by [`TxId`].
+#[derive(Debug, Default)]
+struct Table {
+    slots: Vec<Option<Tx>>,
+    /// Free slots, the most recently freed (warmest) last.
+    free: Vec<u32>,
+    ids: HashMap<TxId, u32, BuildHasherDefault<IdHasher>>,
+}
+
+impl Table {
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    fn get(&self, id: &TxId) -> Option<&Tx> {
+        let slot = *self.ids.get(id)?;
+        self.slots[slot as usize].as_ref()
+    }
+
+    fn get_mut(&mut self, id: &TxId) -> Option<&mut Tx> {
+        let slot = *self.ids.get(id)?;
+        self.slots[slot as usize].as_mut()
+    }
+
+    fn at_mut(&mut self, slot: u32) -> Option<&mut Tx> {
+        self.slots.get_mut(slot as usize)?.as_mut()
+    }
+
+    /// Stores `tx` (its `slot` is set here).
+    fn insert(&mut self, id: TxId, mut tx: Tx) {
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(None);
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 transactions")
+            }
+        };
+        tx.slot = slot;
+        self.slots[slot as usize] = Some(tx);
+        self.ids.insert(id, slot);
+    }
+
+    fn remove(&mut self, id: &TxId) -> Option<Tx> {
+        let slot = self.ids.remove(id)?;
+        let tx = self.slots[slot as usize].take();
+        self.free.push(slot);
+        tx
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&TxId, &Tx)> + '_ {
+        self.ids
+            .iter()
+            .filter_map(|(id, &s)| Some((id, self.slots[s as usize].as_ref()?)))
+    }
 }
 
 /// The RFC 3261 §17 transaction layer, sans-IO.
@@ -237,12 +328,15 @@ struct Tx {
 #[derive(Debug)]
 pub struct TransactionLayer {
     config: TxConfig,
-    txs: BTreeMap<TxId, Tx>,
+    txs: Table,
     clients: HashMap<ClientKey, TxId>,
     servers: HashMap<ServerKey, TxId>,
     merged: HashMap<MergeKey, TxId>,
-    timers: TimerQueue<(TxId, TimerKind)>,
-    armed_count: usize,
+    timers: TimerQueue<(u32, TimerKind)>,
+    /// Generations of entries still queued whose timer was stopped or
+    /// whose transaction is gone: a small set, so telling a dead front from
+    /// a live one touches no transaction.
+    dead: HashSet<u64, BuildHasherDefault<IdHasher>>,
     /// Client INVITEs that have sent no CANCEL: a slot is kept for each.
     cancel_reserve: usize,
     outputs: VecDeque<TxOutput>,
@@ -256,12 +350,12 @@ impl TransactionLayer {
     pub fn new(config: TxConfig, seed: u64) -> Self {
         TransactionLayer {
             config,
-            txs: BTreeMap::new(),
+            txs: Table::default(),
             clients: HashMap::new(),
             servers: HashMap::new(),
             merged: HashMap::new(),
             timers: TimerQueue::default(),
-            armed_count: 0,
+            dead: HashSet::default(),
             cancel_reserve: 0,
             outputs: VecDeque::new(),
             next_id: 1,
@@ -327,15 +421,18 @@ impl TransactionLayer {
 
     /// Fires every timer due at `now`, in deadline order.
     pub fn handle_timeout(&mut self, now: Instant) {
-        while let Some((_, generation, (id, kind))) = self.timers.pop_due(now) {
-            let Some(tx) = self.txs.get_mut(&id) else {
+        while let Some((_, generation, (slot, kind))) = self.timers.pop_due(now) {
+            if self.dead.remove(&generation) {
+                continue; // stopped, or its transaction is gone
+            }
+            let Some(tx) = self.txs.at_mut(slot) else {
                 continue;
             };
             if tx.armed[kind as usize] != generation {
-                continue; // re-armed or cancelled since
+                continue;
             }
             tx.armed[kind as usize] = 0;
-            self.armed_count -= 1;
+            let id = tx.id;
             let actions = match &mut tx.machine {
                 Machine::InviteClient(m) => m.on_timer(kind),
                 Machine::NonInviteClient(m) => m.on_timer(kind),
@@ -344,12 +441,11 @@ impl TransactionLayer {
             };
             self.apply(now, id, actions);
         }
-        // Cancelled entries are skipped when they surface; rebuild when they
+        // Dead entries are skipped when they surface; sweep them when they
         // dominate, so memory follows the live timers.
-        if self.timers.len() > 64 + 2 * self.armed_count {
-            let txs = &self.txs;
-            self.timers
-                .retain(|g, (id, kind)| txs.get(id).is_some_and(|t| t.armed[*kind as usize] == g));
+        if self.dead.len() > 64 + self.timers.len() / 2 {
+            let dead = std::mem::take(&mut self.dead);
+            self.timers.retain(|g, _| !dead.contains(&g));
         }
         self.drop_dead_timers();
     }
@@ -420,7 +516,7 @@ impl TransactionLayer {
         }
         let cancel =
             build_cancel(&tx.request).ok_or(TxError::BadMessage("INVITE lacks headers"))?;
-        let Index::Client(key) = &tx.index else {
+        let Index::Client(key) = &*tx.index else {
             return Err(TxError::WrongState("not a client transaction"));
         };
         let (branch, transport, flow, dest) = (
@@ -490,12 +586,13 @@ impl TransactionLayer {
 
     /// The host reports that a flow closed: its transactions fail.
     pub fn flow_closed(&mut self, now: Instant, flow: FlowId) {
-        let hit: Vec<TxId> = self
+        let mut hit: Vec<TxId> = self
             .txs
             .iter()
             .filter(|(_, t)| t.flow == Some(flow))
             .map(|(id, _)| *id)
             .collect();
+        hit.sort_unstable(); // oldest first, whatever the table's order
         for id in hit {
             self.fail(now, id);
         }
@@ -504,12 +601,13 @@ impl TransactionLayer {
     /// The host reports an ICMP-style error for `destination`: the
     /// transactions sending there fail.
     pub fn transport_error(&mut self, now: Instant, destination: SocketAddr) {
-        let hit: Vec<TxId> = self
+        let mut hit: Vec<TxId> = self
             .txs
             .iter()
             .filter(|(_, t)| t.destination == Destination::Addr(destination))
             .map(|(id, _)| *id)
             .collect();
+        hit.sort_unstable(); // oldest first, whatever the table's order
         for id in hit {
             self.fail(now, id);
         }
@@ -583,12 +681,14 @@ impl TransactionLayer {
         self.txs.insert(
             id,
             Tx {
+                id,
+                slot: 0,
                 machine,
-                index: Index::Client(key),
+                index: Box::new(Index::Client(key)),
                 transport,
                 flow,
                 destination: Destination::Addr(remote),
-                request,
+                request: Box::new(request),
                 armed: [0; 13],
                 started: now,
             },
@@ -698,12 +798,14 @@ impl TransactionLayer {
         self.txs.insert(
             id,
             Tx {
+                id,
+                slot: 0,
                 machine,
-                index: Index::Server(key, merge),
+                index: Box::new(Index::Server(key, merge)),
                 transport: flow.transport,
                 flow: reply_flow,
                 destination,
-                request: request.clone(),
+                request: Box::new(request.clone()),
                 armed: [0; 13],
                 started: now,
             },
@@ -759,8 +861,12 @@ impl TransactionLayer {
     /// Zero-length timers fire at once (reliable transports zero D, I, J, K).
     fn apply_carrying(&mut self, now: Instant, id: TxId, actions: Actions, carried: Carried) {
         let mut carried = Some(carried);
-        let mut queue: VecDeque<Action> = actions.into_iter().collect();
-        while let Some(action) = queue.pop_front() {
+        let mut queue = actions;
+        let mut next = 0;
+        while next < queue.len() {
+            // Taken out in order; the placeholder left behind is never read.
+            let action = std::mem::replace(&mut queue[next], Action::Terminate);
+            next += 1;
             let Some(tx) = self.txs.get_mut(&id) else {
                 break;
             };
@@ -781,15 +887,16 @@ impl TransactionLayer {
                     queue.extend(more);
                 }
                 Action::Arm(kind, after) => {
-                    if tx.armed[kind as usize] == 0 {
-                        self.armed_count += 1;
+                    let old = tx.armed[kind as usize];
+                    if old != 0 {
+                        self.dead.insert(old);
                     }
-                    tx.armed[kind as usize] = self.timers.insert(now + after, (id, kind));
+                    tx.armed[kind as usize] = self.timers.insert(now, after, (tx.slot, kind));
                 }
                 Action::Cancel(kind) => {
-                    if tx.armed[kind as usize] != 0 {
-                        tx.armed[kind as usize] = 0;
-                        self.armed_count -= 1;
+                    let old = std::mem::take(&mut tx.armed[kind as usize]);
+                    if old != 0 {
+                        self.dead.insert(old);
                     }
                 }
                 Action::Tell(Notice::PassOn) => {
@@ -813,14 +920,11 @@ impl TransactionLayer {
 
     /// Pops stopped timers and those of forgotten transactions off the
     /// front of the queue, so [`poll_timeout`](Self::poll_timeout) names a
-    /// timer that acts. Each entry is popped at most once: O(log n) each.
+    /// timer that acts. Each entry is popped at most once, and telling dead
+    /// from live reads only the small set of dead generations.
     fn drop_dead_timers(&mut self) {
-        while let Some((_, generation, (id, kind))) = self.timers.peek() {
-            if self
-                .txs
-                .get(&id)
-                .is_some_and(|t| t.armed[kind as usize] == generation)
-            {
+        while let Some((_, generation, _)) = self.timers.peek() {
+            if !self.dead.remove(&generation) {
                 break;
             }
             self.timers.pop();
@@ -873,13 +977,14 @@ impl TransactionLayer {
         let Some(tx) = self.txs.remove(&id) else {
             return;
         };
-        self.armed_count -= tx.armed.iter().filter(|&&g| g != 0).count();
+        self.dead
+            .extend(tx.armed.iter().copied().filter(|&g| g != 0));
         if let Machine::InviteClient(m) = &tx.machine {
             if !m.is_cancelled() {
                 self.cancel_reserve -= 1;
             }
         }
-        match tx.index {
+        match *tx.index {
             Index::Client(k) => {
                 self.clients.remove(&k);
             }
