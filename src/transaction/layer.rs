@@ -3,7 +3,7 @@
 //! outputs (bytes to send, events for the transaction user).
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hasher};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -254,6 +254,32 @@ impl Hasher for IdHasher {
     }
 }
 
+/// SipHash-1-3 (std's `DefaultHasher`) keyed from the layer's seed, for the
+/// maps whose keys come off the network (branches, tags, Call-IDs). The
+/// same seed gives the same layer; flooding one bucket takes the seed. The
+/// std `RandomState` would read OS randomness, which sansip never does.
+#[derive(Debug, Clone, Copy)]
+struct KeyedState([u64; 2]);
+
+impl KeyedState {
+    fn from_seed(seed: u64) -> KeyedState {
+        // Its own stream, so the branches a seed gives do not change.
+        let mut rng = Rng::new(seed ^ 0x6b65_7965_6420_6d61);
+        KeyedState([rng.next_u64(), rng.next_u64()])
+    }
+}
+
+impl BuildHasher for KeyedState {
+    type Hasher = DefaultHasher;
+
+    fn build_hasher(&self) -> DefaultHasher {
+        let mut h = DefaultHasher::new();
+        h.write_u64(self.0[0]);
+        h.write_u64(self.0[1]);
+        h
+    }
+}
+
 /// The live transactions: a slab, so a timer reaches its transaction with
 /// one memory access (timers carry the slot; a stale one is caught by its
 /// generation, which is never reused), and a small id-to-slot map for the
@@ -329,9 +355,9 @@ impl Table {
 pub struct TransactionLayer {
     config: TxConfig,
     txs: Table,
-    clients: HashMap<ClientKey, TxId>,
-    servers: HashMap<ServerKey, TxId>,
-    merged: HashMap<MergeKey, TxId>,
+    clients: HashMap<ClientKey, TxId, KeyedState>,
+    servers: HashMap<ServerKey, TxId, KeyedState>,
+    merged: HashMap<MergeKey, TxId, KeyedState>,
     timers: TimerQueue<(u32, TimerKind)>,
     /// Generations of entries still queued whose timer was stopped or
     /// whose transaction is gone: a small set, so telling a dead front from
@@ -346,14 +372,16 @@ pub struct TransactionLayer {
 }
 
 impl TransactionLayer {
-    /// A layer with these settings; `seed` feeds the branch generator.
+    /// A layer with these settings; `seed` feeds the branch generator and
+    /// keys the hash of the matching tables (seed it from a CSPRNG in
+    /// production).
     pub fn new(config: TxConfig, seed: u64) -> Self {
         TransactionLayer {
             config,
             txs: Table::default(),
-            clients: HashMap::new(),
-            servers: HashMap::new(),
-            merged: HashMap::new(),
+            clients: HashMap::with_hasher(KeyedState::from_seed(seed)),
+            servers: HashMap::with_hasher(KeyedState::from_seed(seed)),
+            merged: HashMap::with_hasher(KeyedState::from_seed(seed)),
             timers: TimerQueue::default(),
             dead: HashSet::default(),
             cancel_reserve: 0,
