@@ -529,8 +529,10 @@ Content-Length: 0
 ");
     assert_eq!(h.receive(Duration::ZERO, no_via, udp), vec![]);
     assert_eq!(h.layer.stats().dropped_requests, 1);
+    // A Via whose sent-by reads but whose parameters do not: the sender
+    // can still recognise a 400 as its own.
     let bad_via = raw("OPTIONS sip:alice@192.0.2.1 SIP/2.0
-Via: this is not a via
+Via: SIP/2.0/UDP 192.0.2.9:5060;=
 From: <sip:x@192.0.2.9>;tag=1
 To: <sip:alice@192.0.2.1>
 Call-ID: badvia
@@ -550,7 +552,7 @@ Content-Length: 0
     assert_eq!(h.layer.stats().rejected_requests, 1);
     // An ACK is never answered.
     let bad_ack = raw("ACK sip:alice@192.0.2.1 SIP/2.0
-Via: garbage
+Via: SIP/2.0/UDP 192.0.2.9:5060;=
 From: <sip:x@192.0.2.9>;tag=1
 To: <sip:alice@192.0.2.1>;tag=2
 Call-ID: badvia
