@@ -1,8 +1,24 @@
 //! Transport rules (RFC 3261 §18, RFC 3581, RFC 7118): what a transport
 //! is, how flows are named, and how Via headers are stamped and read. The
 //! host owns every socket and connection; sansip only names them.
+//!
+//! - Sending a request: [`new_branch`], [`stamp_via`] (with
+//!   [`ws_invalid_host`] for WebSocket clients); [`set_via_transport`]
+//!   when the transport changes.
+//! - Receiving a request: [`check_request_via`], then [`stamp_received`].
+//! - Receiving a response: [`top_via_is_ours`].
 
 use std::net::SocketAddr;
+
+mod error;
+mod top_via;
+mod via;
+
+pub use error::{StampError, ViaError};
+pub use via::{
+    check_request_via, new_branch, set_via_transport, stamp_received, stamp_via, top_via_is_ours,
+    ws_invalid_host, SentBy, BRANCH_RANDOM_CHARS, WS_HOST_LABEL_CHARS,
+};
 
 /// A SIP transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
