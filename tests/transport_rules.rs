@@ -1,6 +1,6 @@
 //! Transport rules of RFC 3261 §18 with RFC 3581 (rport), RFC 5118 (IPv6)
-//! and RFC 7118 (WebSocket): Via stamping on send and receipt, and the
-//! checks on a received Via.
+//! and RFC 7118 (WebSocket): Via stamping on send and receipt, response
+//! routing, and the checks on a received Via.
 
 use std::net::SocketAddr;
 
@@ -9,8 +9,9 @@ use proptest::prelude::*;
 use sansip::message::{headers::Via, split_list, Host, Message, TypedHeader};
 use sansip::rng::Rng;
 use sansip::transport::{
-    check_request_via, new_branch, set_via_transport, stamp_received, stamp_via, top_via_is_ours,
-    ws_invalid_host, SentBy, StampError, Transport, ViaError,
+    check_request_via, new_branch, reconnect_destination, reply_to_source, response_destination,
+    sent_by_destination, set_via_transport, stamp_received, stamp_via, top_via_is_ours,
+    ws_invalid_host, FlowId, FlowInfo, ResponseTarget, SentBy, StampError, Transport, ViaError,
 };
 
 // ---- helpers ------------------------------------------------------------
@@ -32,8 +33,24 @@ fn addr(s: &str) -> SocketAddr {
     s.parse().expect("socket address")
 }
 
+fn flow(transport: Transport, remote: &str) -> FlowInfo {
+    FlowInfo {
+        flow: FlowId(7),
+        transport,
+        local: addr("192.0.2.2:5060"),
+        remote: addr(remote),
+    }
+}
+
 fn via(value: &str) -> Via<'_> {
     Via::parse(value).expect("test Via parses")
+}
+
+fn to(addr_text: &str, transport: Transport) -> ResponseTarget<'static> {
+    ResponseTarget::Address {
+        addr: addr(addr_text),
+        transport,
+    }
 }
 
 /// Stamps `received` for a request with this top Via line, returning the
@@ -46,6 +63,229 @@ fn stamped(via_lines: &str, source: &str) -> String {
 
 fn expected(via_lines: &str) -> String {
     text(&request(via_lines))
+}
+
+// ---- response routing (§18.2.2, RFC 3581 §4) ---------------------------
+
+#[test]
+fn response_routing_by_received_and_rport() {
+    // RFC 3581 §6: sent from 10.1.1.1:4540 through a NAT as 192.0.2.1:9988.
+    let v = via("SIP/2.0/UDP 10.1.1.1:4540;received=192.0.2.1;rport=9988;branch=z9hG4bKkjshdyff");
+    let f = flow(Transport::Udp, "192.0.2.1:9988");
+    assert_eq!(
+        response_destination(&v, &f),
+        to("192.0.2.1:9988", Transport::Udp)
+    );
+}
+
+#[test]
+fn response_routing_by_received_uses_the_sent_by_port_then_the_default() {
+    let f = flow(Transport::Udp, "192.0.2.4:5070");
+    let v = via("SIP/2.0/UDP bobspc.biloxi.com:5070;received=192.0.2.4");
+    assert_eq!(
+        response_destination(&v, &f),
+        to("192.0.2.4:5070", Transport::Udp)
+    );
+    let v = via("SIP/2.0/UDP bobspc.biloxi.com;received=192.0.2.4");
+    assert_eq!(
+        response_destination(&v, &f),
+        to("192.0.2.4:5060", Transport::Udp)
+    );
+    // rport asked for but never filled in: the sent-by port.
+    let v = via("SIP/2.0/UDP bobspc.biloxi.com:5080;received=192.0.2.4;rport");
+    assert_eq!(
+        response_destination(&v, &f),
+        to("192.0.2.4:5080", Transport::Udp)
+    );
+}
+
+#[test]
+fn response_routing_by_received_ipv6_with_and_without_brackets() {
+    let f = flow(Transport::Udp, "[2001:db8::9:255]:5060");
+    // RFC 5118 §4.5: both spellings must be accepted.
+    for v in [
+        "SIP/2.0/UDP [2001:db8::9:1];received=[2001:db8::9:255];branch=z9hG4bKas3-111",
+        "SIP/2.0/UDP [2001:db8::9:1];received=2001:db8::9:255;branch=z9hG4bKas3",
+    ] {
+        assert_eq!(
+            response_destination(&via(v), &f),
+            to("[2001:db8::9:255]:5060", Transport::Udp),
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn response_routing_by_maddr() {
+    let f = flow(Transport::Udp, "192.0.2.4:5060");
+    // A multicast maddr: the group, at the sent-by port, with the ttl.
+    let v = via(
+        "SIP/2.0/UDP h.example.com:5070;maddr=239.255.255.1;ttl=16;received=192.0.2.4;rport=5071",
+    );
+    assert_eq!(
+        response_destination(&v, &f),
+        ResponseTarget::Multicast {
+            group: addr("239.255.255.1:5070"),
+            ttl: 16
+        }
+    );
+    // Without ttl: 1. Without a sent-by port: 5060.
+    let v = via("SIP/2.0/UDP h.example.com;maddr=239.255.255.1");
+    assert_eq!(
+        response_destination(&v, &f),
+        ResponseTarget::Multicast {
+            group: addr("239.255.255.1:5060"),
+            ttl: 1
+        }
+    );
+    // A unicast maddr still comes before received and rport.
+    let v = via("SIP/2.0/UDP h.example.com:5070;received=192.0.2.4;rport=1234;maddr=198.51.100.7");
+    assert_eq!(
+        response_destination(&v, &f),
+        to("198.51.100.7:5070", Transport::Udp)
+    );
+    // A name in maddr is resolved, with the port already known.
+    let v = via("SIP/2.0/UDP h.example.com;maddr=relay.example.net");
+    assert_eq!(
+        response_destination(&v, &f),
+        ResponseTarget::Resolve {
+            host: "relay.example.net",
+            port: Some(5060),
+            transport: Transport::Udp
+        }
+    );
+}
+
+#[test]
+fn response_routing_by_sent_by_name_is_a_resolve() {
+    let f = flow(Transport::Udp, "192.0.2.4:5060");
+    // With a port: A/AAAA at that port. Without: SRV (port None).
+    let v = via("SIP/2.0/UDP pc33.atlanta.com:5066;branch=z9hG4bK1");
+    assert_eq!(
+        response_destination(&v, &f),
+        ResponseTarget::Resolve {
+            host: "pc33.atlanta.com",
+            port: Some(5066),
+            transport: Transport::Udp
+        }
+    );
+    let v = via("SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK1");
+    assert_eq!(
+        response_destination(&v, &f),
+        ResponseTarget::Resolve {
+            host: "pc33.atlanta.com",
+            port: None,
+            transport: Transport::Udp
+        }
+    );
+}
+
+#[test]
+fn response_routing_by_sent_by_number() {
+    let f = flow(Transport::Udp, "192.0.2.1:5060");
+    let v = via("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1");
+    assert_eq!(
+        response_destination(&v, &f),
+        to("192.0.2.1:5060", Transport::Udp)
+    );
+    let v = via("SIP/2.0/UDP [2001:db8::1]:5090;branch=z9hG4bK1");
+    assert_eq!(
+        response_destination(&v, &f),
+        to("[2001:db8::1]:5090", Transport::Udp)
+    );
+    // The RFC 3263 §5 fallback after a failed send to `received`.
+    let v = via("SIP/2.0/TLS 198.51.100.3;received=192.0.2.1");
+    assert_eq!(
+        sent_by_destination(&v, Transport::Tls),
+        to("198.51.100.3:5061", Transport::Tls)
+    );
+}
+
+#[test]
+fn reliable_flows_are_answered_on_the_same_flow() {
+    let cases = [
+        (
+            Transport::Tcp,
+            "SIP/2.0/TCP 10.0.0.1:5060;received=192.0.2.1;rport=4000",
+        ),
+        (
+            Transport::Tls,
+            "SIP/2.0/TLS client.example.com;maddr=239.1.1.1",
+        ),
+        (
+            Transport::Ws,
+            "SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK56sdasks",
+        ),
+        (
+            Transport::Wss,
+            "SIP/2.0/WSS df7jal23ls0d.invalid;rport=1;received=192.0.2.1",
+        ),
+        // A connection with a UDP Via (a §18.1.1 violation): still the connection.
+        (
+            Transport::Tcp,
+            "SIP/2.0/UDP 10.0.0.1;received=192.0.2.1;rport=4000",
+        ),
+    ];
+    for (transport, v) in cases {
+        let f = flow(transport, "192.0.2.1:4000");
+        assert_eq!(
+            response_destination(&via(v), &f),
+            ResponseTarget::SameFlow(FlowId(7)),
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn closed_connections_reconnect_to_received_at_the_sent_by_port() {
+    let v = via("SIP/2.0/TCP 10.0.0.1:5070;received=192.0.2.1;rport=4000");
+    let f = flow(Transport::Tcp, "192.0.2.1:4000");
+    assert_eq!(
+        reconnect_destination(&v, &f),
+        Some(to("192.0.2.1:5070", Transport::Tcp))
+    );
+    let v = via("SIP/2.0/TLS client.example.com");
+    let f = flow(Transport::Tls, "192.0.2.1:4000");
+    assert_eq!(
+        reconnect_destination(&v, &f),
+        Some(ResponseTarget::Resolve {
+            host: "client.example.com",
+            port: None,
+            transport: Transport::Tls
+        })
+    );
+    // A WebSocket client accepts no connections; UDP has none.
+    let v = via("SIP/2.0/WSS df7jal23ls0d.invalid;received=192.0.2.1");
+    assert_eq!(
+        reconnect_destination(&v, &flow(Transport::Wss, "192.0.2.1:4000")),
+        None
+    );
+    assert_eq!(
+        reconnect_destination(&v, &flow(Transport::Udp, "192.0.2.1:4000")),
+        None
+    );
+}
+
+#[test]
+fn a_tcp_via_that_arrived_over_udp_is_answered_by_connecting() {
+    let v = via("SIP/2.0/TCP 10.0.0.1;received=192.0.2.1;rport=4000");
+    let f = flow(Transport::Udp, "192.0.2.1:4000");
+    assert_eq!(
+        response_destination(&v, &f),
+        to("192.0.2.1:5060", Transport::Tcp)
+    );
+}
+
+#[test]
+fn reply_to_source_uses_the_flow_or_the_source_address() {
+    assert_eq!(
+        reply_to_source(&flow(Transport::Udp, "192.0.2.15:5060")),
+        to("192.0.2.15:5060", Transport::Udp)
+    );
+    assert_eq!(
+        reply_to_source(&flow(Transport::Tls, "192.0.2.15:5060")),
+        ResponseTarget::SameFlow(FlowId(7))
+    );
 }
 
 // ---- received / rport stamping (§18.2.1, RFC 3581 §4) ------------------
@@ -284,6 +524,12 @@ fn websocket_via_with_an_invalid_host_and_wss() {
     let mut again = Rng::new(2014);
     assert_eq!(ws_invalid_host(&mut again), host);
     assert_eq!(new_branch(&mut again), branch);
+    // The answer comes back on the WebSocket connection.
+    let v = check_request_via(&m).unwrap();
+    assert_eq!(
+        response_destination(&v, &flow(Transport::Wss, "192.0.2.50:443")),
+        ResponseTarget::SameFlow(FlowId(7))
+    );
 }
 
 // ---- receiving: checks on the top Via ----------------------------------
@@ -513,13 +759,22 @@ proptest! {
     /// No panic anywhere; a stamped Via reads back with the source address
     /// and port; nothing else changes; stamping again changes nothing.
     #[test]
-    fn via_rules_hold_on_any_via(value in via_value(), src in source()) {
+    fn via_rules_hold_on_any_via(value in via_value(), src in source(), udp in any::<bool>()) {
         let raw = format!(
             "OPTIONS sip:b@example.com SIP/2.0\r\nVia: {value}\r\nX-After: keep  me\r\n\
              Call-ID: c\r\nContent-Length: 0\r\n\r\n"
         );
         let Ok(mut m) = Message::parse(Bytes::from(raw)) else { return Ok(()); };
-        let checked = check_request_via(&m).is_ok();
+        let transport = if udp { Transport::Udp } else { Transport::Tcp };
+        let f = flow(transport, "192.0.2.1:5060");
+        let checked = match check_request_via(&m) {
+            Ok(v) => {
+                let _ = response_destination(&v, &f);
+                let _ = reconnect_destination(&v, &f);
+                true
+            }
+            Err(_) => false,
+        };
         let _ = top_via_is_ours(&m, &[SentBy::from(src)]);
         let before_values = m.headers::<Via>().count();
         let before_top = m.header::<Via>().ok().map(|v| {

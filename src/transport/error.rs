@@ -57,7 +57,8 @@ impl ViaError {
     /// the sender could not recognise the answer, so there is nothing to
     /// gain by sending it. A Via whose parameters are broken, whose
     /// protocol is not SIP/2.0 or whose transport is unknown still names
-    /// its sender: answer it to where the request came from.
+    /// its sender: answer it to where the request came from (see
+    /// [`reply_to_source`](super::reply_to_source)).
     pub fn can_respond(&self) -> bool {
         match self {
             ViaError::Missing => false,

@@ -6,15 +6,22 @@
 //!   [`ws_invalid_host`] for WebSocket clients); [`set_via_transport`]
 //!   when the transport changes.
 //! - Receiving a request: [`check_request_via`], then [`stamp_received`].
+//! - Sending a response: [`response_destination`] (and
+//!   [`reconnect_destination`], [`sent_by_destination`] when that fails).
 //! - Receiving a response: [`top_via_is_ours`].
 
 use std::net::SocketAddr;
 
 mod error;
+mod response_route;
 mod top_via;
 mod via;
 
 pub use error::{StampError, ViaError};
+pub use response_route::{
+    reconnect_destination, reply_to_source, response_destination, sent_by_destination,
+    ResponseTarget,
+};
 pub use via::{
     check_request_via, new_branch, set_via_transport, stamp_received, stamp_via, top_via_is_ours,
     ws_invalid_host, SentBy, BRANCH_RANDOM_CHARS, WS_HOST_LABEL_CHARS,
