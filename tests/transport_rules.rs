@@ -1,6 +1,6 @@
 //! Transport rules of RFC 3261 §18 with RFC 3581 (rport), RFC 5118 (IPv6)
 //! and RFC 7118 (WebSocket): Via stamping on send and receipt, response
-//! routing, and the checks on a received Via.
+//! routing, the UDP→TCP size rule, and the checks on a received Via.
 
 use std::net::SocketAddr;
 
@@ -9,9 +9,10 @@ use proptest::prelude::*;
 use sansip::message::{headers::Via, split_list, Host, Message, TypedHeader};
 use sansip::rng::Rng;
 use sansip::transport::{
-    check_request_via, new_branch, reconnect_destination, reply_to_source, response_destination,
-    sent_by_destination, set_via_transport, stamp_received, stamp_via, top_via_is_ours,
-    ws_invalid_host, FlowId, FlowInfo, ResponseTarget, SentBy, StampError, Transport, ViaError,
+    check_request_via, must_use_congestion_controlled, new_branch, reconnect_destination,
+    reply_to_source, response_destination, sent_by_destination, set_via_transport, size_decision,
+    stamp_received, stamp_via, top_via_is_ours, ws_invalid_host, ConnectFailure, FlowId, FlowInfo,
+    ResponseTarget, SentBy, SizeDecision, StampError, Transport, ViaError,
 };
 
 // ---- helpers ------------------------------------------------------------
@@ -428,6 +429,80 @@ fn stamping_needs_a_readable_top_via() {
         Err(ViaError::Malformed { .. })
     ));
     assert!(!m.is_modified());
+}
+
+// ---- size rule (§18.1.1) -----------------------------------------------
+
+/// A MESSAGE request of exactly `total` bytes with our Via on top.
+fn sized_request(total: usize) -> Message {
+    let head = |body_len: usize| {
+        format!(
+            "MESSAGE sip:bob@example.com;transport=udp SIP/2.0\r\n\
+             Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKsize;rport\r\n\
+             Max-Forwards: 70\r\nCall-ID: size@192.0.2.1\r\nCSeq: 1 MESSAGE\r\n\
+             Content-Type: text/plain\r\nContent-Length: {body_len}\r\n\r\n"
+        )
+    };
+    let mut body_len = total - head(0).len();
+    while head(body_len).len() + body_len != total {
+        body_len = total - head(body_len).len();
+    }
+    let mut raw = head(body_len).into_bytes();
+    raw.resize(total, b'x');
+    let m = Message::parse(Bytes::from(raw)).expect("sized request parses");
+    assert_eq!(m.serialized_len(), total);
+    m
+}
+
+#[test]
+fn a_1400_byte_request_switches_from_udp_to_tcp() {
+    let mut m = sized_request(1400);
+    let dest = addr("192.0.2.9:5060");
+    // `transport=udp` in the Request-URI is no exception.
+    let decision = size_decision(&m, Transport::Udp, dest, None);
+    assert_eq!(decision, SizeDecision::SwitchToTcp);
+    set_via_transport(&mut m, Transport::Tcp).unwrap();
+    assert!(text(&m).contains("\r\nVia: SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bKsize;rport\r\n"));
+    assert_eq!(m.serialized_len(), 1400);
+    // Refused by an RFC 2543 peer: back to UDP; other failures are errors.
+    assert!(decision.retry_over_udp(ConnectFailure::Reset));
+    assert!(decision.retry_over_udp(ConnectFailure::ProtocolNotSupported));
+    assert!(!decision.retry_over_udp(ConnectFailure::Other));
+    set_via_transport(&mut m, Transport::Udp).unwrap();
+    assert!(text(&m).contains("\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKsize;rport\r\n"));
+    // Already on a congestion-controlled transport: nothing to do.
+    assert_eq!(
+        size_decision(&m, Transport::Tls, dest, None),
+        SizeDecision::Keep
+    );
+    // A multicast group has no TCP path.
+    assert_eq!(
+        size_decision(&m, Transport::Udp, addr("239.255.255.1:5060"), None),
+        SizeDecision::MulticastTooLarge
+    );
+}
+
+#[test]
+fn a_1200_byte_request_stays_on_udp() {
+    let m = sized_request(1200);
+    let decision = size_decision(&m, Transport::Udp, addr("192.0.2.9:5060"), None);
+    assert_eq!(decision, SizeDecision::Keep);
+    assert!(!decision.retry_over_udp(ConnectFailure::Reset));
+    // Unless the path MTU is known to be small: 1200 > 1280 - 200.
+    assert_eq!(
+        size_decision(&m, Transport::Udp, addr("192.0.2.9:5060"), Some(1280)),
+        SizeDecision::SwitchToTcp
+    );
+}
+
+#[test]
+fn size_thresholds_follow_the_mtu_minus_200() {
+    assert!(!must_use_congestion_controlled(1300, None));
+    assert!(must_use_congestion_controlled(1301, None));
+    assert!(!must_use_congestion_controlled(1300, Some(1500)));
+    assert!(must_use_congestion_controlled(1301, Some(1500)));
+    assert!(!must_use_congestion_controlled(8800, Some(9000)));
+    assert!(must_use_congestion_controlled(1, Some(100)));
 }
 
 // ---- sending: our Via, branches, WebSocket -----------------------------

@@ -3,8 +3,8 @@
 //! host owns every socket and connection; sansip only names them.
 //!
 //! - Sending a request: [`new_branch`], [`stamp_via`] (with
-//!   [`ws_invalid_host`] for WebSocket clients); [`set_via_transport`]
-//!   when the transport changes.
+//!   [`ws_invalid_host`] for WebSocket clients), then [`size_decision`] and,
+//!   when it says so, [`set_via_transport`].
 //! - Receiving a request: [`check_request_via`], then [`stamp_received`].
 //! - Sending a response: [`response_destination`] (and
 //!   [`reconnect_destination`], [`sent_by_destination`] when that fails).
@@ -14,6 +14,7 @@ use std::net::SocketAddr;
 
 mod error;
 mod response_route;
+mod size;
 mod top_via;
 mod via;
 
@@ -21,6 +22,10 @@ pub use error::{StampError, ViaError};
 pub use response_route::{
     reconnect_destination, reply_to_source, response_destination, sent_by_destination,
     ResponseTarget,
+};
+pub use size::{
+    must_use_congestion_controlled, size_decision, ConnectFailure, SizeDecision, MTU_HEADROOM,
+    UNKNOWN_MTU_LIMIT,
 };
 pub use via::{
     check_request_via, new_branch, set_via_transport, stamp_received, stamp_via, top_via_is_ours,

@@ -156,7 +156,7 @@ pub fn stamp_via(
 /// Changes the transport token of the top Via, keeping everything else.
 ///
 /// RFC 3261 §18.1.1: when the size rule moves a request from UDP to TCP
-/// (the size rule), "the value in the top
+/// (see [`size_decision`](super::size_decision)), "the value in the top
 /// Via MUST be changed"; and back to UDP if the TCP attempt is refused.
 pub fn set_via_transport(msg: &mut Message, transport: Transport) -> Result<(), StampError> {
     let top = TopVia::locate(msg)?;
