@@ -7,8 +7,8 @@ use arbitrary::Arbitrary;
 use bytes::Bytes;
 use sansip::message::headers::*;
 use sansip::message::{
-    HeaderName, Host, Limits, Message, Method, NameAddr, Params, RequestBuilder, StreamFramer,
-    StreamItem, TypedHeader, Uri,
+    escape, unescape, HeaderName, Host, Limits, Message, Method, NameAddr, Params, RequestBuilder,
+    StreamFramer, StreamItem, TypedHeader, Uri, UriComponent,
 };
 
 // ---- reading every typed view -------------------------------------------
@@ -336,6 +336,77 @@ pub fn check_parse_message(data: &[u8]) {
     assert_eq!(again.body(), msg.body());
 }
 
+/// The URI components, with a URI that holds `text` (escaped for that
+/// component) in that place.
+const COMPONENTS: [(UriComponent, &str, &str); 5] = [
+    (UriComponent::User, "sip:", "@h"),
+    (UriComponent::Password, "sip:u:", "@h"),
+    (UriComponent::Param, "sip:h;p=", ""),
+    (UriComponent::Header, "sip:h?h=", ""),
+    (UriComponent::Opaque, "x-any:", ""),
+];
+
+/// The one component a URI built from [`COMPONENTS`] holds.
+fn component<'u>(u: &Uri<'u>, part: UriComponent) -> Option<&'u str> {
+    match (part, u) {
+        (UriComponent::User, Uri::Sip(s)) => s.user,
+        (UriComponent::Password, Uri::Sip(s)) => s.password,
+        (UriComponent::Param, Uri::Sip(s)) => s.param("p").flatten(),
+        (UriComponent::Header, Uri::Sip(s)) => s.header("h"),
+        (UriComponent::Opaque, Uri::Other { rest, .. }) => Some(rest),
+        _ => None,
+    }
+}
+
+/// URI target: any text. A URI that parses writes text that parses to an
+/// equal and equivalent URI (and writes the same again); so does an
+/// address. Escaping any bytes for any component unescapes to them, and
+/// the escaped text parses in its place in a URI.
+pub fn check_parse_uri(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(u) = Uri::parse(&text) {
+        read_uri(&u);
+        let mut out = Vec::new();
+        u.write(&mut out);
+        let written = String::from_utf8(out).expect("a URI writes UTF-8");
+        assert_eq!(u.to_string(), written);
+        let again =
+            Uri::parse(&written).unwrap_or_else(|e| panic!("{text:?} wrote {written:?}: {e}"));
+        assert_eq!(again, u, "{text:?} wrote {written:?}");
+        assert!(again.equivalent(&u) && u.equivalent(&again), "{written:?}");
+        assert_eq!(again.to_string(), written);
+    }
+    if let Ok(a) = NameAddr::parse(&text) {
+        read_uri(&a.uri);
+        let written = a.to_string();
+        let mut again =
+            NameAddr::parse(&written).unwrap_or_else(|e| panic!("{text:?} wrote {written:?}: {e}"));
+        assert_eq!(again.to_string(), written);
+        let mut a = a;
+        norm_addr(&mut a, &mut again);
+        assert_eq!(again, a, "{text:?} wrote {written:?}");
+    }
+    let _ = Host::parse(&text);
+
+    let unescaped = unescape(&text);
+    for (part, before, after) in COMPONENTS {
+        for raw in [data, &unescaped[..]] {
+            let e = escape(raw, part);
+            assert_eq!(&*unescape(&e), raw, "{part:?} escape of {raw:?}");
+            assert!(
+                e.bytes().all(|b| b == b'%' || part.allows(b)),
+                "{part:?} escape {e:?}"
+            );
+            if raw.is_empty() {
+                continue;
+            }
+            let uri = format!("{before}{e}{after}");
+            let u = Uri::parse(&uri).unwrap_or_else(|err| panic!("{uri:?}: {err}"));
+            assert_eq!(component(&u, part), Some(&*e), "{uri:?}");
+        }
+    }
+}
+
 /// A byte stream and the sizes it arrives in.
 #[derive(Debug)]
 pub struct ChunkedStream {
@@ -534,6 +605,19 @@ mod tests {
         out
     }
 
+    /// `seed` with a few bytes replaced.
+    fn mutations(seed: &[u8], k: u64) -> impl Iterator<Item = Vec<u8>> + '_ {
+        let flips = noise(k + 1, 64);
+        (0..32).map(move |j| {
+            let mut m = seed.to_vec();
+            let at = usize::from(flips[2 * j]) * m.len() / 256;
+            if let Some(b) = m.get_mut(at) {
+                *b = flips[2 * j + 1];
+            }
+            m
+        })
+    }
+
     #[test]
     fn parse_message_target_holds_on_seeds_and_their_mutations() {
         for (k, seed) in seeds().iter().enumerate() {
@@ -541,13 +625,7 @@ mod tests {
             for cut in (0..seed.len()).step_by(7) {
                 check_parse_message(&seed[..cut]);
             }
-            let flips = noise(k as u64 + 1, 64);
-            for pair in flips.chunks(2) {
-                let mut m = seed.clone();
-                let at = usize::from(pair[0]) * m.len() / 256;
-                if let Some(b) = m.get_mut(at) {
-                    *b = pair[1];
-                }
+            for m in mutations(seed, k as u64) {
                 check_parse_message(&m);
             }
         }
@@ -572,6 +650,43 @@ mod tests {
             (&[1, 200, 7][..], stream.len())
         );
         check_stream_framing(&input);
+    }
+
+    /// URIs and addresses: every Request-URI and header value of the
+    /// seeds, with mutations, and some written by hand.
+    #[test]
+    fn parse_uri_target_holds_on_seed_uris_and_their_mutations() {
+        let mut inputs: Vec<Vec<u8>> = [
+            "sip:alice@atlanta.com",
+            "sips:a:b@[2001:db8::10]:5061;transport=tls;lr?h=v&Subject=a%20b",
+            "sip:[2001:db8::10:5070]",
+            "sip:%61lice@h;x;y=%20",
+            "sip:+1-212-555-1212;isub=1;postd=pp22@example.com;user=phone",
+            "tel:+1-201-555-0123;ext=1234",
+            "tel:7042;phone-context=example.com",
+            "urn:service:sos",
+            "\"Doe, \\\"J\\\"\" <sip:j@h;lr>;tag=1",
+            "A\r\n B <sip:b@h>",
+            "<sip:a,b@h>",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        for seed in seeds() {
+            let Ok(msg) = Message::parse(Bytes::from(seed)) else {
+                continue;
+            };
+            if let Some(u) = msg.request_uri_str() {
+                inputs.push(u.as_bytes().to_vec());
+            }
+            inputs.extend(msg.fields().map(|f| f.value.to_vec()));
+        }
+        for (k, input) in inputs.iter().enumerate() {
+            check_parse_uri(input);
+            for m in mutations(input, k as u64).take(8) {
+                check_parse_uri(&m);
+            }
+        }
     }
 
     #[test]
