@@ -142,9 +142,11 @@ impl<'a> Uri<'a> {
     }
 
     /// Appends the URI. Components are written as they are held; a
-    /// character a component does not allow is escaped, so what is written
-    /// always parses, and a parsed URI is written back as it was (with the
-    /// scheme in lower case).
+    /// character a SIP user, password, parameter or header does not allow
+    /// is escaped, and a parsed URI is written back as it was (with the
+    /// scheme in lower case). Parts that are not escaped on the wire (a
+    /// `tel` number, a host name, parameter names) are written as given: a
+    /// hand-built value that breaks their grammar is written unparseable.
     pub fn write(&self, out: &mut Vec<u8>) {
         match self {
             Uri::Sip(s) => s.write(out),
