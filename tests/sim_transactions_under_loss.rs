@@ -141,24 +141,60 @@ fn seed(default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// Whether a final response for `call_id` reached `to` by `by` (offset).
-fn final_delivered(trace: &Trace, to: SocketAddr, call_id: &str, by: Duration) -> bool {
-    trace.iter().any(|e| {
-        e.to == to
-            && e.status().is_some_and(|s| s >= 200)
-            && e.delivered_at().is_some_and(|at| at <= by)
-            && e.call_id().as_deref() == Some(call_id)
-    })
+/// One transaction as the wire saw it, from the trace.
+#[derive(Debug, Default)]
+struct Wire {
+    /// When the UAC sent the request (first transmission and Timer A/E
+    /// retransmissions; not the network's duplicates).
+    sends: Vec<Duration>,
+    /// When the request (any copy) reached the UAS.
+    request_arrivals: Vec<Duration>,
+    /// When an ACK reached the UAS.
+    ack_arrivals: Vec<Duration>,
+    /// When a provisional response reached the UAC.
+    provisional_arrivals: Vec<Duration>,
+    /// When a final response reached the UAC.
+    final_arrivals: Vec<Duration>,
 }
 
-/// Whether any `method` request for `call_id` reached `to`.
-fn request_delivered(trace: &Trace, to: SocketAddr, call_id: &str, method: &str) -> bool {
-    trace.iter().any(|e| {
-        e.to == to
-            && e.method() == Some(method)
-            && e.delivered()
-            && e.call_id().as_deref() == Some(call_id)
-    })
+/// Groups the trace by Call-ID (parsing each datagram once).
+fn wire(trace: &Trace, uac: SocketAddr, uas: SocketAddr) -> BTreeMap<String, Wire> {
+    let mut out: BTreeMap<String, Wire> = BTreeMap::new();
+    for e in trace.iter() {
+        let w = out.entry(e.call_id().expect("a Call-ID")).or_default();
+        let arrived = e.delivered_at();
+        match (e.method(), e.status()) {
+            (Some("ACK"), _) if e.to == uas => w.ack_arrivals.extend(arrived),
+            (Some(_), _) if e.to == uas => {
+                if !e.duplicate {
+                    w.sends.push(e.sent);
+                }
+                w.request_arrivals.extend(arrived);
+            }
+            (_, Some(code)) if e.to == uac && code < 200 => w.provisional_arrivals.extend(arrived),
+            (_, Some(_)) if e.to == uac => w.final_arrivals.extend(arrived),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Offsets of Timer A (INVITE: doubling, no cap) or Timer E (doubling to
+/// T2) retransmissions from the first transmission, within 64·T1.
+fn schedule(kind: Kind) -> Vec<Duration> {
+    let (t1, t2) = (ms(500), ms(4000));
+    let mut at = Duration::ZERO;
+    let mut interval = t1;
+    let mut out = Vec::new();
+    while at < t1 * 64 {
+        out.push(at);
+        at += interval;
+        interval = match kind {
+            Kind::Invite => interval * 2,
+            Kind::NonInvite => (interval * 2).min(t2),
+        };
+    }
+    out
 }
 
 /// What the lossy runs came to, for the assertions and the determinism test.
@@ -183,7 +219,6 @@ fn run_and_check(sim: &mut Sim) -> Tally {
     let start = net.start();
     let trace = net.trace();
     let (uac, uas) = (net.node(sim.uac), net.node(sim.uas));
-    let (uac_addr, uas_addr) = (uac.addr(), uas.addr());
     let mut tally = Tally::default();
 
     assert_eq!(uac.tu.pending(), 0);
@@ -193,6 +228,24 @@ fn run_and_check(sim: &mut Sim) -> Tally {
     assert!(uas.tu.unexpected.is_empty(), "{:?}", uas.tu.unexpected);
     assert_eq!(uac.tu.outcomes.len(), 2 * sim.n);
     assert_eq!(uac.stats().unparsable + uas.stats().unparsable, 0);
+    let wire = wire(trace, uac.addr(), uas.addr());
+    // A response is stray exactly when it arrives after the UAC forgot its
+    // transaction (Timer B/F/D/K/M ran).
+    let late: usize = uac
+        .tu
+        .outcomes
+        .values()
+        .map(|o| {
+            let w = &wire[&o.call_id];
+            let ended = o.terminated.expect("checked below") - start;
+            let arrivals = w.provisional_arrivals.iter().chain(&w.final_arrivals);
+            arrivals.filter(|&&at| at > ended).count()
+        })
+        .sum();
+    assert_eq!(uac.layer.stats().stray_responses, late as u64);
+    // The UAS layer rejected, dropped and discarded nothing (no false 482
+    // for retransmissions or duplicates).
+    assert_eq!(uas.layer.stats(), Default::default());
 
     for o in uac.tu.outcomes.values() {
         let (kind, i) = parse_call_id(&o.call_id);
@@ -207,11 +260,34 @@ fn run_and_check(sim: &mut Sim) -> Tally {
             )
         };
         assert!(o.terminated.is_some(), "never terminated: {}", ctx());
+        let w = &wire[&o.call_id];
+        // Retransmissions follow Timer A/E exactly and stop once a response
+        // arrived (INVITE: any; non-INVITE: a final; a provisional moves a
+        // non-INVITE to T2 intervals, so only the count is checked then).
+        let rfc = schedule(kind);
+        let sent: Vec<Duration> = w.sends.iter().map(|&t| t - w.sends[0]).collect();
+        assert_eq!(w.sends[0], o.started - start, "{}", ctx());
+        assert!(
+            sent.len() <= rfc.len(),
+            "too many retransmissions: {}",
+            ctx()
+        );
+        if kind == Kind::Invite || want.provisional.is_none() {
+            assert_eq!(sent, rfc[..sent.len()], "off schedule: {}", ctx());
+        }
+        let heard = match kind {
+            Kind::Invite => w.provisional_arrivals.iter().chain(&w.final_arrivals).min(),
+            Kind::NonInvite => w.final_arrivals.iter().min(),
+        };
+        if let Some(&heard) = heard {
+            let last = *w.sends.last().expect("sent");
+            assert!(last < heard, "retransmitted after a response: {}", ctx());
+        }
         assert!(!o.transport_error, "transport error: {}", ctx());
         if let Some(t) = o.timed_out {
             assert!(o.finals.is_empty(), "final and timeout: {}", ctx());
             assert!(
-                !final_delivered(trace, uac_addr, &o.call_id, t - start),
+                w.final_arrivals.iter().all(|&at| at > t - start),
                 "timed out although a final response arrived: {}",
                 ctx()
             );
@@ -247,7 +323,7 @@ fn run_and_check(sim: &mut Sim) -> Tally {
         match uas.tu.seen.get(&key) {
             Some(txs) => assert_eq!(txs.len(), 1, "request seen {} times: {}", txs.len(), ctx()),
             None => assert!(
-                !request_delivered(trace, uas_addr, &o.call_id, o.method.as_str()),
+                w.request_arrivals.is_empty(),
                 "request delivered but never passed up: {}",
                 ctx()
             ),
@@ -267,7 +343,7 @@ fn run_and_check(sim: &mut Sim) -> Tally {
     for tx in uas.tu.gave_up.iter().chain(&uas.tu.no_ack) {
         let call = call_of[tx];
         assert!(
-            !request_delivered(trace, uas_addr, call, "ACK"),
+            wire[call].ack_arrivals.is_empty(),
             "{call}: final never acknowledged although an ACK arrived\n{}",
             trace.for_call(call)
         );
