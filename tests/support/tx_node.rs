@@ -122,9 +122,12 @@ impl<U: Tu> TxNode<U> {
                     );
                     let to = match &t.destination {
                         Destination::Addr(a) => Some(*a),
-                        Destination::Name { host, port } => {
-                            self.names.get(&(host.to_ascii_lowercase(), *port)).copied()
-                        }
+                        // A name without a port would need SRV: not modelled,
+                        // the default port stands in for it.
+                        Destination::Name { host, port } => self
+                            .names
+                            .get(&(host.to_ascii_lowercase(), port.unwrap_or(5060)))
+                            .copied(),
                     };
                     match to {
                         Some(to) => self.queue(to, t.bytes),
