@@ -164,3 +164,15 @@ fn changed_values_cannot_smuggle_in_header_lines() {
     );
     assert_eq!(re.raw_by_name("x-note"), Some(&b"a b"[..]));
 }
+
+#[test]
+fn builders_refuse_line_breaks_in_the_start_line() {
+    let r =
+        RequestBuilder::new(Method::Options, "sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP evil").build();
+    assert!(r.is_err());
+    let r = RequestBuilder::new(Method::Options, "sip:a b@c").build();
+    assert!(r.is_err());
+    let r = ResponseBuilder::new(200, "OK\r\nVia: SIP/2.0/UDP evil").build();
+    assert!(r.is_err());
+    assert!(ResponseBuilder::new(200, "OK — ça marche").build().is_ok());
+}

@@ -114,11 +114,24 @@ impl RequestBuilder {
     /// Starts `METHOD uri SIP/2.0`.
     pub fn new(method: Method, uri: impl Display) -> Self {
         let mut buf = Vec::with_capacity(512);
-        let _ = write!(buf, "{} {} SIP/2.0\r\n", method, uri);
+        let _ = write!(buf, "{method} ");
+        let uri_start = buf.len();
+        let _ = write!(buf, "{uri}");
+        // A space or line break in the URI would end the Request-Line early
+        // and could smuggle in header fields.
+        let error = buf[uri_start..]
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+            .map(|k| ParseError::Syntax {
+                what: "Request-Line",
+                offset: uri_start + k,
+                expected: "a Request-URI without white space or control characters",
+            });
+        buf.extend_from_slice(b" SIP/2.0\r\n");
         RequestBuilder(Draft {
             buf,
             body: None,
-            error: None,
+            error,
         })
     }
 }
@@ -155,6 +168,12 @@ impl ResponseBuilder {
                 what: "Status-Line",
                 offset: 8,
                 expected: "a status code from 100 to 699",
+            });
+        } else if let Some(k) = reason.bytes().position(|b| b == b'\r' || b == b'\n') {
+            draft.error = Some(ParseError::Syntax {
+                what: "Status-Line",
+                offset: 12 + k,
+                expected: "a reason phrase without CR or LF",
             });
         }
         ResponseBuilder(draft)

@@ -118,14 +118,16 @@ fn is_quoted_string(d: &str) -> bool {
     matches!(quoted_string(d), Ok(("", _)))
 }
 
-/// `1*token` separated by white space, and nothing else.
+/// `1*token` separated by white space, and nothing else: no white space
+/// at either end either, which the parser would not keep as part of the
+/// display name.
 fn is_token_words(d: &str) -> bool {
     let mut rest = d;
     while let Ok((r, _)) = token(rest) {
-        rest = skip_lws(r);
-        if rest.is_empty() {
+        if r.is_empty() {
             return true;
         }
+        rest = skip_lws(r);
     }
     false
 }
@@ -294,6 +296,11 @@ mod tests {
         assert_eq!(a.to_string(), "\"A B\" <sip:b@h>");
         a.display_name = Some("Evil\r\nVia: x");
         assert_eq!(a.to_string(), "\"Evil Via: x\" <sip:b@h>");
+        // White space at the ends is not part of token words: quoted.
+        a.display_name = Some("Bob ");
+        assert_eq!(a.to_string(), "\"Bob \" <sip:b@h>");
+        let back = NameAddr::parse("\"Bob \" <sip:b@h>").unwrap();
+        assert_eq!(back.display_name_unquoted(), a.display_name_unquoted());
         a.display_name = Some("Doe, \"J\"");
         let text = a.to_string();
         assert_eq!(text, r#""Doe, \"J\"" <sip:b@h>"#);

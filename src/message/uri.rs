@@ -142,9 +142,11 @@ impl<'a> Uri<'a> {
     }
 
     /// Appends the URI. Components are written as they are held; a
-    /// character a component does not allow is escaped, so what is written
-    /// always parses, and a parsed URI is written back as it was (with the
-    /// scheme in lower case).
+    /// character a SIP user, password, parameter or header does not allow
+    /// is escaped, and a parsed URI is written back as it was (with the
+    /// scheme in lower case). Parts that are not escaped on the wire (a
+    /// `tel` number, a host name, parameter names) are written as given: a
+    /// hand-built value that breaks their grammar is written unparseable.
     pub fn write(&self, out: &mut Vec<u8>) {
         match self {
             Uri::Sip(s) => s.write(out),
@@ -324,7 +326,12 @@ fn scheme(i: &str) -> PResult<'_, &str> {
 fn userinfo(i: &str) -> PResult<'_, (Option<&str>, Option<&str>)> {
     let run = match scan(i, |b| UriComponent::User.allows(b) || b == b':') {
         Ok(n) => n,
-        Err(at) => return fail(tail(i, at), EXPECTED_ESCAPE),
+        // A bad escape is the user part's fault only if an `@` follows;
+        // otherwise there is no userinfo, and the `%` is in what follows
+        // the host (in an addr-spec, a header parameter such as
+        // `;tag=9%Z`, where `%` is a token character).
+        Err(at) if at_ahead(tail(i, at)) => return fail(tail(i, at), EXPECTED_ESCAPE),
+        Err(_) => return Ok((i, (None, None))),
     };
     let (info, after) = (head(i, run), tail(i, run));
     if let Some(rest) = after.strip_prefix('@') {
@@ -350,13 +357,7 @@ fn userinfo(i: &str) -> PResult<'_, (Option<&str>, Option<&str>)> {
     // An `@` further on (before anything that would end the URI) means a
     // character in the userinfo is not allowed. A URI may end at `"` or
     // `>`, but never at `<`, which is then the character at fault.
-    let ahead = !after.starts_with(['"', '>'])
-        && after
-            .bytes()
-            .skip(1)
-            .take_while(|b| !matches!(b, b'"' | b'<' | b'>'))
-            .any(|b| b == b'@');
-    if ahead {
+    if !after.starts_with(['"', '>']) && at_ahead(after) {
         let expected = if info.contains(':') {
             "a character allowed in a SIP URI password"
         } else {
@@ -365,6 +366,15 @@ fn userinfo(i: &str) -> PResult<'_, (Option<&str>, Option<&str>)> {
         return fail(after, expected);
     }
     Ok((i, (None, None)))
+}
+
+/// Whether an `@` follows the first character of `i` before anything that
+/// would end the URI (`"`, `<`, `>`).
+fn at_ahead(i: &str) -> bool {
+    i.bytes()
+        .skip(1)
+        .take_while(|b| !matches!(b, b'"' | b'<' | b'>'))
+        .any(|b| b == b'@')
 }
 
 /// `*( ";" pname [ "=" pvalue ] )`.
@@ -609,6 +619,10 @@ mod tests {
         assert_eq!(addr_spec("sip:a@h?x=y").unwrap().0, "?x=y");
         assert_eq!(addr_spec("tel:+1;tag=a").unwrap().0, ";tag=a");
         assert_eq!(addr_spec("urn:a:b;tag=a").unwrap().0, ";tag=a");
+        // `%` is a token character: in a header parameter after an
+        // addr-spec it need not start an escape.
+        assert_eq!(addr_spec("sip:h:5060;tag=9%Z%b").unwrap().0, ";tag=9%Z%b");
+        assert_eq!(addr_spec("sip:a@h;tag=%").unwrap().0, ";tag=%");
         assert_eq!(uri("urn:a:b;c>").unwrap().0, ">");
     }
 

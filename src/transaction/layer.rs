@@ -17,9 +17,12 @@ use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
 use super::{TimerConfig, TimerKind, TimerQueue};
 use crate::message::headers::{CSeq, Timestamp, Via};
-use crate::message::{HeaderName, Host, Message, Method, Params, ResponseBuilder};
+use crate::message::{HeaderName, Message, Method, ResponseBuilder};
 use crate::rng::Rng;
-use crate::transport::{FlowId, FlowInfo, Transport};
+use crate::transport::{
+    check_request_via, new_branch, set_via_transport, size_decision, stamp_received, stamp_via,
+    FlowId, FlowInfo, ResponseTarget, SentBy, SizeDecision, Transport,
+};
 
 /// Identifies one transaction for its whole life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -73,13 +76,14 @@ pub struct Target {
 pub enum Destination {
     /// A socket address.
     Addr(SocketAddr),
-    /// A host name to resolve first (RFC 3263 §6: a response to a Via
-    /// sent-by that is a name).
+    /// A host name to resolve first (RFC 3263 §5: a response to a Via
+    /// sent-by or maddr that is a name): A/AAAA with the port, or SRV when
+    /// there is none.
     Name {
         /// The name.
         host: String,
-        /// The port.
-        port: u16,
+        /// The port, if the Via gave one.
+        port: Option<u16>,
     },
 }
 
@@ -501,15 +505,27 @@ impl TransactionLayer {
         self.check_capacity(if method == Method::Invite { 2 } else { 1 })?;
         let branch = new_branch(&mut self.rng);
         let mut transport = target.transport;
-        self.stamp_via(&mut request, transport, target.local, &branch);
-        if transport == Transport::Udp && self.too_big_for_udp(request.serialized_len()) {
-            // §18.1.1: a large request goes over a congestion-controlled
-            // transport; the Via must say so.
-            transport = Transport::Tcp;
-            request.remove(HeaderName::Via);
-            let mut fresh = request;
-            self.stamp_via(&mut fresh, transport, target.local, &branch);
-            request = fresh;
+        stamp_via(
+            &mut request,
+            transport,
+            SentBy::from(target.local),
+            &branch,
+            self.config.rport,
+        )
+        .map_err(|_| TxError::BadMessage("the local address cannot be a Via sent-by"))?;
+        match size_decision(&request, transport, target.remote, self.config.path_mtu) {
+            SizeDecision::Keep => {}
+            // §18.1.1: a large request goes over TCP, and the Via says so.
+            SizeDecision::SwitchToTcp => {
+                transport = Transport::Tcp;
+                set_via_transport(&mut request, transport)
+                    .map_err(|_| TxError::BadMessage("the top Via cannot be rewritten"))?;
+            }
+            SizeDecision::MulticastTooLarge => {
+                return Err(TxError::BadMessage(
+                    "too large for UDP, and a multicast group has no TCP",
+                ))
+            }
         }
         let flow = if transport == target.transport {
             target.flow
@@ -654,34 +670,6 @@ impl TransactionLayer {
         Ok(())
     }
 
-    fn too_big_for_udp(&self, len: usize) -> bool {
-        let mtu = self.config.path_mtu.unwrap_or(1500);
-        len > mtu.saturating_sub(200)
-    }
-
-    fn stamp_via(
-        &self,
-        request: &mut Message,
-        transport: Transport,
-        local: SocketAddr,
-        branch: &str,
-    ) {
-        let params = if self.config.rport {
-            format!(";branch={branch};rport")
-        } else {
-            format!(";branch={branch}")
-        };
-        let via = Via {
-            protocol: "SIP",
-            version: "2.0",
-            transport: transport.via_token(),
-            host: Host::from(local.ip()),
-            port: Some(local.port()),
-            params: Params::new(&params),
-        };
-        request.prepend_header(&via);
-    }
-
     #[allow(clippy::too_many_arguments)]
     fn start_client(
         &mut self,
@@ -752,7 +740,20 @@ impl TransactionLayer {
     }
 
     fn receive_request(&mut self, now: Instant, mut request: Message, flow: FlowInfo) {
-        stamp_received(&mut request, flow.remote);
+        // §18.2.1: a request whose top Via is unusable gets 400 where a
+        // response can still be addressed, and is dropped otherwise.
+        if let Err(e) = check_request_via(&request) {
+            if e.can_respond() {
+                self.reject(&request, &flow, 400, "Bad Request");
+            } else {
+                self.stats.dropped_requests += 1;
+            }
+            return;
+        }
+        if stamp_received(&mut request, flow.remote).is_err() {
+            self.stats.dropped_requests += 1;
+            return;
+        }
         let Some(key) = ServerKey::of_request(&request) else {
             self.reject(&request, &flow, 400, "Bad Request");
             return;
@@ -1035,107 +1036,24 @@ enum Carried {
     Ack(Message, FlowInfo),
 }
 
-/// A new RFC 3261 branch: the magic cookie and 22 random token characters
-/// (about 130 bits).
-pub(crate) fn new_branch(rng: &mut Rng) -> String {
-    format!(
-        "{}{}",
-        crate::message::headers::BRANCH_MAGIC_COOKIE,
-        rng.token(22)
-    )
-}
-
-/// §18.2.1 and RFC 3581: note where the request really came from in its
-/// top Via.
-fn stamp_received(request: &mut Message, source: SocketAddr) {
-    let Some(index) = request.fields().position(|f| f.name == HeaderName::Via) else {
-        return;
-    };
-    let Ok(via) = request.header::<Via>() else {
-        return;
-    };
-    let host_matches = via.host.ip() == Some(source.ip());
-    let rport_empty = via.rport() == Some(None);
-    if host_matches && !rport_empty {
-        return;
-    }
-    let mut value = Vec::new();
-    let mut params = String::new();
-    for (name, v) in via.params.iter() {
-        if name.eq_ignore_ascii_case("received") || name.eq_ignore_ascii_case("rport") {
-            continue;
-        }
-        params.push(';');
-        params.push_str(name);
-        if let Some(v) = v {
-            params.push('=');
-            params.push_str(v);
-        }
-    }
-    if rport_empty {
-        params.push_str(&format!(";rport={}", source.port()));
-    }
-    params.push_str(&format!(";received={}", source.ip()));
-    let stamped = Via {
-        params: Params::new(&params),
-        ..via
-    };
-    use crate::message::TypedHeader;
-    stamped.write_value(&mut value);
-    // Other values that shared the field stay as they were.
-    let raw = request.raw(HeaderName::Via).unwrap_or_default();
-    if let Ok(text) = std::str::from_utf8(raw) {
-        let mut parts = crate::message::split_list(text);
-        parts.next();
-        if let Some((at, _)) = parts.next() {
-            value.extend_from_slice(b", ");
-            value.extend_from_slice(&raw[at..]);
-        }
-    }
-    request.replace_field_value(index, &value);
-}
-
-/// §18.2.2: reliable transports answer on the same flow; otherwise
-/// `received`/`rport`, then `maddr`, then sent-by.
+/// Where a server transaction's responses go (§18.2.2, via
+/// [`transport::response_destination`](crate::transport::response_destination)),
+/// as a destination and the flow to send from.
 fn response_destination(request: &Message, flow: &FlowInfo) -> (Destination, Option<FlowId>) {
-    if flow.transport.is_reliable() {
-        return (Destination::Addr(flow.remote), Some(flow.flow));
-    }
     let Ok(via) = request.header::<Via>() else {
         return (Destination::Addr(flow.remote), Some(flow.flow));
     };
-    let port = via
-        .rport()
-        .flatten()
-        .or(via.port)
-        .unwrap_or(flow.transport.default_port());
-    if let Some(ip) = via.received().and_then(|r| r.parse().ok()) {
-        return (
-            Destination::Addr(SocketAddr::new(ip, port)),
-            Some(flow.flow),
-        );
-    }
-    if let Some(maddr) = via.maddr() {
-        let port = via.port.unwrap_or(flow.transport.default_port());
-        return match Host::parse(maddr).ok().and_then(|h| h.ip()) {
-            Some(ip) => (Destination::Addr(SocketAddr::new(ip, port)), None),
-            None => (
-                Destination::Name {
-                    host: maddr.to_owned(),
-                    port,
-                },
-                None,
-            ),
-        };
-    }
-    match via.host.ip() {
-        Some(ip) => (
-            Destination::Addr(SocketAddr::new(ip, port)),
-            Some(flow.flow),
-        ),
-        None => (
+    match crate::transport::response_destination(&via, flow) {
+        ResponseTarget::SameFlow(f) => (Destination::Addr(flow.remote), Some(f)),
+        // Over UDP, answer from the socket the request came in on.
+        ResponseTarget::Address { addr, transport } => {
+            let same_socket = transport == flow.transport && !transport.is_reliable();
+            (Destination::Addr(addr), same_socket.then_some(flow.flow))
+        }
+        ResponseTarget::Multicast { group, .. } => (Destination::Addr(group), None),
+        ResponseTarget::Resolve { host, port, .. } => (
             Destination::Name {
-                host: via.host.to_string(),
+                host: host.to_owned(),
                 port,
             },
             None,

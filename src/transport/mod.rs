@@ -1,8 +1,36 @@
 //! Transport rules (RFC 3261 §18, RFC 3581, RFC 7118): what a transport
 //! is, how flows are named, and how Via headers are stamped and read. The
 //! host owns every socket and connection; sansip only names them.
+//!
+//! - Sending a request: [`new_branch`], [`stamp_via`] (with
+//!   [`ws_invalid_host`] for WebSocket clients), then [`size_decision`] and,
+//!   when it says so, [`set_via_transport`].
+//! - Receiving a request: [`check_request_via`], then [`stamp_received`].
+//! - Sending a response: [`response_destination`] (and
+//!   [`reconnect_destination`], [`sent_by_destination`] when that fails).
+//! - Receiving a response: [`top_via_is_ours`].
 
 use std::net::SocketAddr;
+
+mod error;
+mod response_route;
+mod size;
+mod top_via;
+mod via;
+
+pub use error::{StampError, ViaError};
+pub use response_route::{
+    reconnect_destination, reply_to_source, response_destination, sent_by_destination,
+    ResponseTarget,
+};
+pub use size::{
+    must_use_congestion_controlled, size_decision, ConnectFailure, SizeDecision, MTU_HEADROOM,
+    UNKNOWN_MTU_LIMIT,
+};
+pub use via::{
+    check_request_via, new_branch, set_via_transport, stamp_received, stamp_via, top_via_is_ours,
+    ws_invalid_host, SentBy, BRANCH_RANDOM_CHARS, WS_HOST_LABEL_CHARS,
+};
 
 /// A SIP transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -32,9 +32,24 @@ pub(crate) fn addr_params(
     }
 }
 
-/// Writes an address and its header parameters.
-pub(crate) fn write_addr_params(out: &mut Vec<u8>, addr: &NameAddr<'_>, params: &Params<'_>) {
-    addr.write(out);
+/// Writes an address and its header parameters; a header that takes only
+/// a name-addr gets its URI in `<...>` even when the address does not ask
+/// for brackets (as one built with [`NameAddr::new`] does not).
+pub(crate) fn write_addr_params(
+    out: &mut Vec<u8>,
+    addr: &NameAddr<'_>,
+    params: &Params<'_>,
+    form: Form,
+) {
+    if form == Form::NameAddrOnly && !addr.angle {
+        NameAddr {
+            angle: true,
+            ..*addr
+        }
+        .write(out);
+    } else {
+        addr.write(out);
+    }
     write_params(out, params);
 }
 
@@ -79,7 +94,12 @@ macro_rules! addr_header {
             }
 
             fn write_value(&self, out: &mut Vec<u8>) {
-                $crate::message::headers::address::write_addr_params(out, &self.addr, &self.params);
+                $crate::message::headers::address::write_addr_params(
+                    out,
+                    &self.addr,
+                    &self.params,
+                    $crate::message::headers::address::Form::$form,
+                );
             }
         }
     };
@@ -248,6 +268,27 @@ mod tests {
             .unwrap()
             .is_loose_route());
         assert!(!Route::parse("<tel:+1>").unwrap().is_loose_route());
+    }
+
+    #[test]
+    fn name_addr_only_headers_write_brackets_even_when_not_asked() {
+        let addr = NameAddr::new(Uri::parse("sip:p1.example.com").unwrap());
+        let r = Route::new(addr);
+        assert_eq!(r.to_value_bytes(), b"<sip:p1.example.com>");
+        let back = Route::parse("<sip:p1.example.com>").unwrap();
+        assert_eq!(
+            back.addr,
+            NameAddr {
+                angle: true,
+                ..addr
+            }
+        );
+        assert_eq!(Path::new(addr).to_value_bytes(), b"<sip:p1.example.com>");
+        // Headers that take an addr-spec write it bare.
+        assert_eq!(
+            FromHeader::new(addr).to_value_bytes(),
+            b"sip:p1.example.com"
+        );
     }
 
     #[test]

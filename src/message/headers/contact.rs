@@ -213,7 +213,7 @@ impl<'a> TypedHeader<'a> for Contact<'a> {
     fn write_value(&self, out: &mut Vec<u8>) {
         match self {
             Contact::Star => out.push(b'*'),
-            Contact::Address(a) => write_addr_params(out, &a.addr, &a.params),
+            Contact::Address(a) => write_addr_params(out, &a.addr, &a.params, Form::Any),
         }
     }
 }
