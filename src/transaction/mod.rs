@@ -41,11 +41,13 @@ mod key;
 mod layer;
 mod server_invite;
 mod server_non_invite;
+mod table;
 mod timers;
+mod types;
 
 pub use action::TxState;
-pub use layer::{
-    Destination, Target, TransactionLayer, Transmit, TxConfig, TxError, TxEvent, TxId, TxOutput,
-    TxStats,
-};
+pub use layer::TransactionLayer;
 pub use timers::{TimerConfig, TimerKind, TimerQueue};
+pub use types::{
+    Destination, Target, Transmit, TxConfig, TxError, TxEvent, TxId, TxOutput, TxStats,
+};

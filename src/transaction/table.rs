@@ -1,0 +1,162 @@
+//! Where the layer keeps its transactions: a slab reached by slot from
+//! timers and by id from the API, and the seeded hashers of its indexes.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hasher};
+use std::time::Instant;
+
+use super::client_invite::ClientInvite;
+use super::client_non_invite::ClientNonInvite;
+use super::key::{ClientKey, MergeKey, ServerKey};
+use super::server_invite::ServerInvite;
+use super::server_non_invite::ServerNonInvite;
+use super::types::{Destination, TxId};
+use crate::message::Message;
+use crate::rng::Rng;
+use crate::transport::{FlowId, Transport};
+
+#[derive(Debug, Clone)]
+pub(super) enum Machine {
+    InviteClient(ClientInvite),
+    NonInviteClient(ClientNonInvite),
+    InviteServer(ServerInvite),
+    NonInviteServer(ServerNonInvite),
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Index {
+    Client(ClientKey),
+    Server(ServerKey, Option<MergeKey>),
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Tx {
+    pub(super) id: TxId,
+    /// Its slot in the table (timers name transactions by slot).
+    pub(super) slot: u32,
+    pub(super) machine: Machine,
+    /// Boxed: read only to cancel and to forget, so the table entry a
+    /// timer touches stays small.
+    pub(super) index: Box<Index>,
+    pub(super) transport: Transport,
+    pub(super) flow: Option<FlowId>,
+    pub(super) destination: Destination,
+    /// The request: a client's, to build a CANCEL; a server's, to build
+    /// 100 Trying.
+    pub(super) request: Box<Message>,
+    /// Generation of each armed timer (0: not armed).
+    pub(super) armed: [u64; 13],
+    /// When the request was sent or received.
+    pub(super) started: Instant,
+}
+
+/// Hashes a [`TxId`], a counter, by Fibonacci multiplication: one cache
+/// line per lookup however many transactions are live (a B-tree walked
+/// several), deterministic, and well spread for consecutive ids.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// SipHash-1-3 (std's `DefaultHasher`) keyed from the layer's seed, for the
+/// maps whose keys come off the network (branches, tags, Call-IDs). The
+/// same seed gives the same layer; flooding one bucket takes the seed. The
+/// std `RandomState` would read OS randomness, which sansip never does.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct KeyedState([u64; 2]);
+
+impl KeyedState {
+    pub(super) fn from_seed(seed: u64) -> KeyedState {
+        // Its own stream, so the branches a seed gives do not change.
+        let mut rng = Rng::new(seed ^ 0x6b65_7965_6420_6d61);
+        KeyedState([rng.next_u64(), rng.next_u64()])
+    }
+}
+
+impl BuildHasher for KeyedState {
+    type Hasher = DefaultHasher;
+
+    fn build_hasher(&self) -> DefaultHasher {
+        let mut h = DefaultHasher::new();
+        h.write_u64(self.0[0]);
+        h.write_u64(self.0[1]);
+        h
+    }
+}
+
+/// The live transactions: a slab, so a timer reaches its transaction with
+/// one memory access (timers carry the slot; a stale one is caught by its
+/// generation, which is never reused), and a small id-to-slot map for the
+/// API, which names transactions by [`TxId`].
+#[derive(Debug, Default)]
+pub(super) struct Table {
+    pub(super) slots: Vec<Option<Tx>>,
+    /// Free slots, the most recently freed (warmest) last.
+    pub(super) free: Vec<u32>,
+    pub(super) ids: HashMap<TxId, u32, BuildHasherDefault<IdHasher>>,
+}
+
+impl Table {
+    pub(super) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub(super) fn get(&self, id: &TxId) -> Option<&Tx> {
+        let slot = *self.ids.get(id)?;
+        self.slots[slot as usize].as_ref()
+    }
+
+    pub(super) fn get_mut(&mut self, id: &TxId) -> Option<&mut Tx> {
+        let slot = *self.ids.get(id)?;
+        self.slots[slot as usize].as_mut()
+    }
+
+    pub(super) fn at_mut(&mut self, slot: u32) -> Option<&mut Tx> {
+        self.slots.get_mut(slot as usize)?.as_mut()
+    }
+
+    /// Stores `tx` (its `slot` is set here).
+    pub(super) fn insert(&mut self, id: TxId, mut tx: Tx) {
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(None);
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 transactions")
+            }
+        };
+        tx.slot = slot;
+        self.slots[slot as usize] = Some(tx);
+        self.ids.insert(id, slot);
+    }
+
+    pub(super) fn remove(&mut self, id: &TxId) -> Option<Tx> {
+        let slot = self.ids.remove(id)?;
+        let tx = self.slots[slot as usize].take();
+        self.free.push(slot);
+        tx
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&TxId, &Tx)> + '_ {
+        self.ids
+            .iter()
+            .filter_map(|(id, &s)| Some((id, self.slots[s as usize].as_ref()?)))
+    }
+}
