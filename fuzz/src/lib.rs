@@ -652,7 +652,7 @@ mod tests {
 pub use transaction_sequence::{check_transaction_sequence, TxOp, TxSequence};
 
 mod transaction_sequence {
-    use std::collections::HashSet;
+    use std::collections::BTreeSet;
     use std::net::SocketAddr;
     use std::time::{Duration, Instant};
 
@@ -894,8 +894,8 @@ mod transaction_sequence {
         /// Client transactions and the bytes they sent.
         clients: Vec<(TxId, Bytes)>,
         /// Every id the layer has handed out.
-        ids: HashSet<TxId>,
-        terminated: HashSet<TxId>,
+        ids: BTreeSet<TxId>,
+        terminated: BTreeSet<TxId>,
     }
 
     impl Driver {
@@ -1122,8 +1122,8 @@ mod transaction_sequence {
             now: t0,
             servers: Vec::new(),
             clients: Vec::new(),
-            ids: HashSet::new(),
-            terminated: HashSet::new(),
+            ids: BTreeSet::new(),
+            terminated: BTreeSet::new(),
         };
         for op in input.ops.iter().take(MAX_OPS) {
             d.run(op);
