@@ -13,6 +13,12 @@
 //! `--rounds N` instead runs exactly N passes over the corpus with no
 //! warm-up, for instruction counting under `valgrind --tool=callgrind`
 //! (repeatable whatever else the machine is doing).
+//!
+//! `--baseline` also times a line-end scan of the same bytes with one
+//! memchr call per line, body included (`linescan msgs_per_sec=N`), and
+//! prints sansip's fraction of it. Both run in the same process moments
+//! apart, so the fraction holds steady on a busy or throttled host where
+//! msgs/s do not; it is a yardstick for comparing runs, not a PJSIP figure.
 #![allow(clippy::disallowed_methods)] // a benchmark host reads the clock
 
 use std::hint::black_box;
@@ -123,9 +129,44 @@ fn main() {
     let (rounds, elapsed) = run(Duration::from_secs_f64(seconds));
     let msgs = rounds as f64 * corpus.len() as f64;
     let bytes = rounds as f64 * corpus_bytes as f64;
+    let sansip_rate = msgs / elapsed;
     println!(
         "sansip msgs_per_sec={} bytes_per_sec={}",
-        (msgs / elapsed).round() as u64,
+        sansip_rate.round() as u64,
         (bytes / elapsed).round() as u64
     );
+    if args.iter().any(|a| a == "--baseline") {
+        let scan_rate = linescan_rate(&corpus, Duration::from_secs_f64(seconds));
+        println!(
+            "linescan msgs_per_sec={} sansip_fraction={:.3}",
+            scan_rate.round() as u64,
+            sansip_rate / scan_rate
+        );
+    }
+}
+
+/// Messages per second for a scan of every line end of each message with
+/// one memchr call per line (the floor any line-oriented parser sits above).
+fn linescan_rate(corpus: &[Bytes], duration: Duration) -> f64 {
+    let scan = |d: Duration| {
+        let start = Instant::now();
+        let mut rounds = 0u64;
+        let mut lines = 0usize;
+        while rounds % 64 != 0 || start.elapsed() < d {
+            for buf in corpus {
+                // One memchr call per line, as a line-oriented parser makes.
+                let b = black_box(&buf[..]);
+                let mut pos = 0;
+                while let Some(k) = memchr::memchr(b'\n', &b[pos..]) {
+                    pos += k + 1;
+                    lines += 1;
+                }
+            }
+            rounds += 1;
+        }
+        black_box(lines);
+        rounds as f64 * corpus.len() as f64 / start.elapsed().as_secs_f64()
+    };
+    scan(duration / 5);
+    scan(duration)
 }
