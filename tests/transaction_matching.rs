@@ -452,7 +452,19 @@ Content-Length: 0
 
 ");
     assert_eq!(h.receive(ms(3), no_via, flow(Transport::Udp, 1)), vec![]);
-    assert_eq!(h.layer.stats().stray_responses, 3);
+    // Right branch and method, but a sent-by we never wrote (§18.1.2).
+    let text = String::from_utf8(response_to(&sent, 200).to_bytes().to_vec())
+        .unwrap()
+        .replace(
+            "SIP/2.0/UDP 192.0.2.1:5060;",
+            "SIP/2.0/UDP 198.51.100.66:5060;",
+        );
+    let foreign_sent_by = Message::parse(Bytes::from(text)).unwrap();
+    assert_eq!(
+        h.receive(ms(3), foreign_sent_by, flow(Transport::Udp, 1)),
+        vec![]
+    );
+    assert_eq!(h.layer.stats().stray_responses, 4);
     assert_eq!(
         h.layer.state(sansip::transaction::TxId(1)),
         Some(TxState::Trying)

@@ -23,7 +23,7 @@ use crate::message::{HeaderName, Message, Method, ResponseBuilder};
 use crate::rng::Rng;
 use crate::transport::{
     check_request_via, new_branch, set_via_transport, size_decision, stamp_received, stamp_via,
-    FlowId, FlowInfo, ResponseTarget, SentBy, SizeDecision, Transport,
+    top_via_is_ours, FlowId, FlowInfo, ResponseTarget, SentBy, SizeDecision, Transport,
 };
 
 /// The RFC 3261 §17 transaction layer, sans-IO.
@@ -410,6 +410,17 @@ impl TransactionLayer {
         let Some(tx) = self.txs.get_mut(&id) else {
             return;
         };
+        // §18.1.2: a response whose top Via sent-by is not the one we wrote
+        // is discarded, even when its branch matches.
+        let ours = tx
+            .request
+            .header::<Via>()
+            .ok()
+            .map(|v| SentBy::new(v.host, v.port));
+        if !ours.is_some_and(|s| top_via_is_ours(&response, &[s])) {
+            self.stats.stray_responses += 1;
+            return;
+        }
         let actions = match &mut tx.machine {
             Machine::InviteClient(m) => m.on_response(&response, &tx.request),
             Machine::NonInviteClient(m) => m.on_response(&response),
