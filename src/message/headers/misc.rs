@@ -3,7 +3,7 @@
 use nom::Parser;
 
 use super::lex::{leading_digits, number_u32, write_num};
-use crate::message::grammar::{expect, fail, is_word_byte, parse_all, skip_lws, token, PResult};
+use crate::message::grammar::{expect, fail, parse_all, skip_lws, token, PResult};
 use crate::message::{HeaderName, TypedHeader, ValueError};
 
 /// `Timestamp: time [delay]` (RFC 3261 §20.38), both decimal numbers of
@@ -202,25 +202,11 @@ impl<'a> TypedHeader<'a> for MimeVersion {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct InReplyTo<'a>(pub &'a str);
 
-/// `callid = word [ "@" word ]`.
-fn callid(i: &str) -> PResult<'_, &str> {
-    let n = i
-        .bytes()
-        .take_while(|&b| is_word_byte(b) || b == b'@')
-        .count();
-    let id = &i[..n];
-    let ats = id.bytes().filter(|&b| b == b'@').count();
-    if id.is_empty() || ats > 1 || id.starts_with('@') || id.ends_with('@') {
-        return fail(i, "a Call-ID (word [@ word])");
-    }
-    Ok((&i[n..], id))
-}
-
 impl<'a> TypedHeader<'a> for InReplyTo<'a> {
     const NAME: HeaderName = HeaderName::InReplyTo;
 
     fn parse(value: &'a str) -> Result<Self, ValueError> {
-        parse_all(value, callid).map(InReplyTo)
+        parse_all(value, super::simple::call_id).map(InReplyTo)
     }
 
     fn write_value(&self, out: &mut Vec<u8>) {

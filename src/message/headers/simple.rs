@@ -70,7 +70,8 @@ number_header!(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CallId<'a>(pub &'a str);
 
-fn call_id(i: &str) -> PResult<'_, &str> {
+/// `callid = word [ "@" word ]` (Call-ID and In-Reply-To).
+pub(super) fn call_id(i: &str) -> PResult<'_, &str> {
     let n = i
         .bytes()
         .take_while(|&b| is_word_byte(b) || b == b'@')
