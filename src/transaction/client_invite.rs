@@ -16,7 +16,6 @@ pub(crate) struct ClientInvite {
     /// The ACK for a non-2xx final, kept to answer its retransmissions.
     ack: Option<Bytes>,
     reliable: bool,
-    timers: TimerConfig,
     /// The next Timer A interval (doubles after each retransmission).
     a_interval: Duration,
     /// Whether a CANCEL was sent for this INVITE.
@@ -25,7 +24,11 @@ pub(crate) struct ClientInvite {
 
 impl ClientInvite {
     /// Sends the INVITE: Timer A (unreliable only) and Timer B.
-    pub(crate) fn start(request: &Message, reliable: bool, timers: TimerConfig) -> (Self, Actions) {
+    pub(crate) fn start(
+        request: &Message,
+        reliable: bool,
+        timers: &TimerConfig,
+    ) -> (Self, Actions) {
         let bytes = request.to_bytes();
         let mut actions = Actions::new();
         actions.push(Action::Send(bytes.clone()));
@@ -38,7 +41,6 @@ impl ClientInvite {
             request: bytes,
             ack: None,
             reliable,
-            timers,
             a_interval: timers.t1 * 2,
             cancelled: false,
         };
@@ -57,17 +59,22 @@ impl ClientInvite {
     /// arrives within 64·T1, the client considers the INVITE cancelled and
     /// destroys its transaction (an RFC 2543 UAS never sends the 487). Timer
     /// B, idle since Proceeding, is armed again for that.
-    pub(crate) fn on_cancel_sent(&mut self) -> Actions {
+    pub(crate) fn on_cancel_sent(&mut self, timers: &TimerConfig) -> Actions {
         self.cancelled = true;
         let mut a = Actions::new();
         if self.state == TxState::Proceeding {
-            a.push(Action::Arm(TimerKind::B, self.timers.timeout()));
+            a.push(Action::Arm(TimerKind::B, timers.timeout()));
         }
         a
     }
 
     /// A response matched; `invite` is the request, to build an ACK from.
-    pub(crate) fn on_response(&mut self, resp: &Message, invite: &Message) -> Actions {
+    pub(crate) fn on_response(
+        &mut self,
+        resp: &Message,
+        invite: &Message,
+        timers: &TimerConfig,
+    ) -> Actions {
         let code = resp.status().unwrap_or(0);
         let mut a = Actions::new();
         match (self.state, code) {
@@ -85,7 +92,7 @@ impl ClientInvite {
                 a.push(Action::Cancel(TimerKind::A));
                 a.push(Action::Cancel(TimerKind::B));
                 a.push(Action::Tell(Notice::PassOn));
-                a.push(Action::Arm(TimerKind::M, self.timers.timeout()));
+                a.push(Action::Arm(TimerKind::M, timers.timeout()));
             }
             (TxState::Calling | TxState::Proceeding, 300..=699) => {
                 self.state = TxState::Completed;
@@ -100,7 +107,7 @@ impl ClientInvite {
                 let d = if self.reliable {
                     Duration::ZERO
                 } else {
-                    self.timers.timer_d
+                    timers.timer_d
                 };
                 a.push(Action::Arm(TimerKind::D, d));
             }
@@ -117,7 +124,7 @@ impl ClientInvite {
         a
     }
 
-    pub(crate) fn on_timer(&mut self, kind: TimerKind) -> Actions {
+    pub(crate) fn on_timer(&mut self, kind: TimerKind, _timers: &TimerConfig) -> Actions {
         let mut a = Actions::new();
         match (self.state, kind) {
             (TxState::Calling, TimerKind::A) => {

@@ -13,7 +13,6 @@ pub(crate) struct ClientNonInvite {
     state: TxState,
     request: Bytes,
     reliable: bool,
-    timers: TimerConfig,
     /// The next Timer E interval: doubles up to T2 in Trying, T2 in
     /// Proceeding (§17.1.2.2).
     e_interval: Duration,
@@ -21,7 +20,11 @@ pub(crate) struct ClientNonInvite {
 
 impl ClientNonInvite {
     /// Sends the request: Timer E (unreliable only) and Timer F.
-    pub(crate) fn start(request: &Message, reliable: bool, timers: TimerConfig) -> (Self, Actions) {
+    pub(crate) fn start(
+        request: &Message,
+        reliable: bool,
+        timers: &TimerConfig,
+    ) -> (Self, Actions) {
         let bytes = request.to_bytes();
         let mut actions = Actions::new();
         actions.push(Action::Send(bytes.clone()));
@@ -33,7 +36,6 @@ impl ClientNonInvite {
             state: TxState::Trying,
             request: bytes,
             reliable,
-            timers,
             e_interval: (timers.t1 * 2).min(timers.t2),
         };
         (tx, actions)
@@ -43,7 +45,7 @@ impl ClientNonInvite {
         self.state
     }
 
-    pub(crate) fn on_response(&mut self, resp: &Message) -> Actions {
+    pub(crate) fn on_response(&mut self, resp: &Message, timers: &TimerConfig) -> Actions {
         let code = resp.status().unwrap_or(0);
         let mut a = Actions::new();
         match (self.state, code) {
@@ -60,7 +62,7 @@ impl ClientNonInvite {
                 let k = if self.reliable {
                     Duration::ZERO
                 } else {
-                    self.timers.t4
+                    timers.t4
                 };
                 a.push(Action::Arm(TimerKind::K, k));
             }
@@ -70,17 +72,17 @@ impl ClientNonInvite {
         a
     }
 
-    pub(crate) fn on_timer(&mut self, kind: TimerKind) -> Actions {
+    pub(crate) fn on_timer(&mut self, kind: TimerKind, timers: &TimerConfig) -> Actions {
         let mut a = Actions::new();
         match (self.state, kind) {
             (TxState::Trying, TimerKind::E) => {
                 a.push(Action::Send(self.request.clone()));
                 a.push(Action::Arm(TimerKind::E, self.e_interval));
-                self.e_interval = (self.e_interval * 2).min(self.timers.t2);
+                self.e_interval = (self.e_interval * 2).min(timers.t2);
             }
             (TxState::Proceeding, TimerKind::E) => {
                 a.push(Action::Send(self.request.clone()));
-                a.push(Action::Arm(TimerKind::E, self.timers.t2));
+                a.push(Action::Arm(TimerKind::E, timers.t2));
             }
             (TxState::Trying | TxState::Proceeding, TimerKind::F) => {
                 self.state = TxState::Terminated;

@@ -132,6 +132,7 @@ impl TransactionLayer {
 
     /// Fires every timer due at `now`, in deadline order.
     pub fn handle_timeout(&mut self, now: Instant) {
+        let timers = self.config.timers;
         while let Some((_, generation, (slot, kind))) = self.timers.pop_due(now) {
             if self.dead.remove(&generation) {
                 continue; // stopped, or its transaction is gone
@@ -145,10 +146,10 @@ impl TransactionLayer {
             tx.armed[kind as usize] = 0;
             let id = tx.id;
             let actions = match &mut tx.machine {
-                Machine::InviteClient(m) => m.on_timer(kind),
-                Machine::NonInviteClient(m) => m.on_timer(kind),
-                Machine::InviteServer(m) => m.on_timer(kind),
-                Machine::NonInviteServer(m) => m.on_timer(kind),
+                Machine::InviteClient(m) => m.on_timer(kind, &timers),
+                Machine::NonInviteClient(m) => m.on_timer(kind, &timers),
+                Machine::InviteServer(m) => m.on_timer(kind, &timers),
+                Machine::NonInviteServer(m) => m.on_timer(kind, &timers),
             };
             self.apply(now, id, actions);
         }
@@ -217,6 +218,7 @@ impl TransactionLayer {
     /// Sends a CANCEL for a client INVITE transaction that has received a
     /// provisional response (§9.1), as a new client transaction.
     pub fn cancel(&mut self, now: Instant, invite: TxId) -> Result<TxId, TxError> {
+        let timers = self.config.timers;
         let tx = self
             .txs
             .get(&invite)
@@ -259,7 +261,7 @@ impl TransactionLayer {
         self.cancel_reserve -= 1;
         let id = self.start_client(now, cancel, Method::Cancel, branch, transport, flow, remote);
         if let Some(Machine::InviteClient(m)) = self.txs.get_mut(&invite).map(|t| &mut t.machine) {
-            let actions = m.on_cancel_sent();
+            let actions = m.on_cancel_sent(&timers);
             self.apply(now, invite, actions);
         }
         Ok(id)
@@ -278,6 +280,7 @@ impl TransactionLayer {
 
     /// The TU answers a server transaction.
     pub fn respond(&mut self, now: Instant, tx: TxId, response: Message) -> Result<(), TxError> {
+        let timers = self.config.timers;
         let t = self
             .txs
             .get_mut(&tx)
@@ -287,8 +290,8 @@ impl TransactionLayer {
         }
         let bytes = response.to_bytes();
         let actions = match &mut t.machine {
-            Machine::InviteServer(m) => m.respond(&response, bytes),
-            Machine::NonInviteServer(m) => m.respond(&response, bytes),
+            Machine::InviteServer(m) => m.respond(&response, bytes, &timers),
+            Machine::NonInviteServer(m) => m.respond(&response, bytes, &timers),
             _ => return Err(TxError::WrongState("responses go on server transactions")),
         };
         if actions.is_empty() {
@@ -364,11 +367,11 @@ impl TransactionLayer {
         let reliable = transport.is_reliable();
         let timers = self.config.timers;
         let (machine, actions) = if method == Method::Invite {
-            let (m, a) = ClientInvite::start(&request, reliable, timers);
+            let (m, a) = ClientInvite::start(&request, reliable, &timers);
             self.cancel_reserve += 1;
             (Machine::InviteClient(m), a)
         } else {
-            let (m, a) = ClientNonInvite::start(&request, reliable, timers);
+            let (m, a) = ClientNonInvite::start(&request, reliable, &timers);
             (Machine::NonInviteClient(m), a)
         };
         let key = ClientKey { branch, method };
@@ -399,6 +402,7 @@ impl TransactionLayer {
     }
 
     fn receive_response(&mut self, now: Instant, response: Message) {
+        let timers = self.config.timers;
         let Some(key) = ClientKey::of_response(&response) else {
             self.stats.stray_responses += 1;
             return;
@@ -422,14 +426,15 @@ impl TransactionLayer {
             return;
         }
         let actions = match &mut tx.machine {
-            Machine::InviteClient(m) => m.on_response(&response, &tx.request),
-            Machine::NonInviteClient(m) => m.on_response(&response),
+            Machine::InviteClient(m) => m.on_response(&response, &tx.request, &timers),
+            Machine::NonInviteClient(m) => m.on_response(&response, &timers),
             _ => Actions::new(),
         };
         self.apply_carrying(now, id, actions, Carried::Response(response));
     }
 
     fn receive_request(&mut self, now: Instant, mut request: Message, flow: FlowInfo) {
+        let timers = self.config.timers;
         // §18.2.1: a request whose top Via is unusable gets 400 where a
         // response can still be addressed, and is dropped otherwise.
         if let Err(e) = check_request_via(&request) {
@@ -462,7 +467,7 @@ impl TransactionLayer {
                     {
                         return;
                     }
-                    let actions = m.on_ack();
+                    let actions = m.on_ack(&timers);
                     self.apply_carrying(now, id, actions, Carried::Ack(request, flow));
                     return;
                 }
@@ -503,10 +508,10 @@ impl TransactionLayer {
         let id = self.allocate_id();
         let reliable = flow.transport.is_reliable();
         let (machine, actions) = if method == Method::Invite {
-            let (m, a) = ServerInvite::start(reliable, self.config.timers);
+            let (m, a) = ServerInvite::start(reliable, &self.config.timers);
             (Machine::InviteServer(m), a)
         } else {
-            let m = ServerNonInvite::start(reliable, self.config.timers);
+            let m = ServerNonInvite::start(reliable);
             (Machine::NonInviteServer(m), Actions::new())
         };
         let (destination, reply_flow) = response_destination(&request, &flow);
@@ -579,6 +584,7 @@ impl TransactionLayer {
     /// that caused them, moved into the event if the machine passes it on.
     /// Zero-length timers fire at once (reliable transports zero D, I, J, K).
     fn apply_carrying(&mut self, now: Instant, id: TxId, actions: Actions, carried: Carried) {
+        let timers = self.config.timers;
         let mut carried = Some(carried);
         let mut queue = actions;
         let mut next = 0;
@@ -598,10 +604,10 @@ impl TransactionLayer {
                 })),
                 Action::Arm(kind, after) if after == Duration::ZERO => {
                     let more = match &mut tx.machine {
-                        Machine::InviteClient(m) => m.on_timer(kind),
-                        Machine::NonInviteClient(m) => m.on_timer(kind),
-                        Machine::InviteServer(m) => m.on_timer(kind),
-                        Machine::NonInviteServer(m) => m.on_timer(kind),
+                        Machine::InviteClient(m) => m.on_timer(kind, &timers),
+                        Machine::NonInviteClient(m) => m.on_timer(kind, &timers),
+                        Machine::InviteServer(m) => m.on_timer(kind, &timers),
+                        Machine::NonInviteServer(m) => m.on_timer(kind, &timers),
                     };
                     queue.extend(more);
                 }
@@ -651,6 +657,7 @@ impl TransactionLayer {
     }
 
     fn tell(&mut self, now: Instant, id: TxId, notice: Notice) {
+        let timers = self.config.timers;
         let event = match notice {
             Notice::Timeout => TxEvent::Timeout { tx: id },
             Notice::TransportError => TxEvent::TransportError { tx: id },
@@ -681,7 +688,7 @@ impl TransactionLayer {
                     let bytes = resp.to_bytes();
                     if let Some(tx) = self.txs.get_mut(&id) {
                         if let Machine::InviteServer(m) = &mut tx.machine {
-                            let actions = m.respond(&resp, bytes);
+                            let actions = m.respond(&resp, bytes, &timers);
                             self.apply(now, id, actions);
                         }
                     }

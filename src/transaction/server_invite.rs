@@ -17,7 +17,6 @@ pub(crate) struct ServerInvite {
     /// To tag of the final response: an RFC 2543 ACK must carry it.
     final_to_tag: Option<String>,
     reliable: bool,
-    timers: TimerConfig,
     g_interval: Duration,
 }
 
@@ -25,7 +24,7 @@ impl ServerInvite {
     /// A new transaction for a received INVITE: the TU is handed the
     /// request by the layer; if it has not answered within 200 ms, the
     /// transaction sends 100 Trying (§17.2.1).
-    pub(crate) fn start(reliable: bool, timers: TimerConfig) -> (Self, Actions) {
+    pub(crate) fn start(reliable: bool, timers: &TimerConfig) -> (Self, Actions) {
         let mut a = Actions::new();
         a.push(Action::Arm(TimerKind::Trying, timers.trying_delay));
         let tx = ServerInvite {
@@ -33,7 +32,6 @@ impl ServerInvite {
             last: None,
             final_to_tag: None,
             reliable,
-            timers,
             g_interval: timers.t1,
         };
         (tx, a)
@@ -48,7 +46,12 @@ impl ServerInvite {
     }
 
     /// The TU sends `resp` (its bytes already serialized).
-    pub(crate) fn respond(&mut self, resp: &Message, bytes: Bytes) -> Actions {
+    pub(crate) fn respond(
+        &mut self,
+        resp: &Message,
+        bytes: Bytes,
+        timers: &TimerConfig,
+    ) -> Actions {
         let code = resp.status().unwrap_or(0);
         let mut a = Actions::new();
         match (self.state, code) {
@@ -63,7 +66,7 @@ impl ServerInvite {
                 a.push(Action::Cancel(TimerKind::Trying));
                 self.last = Some(bytes.clone());
                 a.push(Action::Send(bytes));
-                a.push(Action::Arm(TimerKind::L, self.timers.timeout()));
+                a.push(Action::Arm(TimerKind::L, timers.timeout()));
             }
             // RFC 6026 §8.6: 2xx retransmissions by the UAS core go out
             // through the transaction while it is Accepted.
@@ -76,9 +79,9 @@ impl ServerInvite {
                 a.push(Action::Send(bytes));
                 if !self.reliable {
                     a.push(Action::Arm(TimerKind::G, self.g_interval));
-                    self.g_interval = (self.g_interval * 2).min(self.timers.t2);
+                    self.g_interval = (self.g_interval * 2).min(timers.t2);
                 }
-                a.push(Action::Arm(TimerKind::H, self.timers.timeout()));
+                a.push(Action::Arm(TimerKind::H, timers.timeout()));
             }
             _ => {}
         }
@@ -97,7 +100,7 @@ impl ServerInvite {
     }
 
     /// An ACK matched this transaction.
-    pub(crate) fn on_ack(&mut self) -> Actions {
+    pub(crate) fn on_ack(&mut self, timers: &TimerConfig) -> Actions {
         let mut a = Actions::new();
         match self.state {
             TxState::Completed => {
@@ -109,7 +112,7 @@ impl ServerInvite {
                 let i = if self.reliable {
                     Duration::ZERO
                 } else {
-                    self.timers.t4
+                    timers.t4
                 };
                 a.push(Action::Arm(TimerKind::I, i));
             }
@@ -119,7 +122,7 @@ impl ServerInvite {
         a
     }
 
-    pub(crate) fn on_timer(&mut self, kind: TimerKind) -> Actions {
+    pub(crate) fn on_timer(&mut self, kind: TimerKind, timers: &TimerConfig) -> Actions {
         let mut a = Actions::new();
         match (self.state, kind) {
             (TxState::Proceeding, TimerKind::Trying) if self.last.is_none() => {
@@ -130,7 +133,7 @@ impl ServerInvite {
                     a.push(Action::Send(last.clone()));
                 }
                 a.push(Action::Arm(TimerKind::G, self.g_interval));
-                self.g_interval = (self.g_interval * 2).min(self.timers.t2);
+                self.g_interval = (self.g_interval * 2).min(timers.t2);
             }
             (TxState::Completed, TimerKind::H) => {
                 self.state = TxState::Terminated;

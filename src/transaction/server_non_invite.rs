@@ -13,16 +13,14 @@ pub(crate) struct ServerNonInvite {
     state: TxState,
     last: Option<Bytes>,
     reliable: bool,
-    timers: TimerConfig,
 }
 
 impl ServerNonInvite {
-    pub(crate) fn start(reliable: bool, timers: TimerConfig) -> Self {
+    pub(crate) fn start(reliable: bool) -> Self {
         ServerNonInvite {
             state: TxState::Trying,
             last: None,
             reliable,
-            timers,
         }
     }
 
@@ -30,7 +28,12 @@ impl ServerNonInvite {
         self.state
     }
 
-    pub(crate) fn respond(&mut self, resp: &Message, bytes: Bytes) -> Actions {
+    pub(crate) fn respond(
+        &mut self,
+        resp: &Message,
+        bytes: Bytes,
+        timers: &TimerConfig,
+    ) -> Actions {
         let code = resp.status().unwrap_or(0);
         let mut a = Actions::new();
         match (self.state, code) {
@@ -46,7 +49,7 @@ impl ServerNonInvite {
                 let j = if self.reliable {
                     Duration::ZERO
                 } else {
-                    self.timers.timeout()
+                    timers.timeout()
                 };
                 a.push(Action::Arm(TimerKind::J, j));
             }
@@ -67,7 +70,7 @@ impl ServerNonInvite {
         a
     }
 
-    pub(crate) fn on_timer(&mut self, kind: TimerKind) -> Actions {
+    pub(crate) fn on_timer(&mut self, kind: TimerKind, _timers: &TimerConfig) -> Actions {
         let mut a = Actions::new();
         if (self.state, kind) == (TxState::Completed, TimerKind::J) {
             self.state = TxState::Terminated;
