@@ -12,7 +12,7 @@
 //! use sansip::transaction::{Target, TransactionLayer, TxConfig, TxOutput};
 //! use sansip::transport::Transport;
 //!
-//! let t0 = Instant::now(); // any origin: time is an input
+//! let t0 = Instant::now(); // sans-io-ok: the host picks any origin; time is an input
 //! let mut layer = TransactionLayer::new(TxConfig::default(), 1);
 //! let options = RequestBuilder::new(Method::Options, "sip:bob@192.0.2.9")
 //!     .raw_header("From", b"<sip:alice@192.0.2.1>;tag=a1")
