@@ -3,7 +3,10 @@
 /// Reads every message of `tests/data/<rfc>/`, checking that the directory
 /// holds exactly the archive's members (`(name, size)`, sorted by name) at
 /// their archived sizes, and returns `(name, bytes)` in that order.
-pub fn load_archive(rfc: &str, archive: &[(&'static str, usize)]) -> Vec<(&'static str, Vec<u8>)> {
+pub(crate) fn load_archive(
+    rfc: &str,
+    archive: &[(&'static str, usize)],
+) -> Vec<(&'static str, Vec<u8>)> {
     let dir = format!("{}/tests/data/{rfc}", env!("CARGO_MANIFEST_DIR"));
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("data directory")
