@@ -9,9 +9,18 @@
 
 use bytes::Bytes;
 use sansip::message::{
-    headers::{CSeq, Via},
-    Message,
+    headers::{CSeq, Contact, ContentType, FromHeader, ToHeader, Via},
+    Message, NameAddr,
 };
+
+/// `"Display Name" <uri>;tag=...` as one readable line.
+fn party(addr: &NameAddr<'_>, tag: Option<&str>) -> String {
+    let name = addr
+        .display_name_unquoted()
+        .map(|n| format!("\"{n}\" "))
+        .unwrap_or_default();
+    format!("{name}<{}> tag={}", addr.uri, tag.unwrap_or("-"))
+}
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
@@ -58,6 +67,25 @@ fn main() {
             Err(e) => println!("via[{k}]   invalid: {e}"),
         }
     }
+    match msg.header::<FromHeader>() {
+        Ok(f) => println!("from     {}", party(&f.addr, f.tag())),
+        Err(e) => println!("from     {e}"),
+    }
+    match msg.header::<ToHeader>() {
+        Ok(t) => println!("to       {}", party(&t.addr, t.tag())),
+        Err(e) => println!("to       {e}"),
+    }
+    for contact in msg.headers::<Contact>() {
+        match contact {
+            Ok(c) if c.is_star() => println!("contact  *"),
+            Ok(c) => println!(
+                "contact  {} expires={}",
+                c.uri().map(ToString::to_string).unwrap_or_default(),
+                c.expires().map_or("-".to_string(), |e| e.to_string())
+            ),
+            Err(e) => println!("contact  {e}"),
+        }
+    }
     println!("call-id  {}", msg.call_id().unwrap_or("-"));
     match msg.header::<CSeq>() {
         Ok(c) => println!("cseq     {} {}", c.seq, c.method),
@@ -71,5 +99,11 @@ fn main() {
             String::from_utf8_lossy(f.value).replace("\r\n", "\\r\\n")
         );
     }
-    println!("body     {} bytes", msg.body().len());
+    let ctype = msg
+        .header_opt::<ContentType>()
+        .ok()
+        .flatten()
+        .map(|c| format!(" ({}/{})", c.media_type, c.subtype))
+        .unwrap_or_default();
+    println!("body     {} bytes{ctype}", msg.body().len());
 }
