@@ -31,6 +31,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod auth;
 pub mod message;
 pub mod rng;
 pub mod transaction;
