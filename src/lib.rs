@@ -4,10 +4,21 @@
 //! and commands, and gives back bytes to send, events and the next deadline.
 //! It owns no socket, thread, clock or random source; the host does all I/O.
 //!
-//! This release contains the message layer ([`message`]): zero-copy parsing
-//! of SIP requests and responses from [`bytes::Bytes`], typed header views,
-//! builders, a serializer that keeps received bytes, and stream framing with
-//! RFC 5626 keep-alives.
+//! The layers so far, each usable alone (the `Endpoint` that ties them
+//! into one user agent comes next):
+//!
+//! - [`message`]: zero-copy parsing of SIP requests and responses from
+//!   [`bytes::Bytes`], typed header views, builders, a serializer that keeps
+//!   received bytes, and stream framing with RFC 5626 keep-alives.
+//! - [`transport`]: RFC 3261 §18 rules: Via stamping, `received`/`rport`,
+//!   where responses go, the UDP→TCP size switch, WebSocket Vias.
+//! - [`transaction`]: the four RFC 3261 §17 state machines (with RFC 6026)
+//!   behind one sans-IO layer: inputs, `poll_output`, `poll_timeout`.
+//! - [`auth`]: digest authentication (RFC 2617, 7616, 8760), client and server.
+//! - [`rng`]: the seeded generator every random token comes from.
+//!
+//! Time is always an argument (`now`), randomness always comes from a seed
+//! the host provides: the same inputs give byte-identical outputs.
 //!
 //! ## Panic policy
 //! No input from the network or from a caller makes sansip panic; malformed
