@@ -33,6 +33,16 @@ impl Draft {
         self.buf.extend_from_slice(b"\r\n");
     }
 
+    /// Copies the fields of `from` whose name is in `names`, in their order
+    /// there, keeping each name as written there; folded values are joined
+    /// into one line.
+    fn copy(&mut self, from: &Message, names: &[HeaderName]) {
+        for f in from.fields().filter(|f| names.contains(&f.name)) {
+            let name = std::str::from_utf8(f.name_bytes).unwrap_or(f.name.as_str());
+            self.field(name, &unfold(f.value));
+        }
+    }
+
     fn typed<'v, H: TypedHeader<'v>>(&mut self, h: &H) {
         let mut v = Vec::new();
         h.write_value(&mut v);
@@ -68,6 +78,14 @@ macro_rules! draft_methods {
             /// Adds a typed header field.
             pub fn header<'v, H: TypedHeader<'v>>(mut self, h: &H) -> Self {
                 self.0.typed(h);
+                self
+            }
+
+            /// Copies every field of `from` whose name is in `names`, in order
+            /// (folded values joined into one line): the fields a response or
+            /// an ACK/CANCEL takes from a request.
+            pub fn copy_headers(mut self, from: &Message, names: &[HeaderName]) -> Self {
+                self.0.copy(from, names);
                 self
             }
 
@@ -183,20 +201,16 @@ impl ResponseBuilder {
     /// CSeq as RFC 3261 §8.2.6.2 says (the To tag is the caller's to add
     /// when the request had none).
     pub fn for_request(request: &Message, code: u16, reason: &str) -> Self {
-        let mut b = ResponseBuilder::new(code, reason);
-        for f in request.fields() {
-            if matches!(
-                f.name,
-                HeaderName::Via
-                    | HeaderName::From
-                    | HeaderName::To
-                    | HeaderName::CallId
-                    | HeaderName::CSeq
-            ) {
-                b.0.field(f.name.as_str(), &unfold(f.value));
-            }
-        }
-        b
+        ResponseBuilder::new(code, reason).copy_headers(
+            request,
+            &[
+                HeaderName::Via,
+                HeaderName::From,
+                HeaderName::To,
+                HeaderName::CallId,
+                HeaderName::CSeq,
+            ],
+        )
     }
 }
 

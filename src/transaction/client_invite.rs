@@ -7,7 +7,9 @@ use bytes::Bytes;
 
 use super::action::{Action, Actions, Notice, TxState};
 use super::{TimerConfig, TimerKind};
+use crate::message::headers::CSeq;
 use crate::message::{HeaderName, Message, Method, RequestBuilder};
+use crate::transport::TopVia;
 
 #[derive(Debug, Clone)]
 pub(crate) struct ClientInvite {
@@ -171,23 +173,72 @@ impl ClientInvite {
 /// Request-URI, Call-ID, From, CSeq number and Route set, its top Via only,
 /// and the To of the response (with its tag).
 pub(crate) fn build_ack(invite: &Message, resp: &Message) -> Option<Bytes> {
+    invite_sibling(invite, Method::Ack, resp).map(|m| m.to_bytes())
+}
+
+/// A request that shares the INVITE's transaction identity: the ACK for a
+/// non-2xx (§17.1.1.3, To taken from the response) and the CANCEL (§9.1, To
+/// taken from the INVITE itself). Both carry the INVITE's Request-URI, its
+/// top Via value only (so the same branch), From, Call-ID, Route set, and
+/// CSeq number with their own method.
+pub(crate) fn invite_sibling(
+    invite: &Message,
+    method: Method,
+    to_from: &Message,
+) -> Option<Message> {
     let uri = invite.request_uri_str()?;
-    let mut b = RequestBuilder::new(Method::Ack, uri);
-    let top_via = invite.raw(HeaderName::Via)?;
-    let top_via = std::str::from_utf8(top_via).ok()?;
-    let first = crate::message::split_list(top_via).next()?.1;
-    b = b.raw_header("Via", first.as_bytes());
-    b = b.raw_header("Max-Forwards", b"70");
-    for f in invite.fields() {
-        match f.name {
-            HeaderName::From | HeaderName::CallId | HeaderName::Route => {
-                b = b.raw_header(f.name.as_str(), f.value)
-            }
-            _ => {}
-        }
+    let top_via = TopVia::locate(invite).ok()?;
+    let seq = invite.header::<CSeq>().ok()?.seq;
+    let cseq = format!("{seq} {method}");
+    RequestBuilder::new(method, uri)
+        .raw_header("Via", top_via.value.as_bytes())
+        .raw_header("Max-Forwards", b"70")
+        .copy_headers(
+            invite,
+            &[HeaderName::From, HeaderName::CallId, HeaderName::Route],
+        )
+        .copy_headers(to_from, &[HeaderName::To])
+        .raw_header("CSeq", cseq.as_bytes())
+        .build()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ack_and_cancel_are_built_from_an_invite_with_folded_headers() {
+        let invite = Message::parse(bytes::Bytes::from_static(
+            b"INVITE sip:bob@192.0.2.9 SIP/2.0\r\n\
+              Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKf1,\r\n SIP/2.0/UDP 192.0.2.7;branch=z9hG4bKf0\r\n\
+              From: \"Alice\"\r\n <sip:alice@192.0.2.1>;tag=a1\r\n\
+              To: <sip:bob@192.0.2.9>\r\nCall-ID: c9\r\nCSeq: 4 INVITE\r\n\
+              Route: <sip:p1.example.com;lr>\r\nContent-Length: 0\r\n\r\n",
+        ))
+        .unwrap();
+        let resp = Message::parse(bytes::Bytes::from_static(
+            b"SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKf1\r\n\
+              To: <sip:bob@192.0.2.9>;tag=b7\r\nCall-ID: c9\r\nCSeq: 4 INVITE\r\n\r\n",
+        ))
+        .unwrap();
+        let ack = Message::parse(build_ack(&invite, &resp).expect("ACK")).unwrap();
+        assert_eq!(
+            ack.to_string(),
+            "ACK sip:bob@192.0.2.9 SIP/2.0\r\n\
+             Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKf1\r\n\
+             Max-Forwards: 70\r\n\
+             From: \"Alice\" <sip:alice@192.0.2.1>;tag=a1\r\n\
+             Call-ID: c9\r\n\
+             Route: <sip:p1.example.com;lr>\r\n\
+             To: <sip:bob@192.0.2.9>;tag=b7\r\n\
+             CSeq: 4 ACK\r\nContent-Length: 0\r\n\r\n"
+        );
+        let cancel = invite_sibling(&invite, Method::Cancel, &invite).expect("CANCEL");
+        assert_eq!(
+            cancel.raw(HeaderName::To),
+            Some(&b"<sip:bob@192.0.2.9>"[..])
+        );
+        assert_eq!(cancel.raw(HeaderName::CSeq), Some(&b"4 CANCEL"[..]));
     }
-    b = b.raw_header("To", resp.raw(HeaderName::To)?);
-    let seq = invite.header::<crate::message::headers::CSeq>().ok()?.seq;
-    b = b.raw_header("CSeq", format!("{seq} ACK").as_bytes());
-    b.build().ok().map(|m| m.to_bytes())
 }

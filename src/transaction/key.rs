@@ -1,7 +1,8 @@
 //! Transaction matching keys (RFC 3261 §17.1.3, §17.2.3, §8.2.2.2).
 
 use crate::message::headers::{CSeq, FromHeader, ToHeader, Via};
-use crate::message::{HeaderName, Message, Method};
+use crate::message::{Message, Method};
+use crate::transport::TopVia;
 
 /// The method a transaction is keyed under: an ACK belongs to the INVITE
 /// transaction it acknowledges.
@@ -74,8 +75,7 @@ impl ServerKey {
             });
         }
         let cseq = req.header::<CSeq>().ok()?;
-        let top_via = std::str::from_utf8(req.raw(HeaderName::Via)?).ok()?;
-        let first_via = crate::message::split_list(top_via).next()?.1;
+        let first_via = TopVia::locate(req).ok()?.value;
         Some(ServerKey::Rfc2543 {
             request_uri: req.request_uri_str()?.to_owned(),
             from_tag: req

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::action::{Action, Actions, Notice, TxState};
-use super::client_invite::ClientInvite;
+use super::client_invite::{invite_sibling, ClientInvite};
 use super::client_non_invite::ClientNonInvite;
 use super::key::{ClientKey, MergeKey, ServerKey};
 use super::server_invite::ServerInvite;
@@ -18,7 +18,7 @@ use super::types::{
     Destination, Target, Transmit, TxConfig, TxError, TxEvent, TxId, TxOutput, TxStats,
 };
 use super::{TimerKind, TimerQueue};
-use crate::message::headers::{CSeq, Timestamp, Via};
+use crate::message::headers::{Timestamp, Via};
 use crate::message::{HeaderName, Message, Method, ResponseBuilder};
 use crate::rng::Rng;
 use crate::transport::{
@@ -239,8 +239,8 @@ impl TransactionLayer {
                 "a CANCEL for this INVITE was already sent",
             ));
         }
-        let cancel =
-            build_cancel(&tx.request).ok_or(TxError::BadMessage("INVITE lacks headers"))?;
+        let cancel = invite_sibling(&tx.request, Method::Cancel, &tx.request)
+            .ok_or(TxError::BadMessage("INVITE lacks headers"))?;
         let Index::Client(key) = &*tx.index else {
             return Err(TxError::WrongState("not a client transaction"));
         };
@@ -756,25 +756,4 @@ fn response_destination(request: &Message, flow: &FlowInfo) -> (Destination, Opt
             None,
         ),
     }
-}
-
-/// The CANCEL for an INVITE (§9.1): same Request-URI, Call-ID, To, From,
-/// CSeq number and top Via (so the same branch), and its Route set.
-fn build_cancel(invite: &Message) -> Option<Message> {
-    let uri = invite.request_uri_str()?;
-    let mut b = crate::message::RequestBuilder::new(Method::Cancel, uri);
-    let top = std::str::from_utf8(invite.raw(HeaderName::Via)?).ok()?;
-    b = b.raw_header("Via", crate::message::split_list(top).next()?.1.as_bytes());
-    b = b.raw_header("Max-Forwards", b"70");
-    for f in invite.fields() {
-        if matches!(
-            f.name,
-            HeaderName::From | HeaderName::To | HeaderName::CallId | HeaderName::Route
-        ) {
-            b = b.raw_header(f.name.as_str(), f.value);
-        }
-    }
-    let seq = invite.header::<CSeq>().ok()?.seq;
-    b = b.raw_header("CSeq", format!("{seq} CANCEL").as_bytes());
-    b.build().ok()
 }

@@ -27,6 +27,7 @@ pub use size::{
     must_use_congestion_controlled, size_decision, ConnectFailure, SizeDecision, MTU_HEADROOM,
     UNKNOWN_MTU_LIMIT,
 };
+pub(crate) use top_via::TopVia;
 pub use via::{
     check_request_via, new_branch, set_via_transport, stamp_received, stamp_via, top_via_is_ours,
     ws_invalid_host, SentBy, BRANCH_RANDOM_CHARS, WS_HOST_LABEL_CHARS,
