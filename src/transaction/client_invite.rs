@@ -209,7 +209,7 @@ mod tests {
 
     #[test]
     fn ack_and_cancel_are_built_from_an_invite_with_folded_headers() {
-        let invite = Message::parse(bytes::Bytes::from_static(
+        let invite = Message::parse(Bytes::from_static(
             b"INVITE sip:bob@192.0.2.9 SIP/2.0\r\n\
               Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKf1,\r\n SIP/2.0/UDP 192.0.2.7;branch=z9hG4bKf0\r\n\
               From: \"Alice\"\r\n <sip:alice@192.0.2.1>;tag=a1\r\n\
@@ -217,7 +217,7 @@ mod tests {
               Route: <sip:p1.example.com;lr>\r\nContent-Length: 0\r\n\r\n",
         ))
         .unwrap();
-        let resp = Message::parse(bytes::Bytes::from_static(
+        let resp = Message::parse(Bytes::from_static(
             b"SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKf1\r\n\
               To: <sip:bob@192.0.2.9>;tag=b7\r\nCall-ID: c9\r\nCSeq: 4 INVITE\r\n\r\n",
         ))
