@@ -3,7 +3,7 @@
 
 mod transaction_util;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sansip::message::{headers::Via, HeaderName, Message, Method};
 use sansip::transaction::{TimerConfig, TxEvent, TxOutput, TxState};
@@ -16,9 +16,7 @@ fn invite() -> Message {
 
 #[test]
 fn udp_invite_is_retransmitted_by_timer_a_doubling_until_timer_b_times_out_at_64_t1() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     assert_eq!(start_line(&sent), INVITE_LINE);
     assert_eq!(h.layer.state(tx), Some(TxState::Calling));
@@ -39,9 +37,7 @@ fn udp_invite_is_retransmitted_by_timer_a_doubling_until_timer_b_times_out_at_64
 
 #[test]
 fn udp_retransmissions_are_byte_identical_to_the_first_send() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (_, first) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     h.layer.handle_timeout(h.at(T1));
     let again = h.transmits();
@@ -52,9 +48,7 @@ fn udp_retransmissions_are_byte_identical_to_the_first_send() {
 
 #[test]
 fn reliable_invite_has_no_timer_a_and_timer_b_fires_at_64_t1() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, _) = h.send_request(Duration::ZERO, invite(), target(Transport::Tcp));
     assert_eq!(h.next_deadline(), Some(T1 * 64), "only Timer B is armed");
     assert_eq!(
@@ -66,9 +60,7 @@ fn reliable_invite_has_no_timer_a_and_timer_b_fires_at_64_t1() {
 
 #[test]
 fn provisional_in_calling_moves_to_proceeding_stops_timers_a_and_b_and_is_passed_up() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     let out = h.receive(ms(100), response_to(&sent, 180), flow(Transport::Udp, 1));
     assert_eq!(out, vec![Seen::Response(tx, 180)]);
@@ -84,9 +76,7 @@ fn provisional_in_calling_moves_to_proceeding_stops_timers_a_and_b_and_is_passed
 
 #[test]
 fn final_after_64_t1_in_proceeding_still_completes_the_transaction() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     h.receive(ms(100), response_to(&sent, 180), flow(Transport::Udp, 1));
     let out = h.receive(secs(40), response_to(&sent, 486), flow(Transport::Udp, 1));
@@ -98,9 +88,7 @@ fn final_after_64_t1_in_proceeding_still_completes_the_transaction() {
 
 #[test]
 fn non_2xx_final_in_calling_sends_ack_is_passed_up_and_timer_d_is_32s_on_udp() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     let out = h.receive(secs(1), response_to(&sent, 486), flow(Transport::Udp, 1));
     assert_eq!(out, vec![send(ACK_LINE), Seen::Response(tx, 486)]);
@@ -125,9 +113,7 @@ fn non_2xx_final_in_calling_sends_ack_is_passed_up_and_timer_d_is_32s_on_udp() {
 
 #[test]
 fn reliable_non_2xx_final_sends_ack_and_terminates_at_once_timer_d_zero() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, invite(), target(Transport::Tcp));
     h.receive(ms(50), response_to(&sent, 100), flow(Transport::Tcp, 1));
     let out = h.receive(secs(2), response_to(&sent, 603), flow(Transport::Tcp, 1));
@@ -146,9 +132,7 @@ fn reliable_non_2xx_final_sends_ack_and_terminates_at_once_timer_d_zero() {
 
 #[test]
 fn ack_for_non_2xx_copies_uri_top_via_from_call_id_route_and_the_responses_to() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (_, sent) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     let resp = response_to(&sent, 404);
     h.layer
@@ -188,9 +172,7 @@ fn ack_for_non_2xx_copies_uri_top_via_from_call_id_route_and_the_responses_to() 
 
 #[test]
 fn two_xx_moves_to_accepted_passes_every_2xx_up_sends_no_ack_and_timer_m_ends_it() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     h.receive(ms(300), response_to(&sent, 180), flow(Transport::Udp, 1));
     let out = h.receive(secs(2), response_to(&sent, 200), flow(Transport::Udp, 1));
@@ -234,9 +216,7 @@ fn two_xx_moves_to_accepted_passes_every_2xx_up_sends_no_ack_and_timer_m_ends_it
 
 #[test]
 fn two_xx_in_calling_stops_timer_a() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     let out = h.receive(ms(700), response_to(&sent, 200), flow(Transport::Udp, 1));
     assert_eq!(out, vec![Seen::Response(tx, 200)]);
@@ -249,9 +229,7 @@ fn two_xx_in_calling_stops_timer_a() {
 
 #[test]
 fn reliable_2xx_still_waits_timer_m_which_is_not_zeroed() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, invite(), target(Transport::Tls));
     h.receive(secs(1), response_to(&sent, 200), flow(Transport::Tls, 1));
     assert_eq!(h.layer.state(tx), Some(TxState::Accepted));
@@ -263,9 +241,7 @@ fn reliable_2xx_still_waits_timer_m_which_is_not_zeroed() {
 
 #[test]
 fn response_event_carries_the_response_as_received() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     let resp = response_to(&sent, 180);
     h.layer
@@ -281,9 +257,7 @@ fn response_event_carries_the_response_as_received() {
 
 #[test]
 fn transport_error_in_calling_informs_the_tu_and_terminates() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, _) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     h.layer.transport_error(h.at(ms(20)), peer());
     assert_eq!(
@@ -295,9 +269,7 @@ fn transport_error_in_calling_informs_the_tu_and_terminates() {
 
 #[test]
 fn transport_error_in_proceeding_informs_the_tu_and_terminates() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, invite(), target(Transport::Tcp));
     h.receive(ms(20), response_to(&sent, 180), flow(Transport::Tcp, 1));
     h.layer
@@ -311,8 +283,6 @@ fn transport_error_in_proceeding_informs_the_tu_and_terminates() {
 
 #[test]
 fn custom_t1_scales_timers_a_b_and_m_and_timer_d_follows_its_setting() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
     let timers = TimerConfig {
         t1: ms(100),
         t2: secs(1),
@@ -320,7 +290,7 @@ fn custom_t1_scales_timers_a_b_and_m_and_timer_d_follows_its_setting() {
         timer_d: secs(40),
         ..TimerConfig::default()
     };
-    let mut h = Harness::with_timers(t0, timers);
+    let mut h = Harness::with_timers(timers);
     let (tx, _) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     let steps = h.run_until(secs(60));
     // Timer A is not capped by T2 (only E and G are).
@@ -355,9 +325,7 @@ fn custom_t1_scales_timers_a_b_and_m_and_timer_d_follows_its_setting() {
 
 #[test]
 fn our_via_names_the_transport_our_address_a_fresh_branch_and_rport() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (_, a) = h.send_request(Duration::ZERO, invite(), target(Transport::Udp));
     let (_, b) = h.send_request(
         Duration::ZERO,

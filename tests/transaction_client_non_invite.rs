@@ -3,7 +3,7 @@
 
 mod transaction_util;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sansip::message::{Message, Method};
 use sansip::transaction::{TimerConfig, TxState};
@@ -24,9 +24,7 @@ fn resends(times: &[Duration]) -> Vec<(Duration, Vec<Seen>)> {
 
 #[test]
 fn udp_request_is_retransmitted_at_t1_3t1_7t1_then_every_t2_until_timer_f_at_64_t1() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, options(), target(Transport::Udp));
     assert_eq!(start_line(&sent), OPTIONS_LINE);
     assert_eq!(h.layer.state(tx), Some(TxState::Trying));
@@ -51,9 +49,7 @@ fn udp_request_is_retransmitted_at_t1_3t1_7t1_then_every_t2_until_timer_f_at_64_
 
 #[test]
 fn reliable_request_is_sent_once_and_timer_f_fires_at_64_t1() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, _) = h.send_request(Duration::ZERO, options(), target(Transport::Tcp));
     assert_eq!(h.next_deadline(), Some(T1 * 64), "no Timer E over TCP");
     assert_eq!(
@@ -65,9 +61,7 @@ fn reliable_request_is_sent_once_and_timer_f_fires_at_64_t1() {
 
 #[test]
 fn provisional_moves_trying_to_proceeding_where_timer_e_is_reset_to_t2() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, options(), target(Transport::Udp));
     // Timer E fired at 0.5 s and is due again at 1.5 s.
     assert_eq!(h.run_until(secs(1)), resends(&[T1]));
@@ -89,9 +83,7 @@ fn provisional_moves_trying_to_proceeding_where_timer_e_is_reset_to_t2() {
 
 #[test]
 fn more_provisionals_in_proceeding_are_passed_up() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, options(), target(Transport::Udp));
     h.receive(ms(100), response_to(&sent, 100), flow(Transport::Udp, 1));
     let out = h.receive(ms(200), response_to(&sent, 183), flow(Transport::Udp, 1));
@@ -101,9 +93,7 @@ fn more_provisionals_in_proceeding_are_passed_up() {
 
 #[test]
 fn final_in_trying_completes_stops_e_and_f_and_timer_k_is_t4_on_udp() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, options(), target(Transport::Udp));
     let out = h.receive(ms(200), response_to(&sent, 200), flow(Transport::Udp, 1));
     assert_eq!(out, vec![Seen::Response(tx, 200)]);
@@ -130,9 +120,7 @@ fn final_in_trying_completes_stops_e_and_f_and_timer_k_is_t4_on_udp() {
 
 #[test]
 fn final_in_proceeding_completes_and_timer_k_runs() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, options(), target(Transport::Udp));
     h.receive(ms(100), response_to(&sent, 100), flow(Transport::Udp, 1));
     let out = h.receive(secs(2), response_to(&sent, 481), flow(Transport::Udp, 1));
@@ -147,9 +135,7 @@ fn final_in_proceeding_completes_and_timer_k_runs() {
 
 #[test]
 fn reliable_final_terminates_at_once_timer_k_zero() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, options(), target(Transport::Tcp));
     let out = h.receive(ms(80), response_to(&sent, 200), flow(Transport::Tcp, 1));
     assert_eq!(out, vec![Seen::Response(tx, 200), Seen::Terminated(tx)]);
@@ -160,9 +146,7 @@ fn reliable_final_terminates_at_once_timer_k_zero() {
 
 #[test]
 fn timer_k_is_zero_on_every_reliable_transport() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     for transport in [
         Transport::Tcp,
         Transport::Tls,
@@ -182,9 +166,7 @@ fn timer_k_is_zero_on_every_reliable_transport() {
 
 #[test]
 fn transport_error_in_trying_informs_the_tu_and_terminates() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, _) = h.send_request(Duration::ZERO, options(), target(Transport::Udp));
     h.layer.transport_error(h.at(ms(1)), peer());
     assert_eq!(
@@ -196,9 +178,7 @@ fn transport_error_in_trying_informs_the_tu_and_terminates() {
 
 #[test]
 fn transport_error_in_proceeding_informs_the_tu_and_terminates() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, options(), target(Transport::Tcp));
     h.receive(ms(5), response_to(&sent, 100), flow(Transport::Tcp, 1));
     h.layer.flow_closed(h.at(ms(9)), FlowId(1));
@@ -211,9 +191,7 @@ fn transport_error_in_proceeding_informs_the_tu_and_terminates() {
 
 #[test]
 fn transport_error_in_completed_changes_nothing() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (tx, sent) = h.send_request(Duration::ZERO, options(), target(Transport::Udp));
     h.receive(ms(5), response_to(&sent, 200), flow(Transport::Udp, 1));
     h.layer.transport_error(h.at(ms(9)), peer());
@@ -224,15 +202,13 @@ fn transport_error_in_completed_changes_nothing() {
 
 #[test]
 fn custom_t1_t2_t4_scale_timers_e_f_and_k() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
     let timers = TimerConfig {
         t1: ms(100),
         t2: ms(1000),
         t4: ms(2000),
         ..TimerConfig::default()
     };
-    let mut h = Harness::with_timers(t0, timers);
+    let mut h = Harness::with_timers(timers);
     let (tx, _) = h.send_request(Duration::ZERO, options(), target(Transport::Udp));
     // 0.1, 0.3, 0.7, 1.5 (interval 0.8), then every T2 = 1 s up to 6.4.
     let mut expected = resends(&[ms(100), ms(300), ms(700), ms(1500)]);
@@ -256,14 +232,12 @@ fn custom_t1_t2_t4_scale_timers_e_f_and_k() {
 
 #[test]
 fn t2_below_2_t1_caps_the_first_doubling() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
     let timers = TimerConfig {
         t1: ms(500),
         t2: ms(600),
         ..TimerConfig::default()
     };
-    let mut h = Harness::with_timers(t0, timers);
+    let mut h = Harness::with_timers(timers);
     h.send_request(Duration::ZERO, options(), target(Transport::Udp));
     assert_eq!(
         h.run_until(ms(2300)),

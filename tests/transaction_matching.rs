@@ -5,7 +5,7 @@
 
 mod transaction_util;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use sansip::message::{headers::Via, HeaderName, Message, Method, RequestBuilder};
@@ -21,9 +21,7 @@ fn raw(text: &str) -> Message {
 
 #[test]
 fn retransmission_is_absorbed_in_trying_and_answered_with_the_last_response_later() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let req = uas_request(Method::Register, "z9hG4bKreg", Transport::Udp);
     let udp = flow(Transport::Udp, 1);
     let tx = h.receive_new(Duration::ZERO, req.clone(), udp);
@@ -44,9 +42,7 @@ fn retransmission_is_absorbed_in_trying_and_answered_with_the_last_response_late
 
 #[test]
 fn same_branch_from_another_sent_by_or_with_another_method_is_another_transaction() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let udp = flow(Transport::Udp, 1);
     let first = uas_request(Method::Options, "z9hG4bKsame", Transport::Udp);
     let a = h.receive_new(Duration::ZERO, first.clone(), udp);
@@ -94,9 +90,7 @@ Content-Length: 0
 
 #[test]
 fn ack_for_a_non_2xx_is_absorbed_by_the_invite_server_transaction() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let udp = flow(Transport::Udp, 1);
     let inv = uas_request(Method::Invite, "z9hG4bKinv", Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), udp);
@@ -114,9 +108,7 @@ fn ack_for_a_non_2xx_is_absorbed_by_the_invite_server_transaction() {
 
 #[test]
 fn ack_matching_no_transaction_goes_to_the_tu() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let ack = uas_request(Method::Ack, "z9hG4bKnone", Transport::Udp);
     assert_eq!(
         h.receive(Duration::ZERO, ack, flow(Transport::Udp, 1)),
@@ -130,9 +122,7 @@ fn ack_matching_no_transaction_goes_to_the_tu() {
 
 #[test]
 fn received_cancel_is_its_own_transaction_and_names_the_invite_it_cancels() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let udp = flow(Transport::Udp, 1);
     let inv = uas_request(Method::Invite, "z9hG4bKcall", Transport::Udp);
     let invite_tx = h.receive_new(Duration::ZERO, inv.clone(), udp);
@@ -168,9 +158,7 @@ fn received_cancel_is_its_own_transaction_and_names_the_invite_it_cancels() {
 
 #[test]
 fn cancel_matching_no_invite_says_so() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let cancel = uas_request(Method::Cancel, "z9hG4bKgone", Transport::Udp);
     let out = h.receive(Duration::ZERO, cancel.clone(), flow(Transport::Udp, 1));
     let tx = match out.as_slice() {
@@ -184,9 +172,7 @@ fn cancel_matching_no_invite_says_so() {
 
 #[test]
 fn cancel_builds_a_cancel_with_the_invites_branch_uri_call_id_from_to_cseq_and_route() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (invite_tx, sent) = h.send_request(
         Duration::ZERO,
         uac_request(Method::Invite, 9),
@@ -234,9 +220,7 @@ fn cancel_builds_a_cancel_with_the_invites_branch_uri_call_id_from_to_cseq_and_r
 
 #[test]
 fn cancel_is_refused_before_a_provisional_after_a_final_and_on_other_transactions() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (inv, sent) = h.send_request(
         Duration::ZERO,
         uac_request(Method::Invite, 1),
@@ -270,9 +254,7 @@ fn cancel_is_refused_before_a_provisional_after_a_final_and_on_other_transaction
 
 #[test]
 fn a_second_cancel_for_the_same_invite_is_refused_and_the_first_keeps_working() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (inv, sent) = h.send_request(
         Duration::ZERO,
         uac_request(Method::Invite, 1),
@@ -301,9 +283,7 @@ fn a_second_cancel_for_the_same_invite_is_refused_and_the_first_keeps_working() 
 
 #[test]
 fn cancelled_invite_without_a_final_response_is_destroyed_64_t1_after_the_cancel() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (inv, sent) = h.send_request(
         Duration::ZERO,
         uac_request(Method::Invite, 1),
@@ -362,10 +342,8 @@ Content-Length: 0
 
 #[test]
 fn rfc2543_invite_is_matched_on_retransmission_and_its_ack_by_the_to_tag() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
     for via_params in ["", ";branch=1234abcd"] {
-        let mut h = Harness::new(t0);
+        let mut h = Harness::new();
         let udp = flow(Transport::Udp, 1);
         let inv = rfc2543("INVITE", via_params, None);
         let tx = h.receive_new(Duration::ZERO, inv.clone(), udp);
@@ -395,9 +373,7 @@ fn rfc2543_invite_is_matched_on_retransmission_and_its_ack_by_the_to_tag() {
 
 #[test]
 fn rfc2543_request_differing_in_call_id_is_another_transaction() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let udp = flow(Transport::Udp, 1);
     let a = rfc2543("OPTIONS", "", None);
     let text = String::from_utf8(a.to_bytes().to_vec())
@@ -417,9 +393,7 @@ fn rfc2543_request_differing_in_call_id_is_another_transaction() {
 
 #[test]
 fn stray_responses_are_dropped_and_counted() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let (_, sent) = h.send_request(
         Duration::ZERO,
         uac_request(Method::Options, 1),
@@ -475,9 +449,7 @@ Content-Length: 0
 
 #[test]
 fn merged_request_is_answered_482_by_the_layer() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let udp = flow(Transport::Udp, 1);
     let first = uas_request(Method::Invite, "z9hG4bKpath1", Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, first.clone(), udp);
@@ -527,9 +499,7 @@ fn merged_request_is_answered_482_by_the_layer() {
 
 #[test]
 fn request_without_a_via_is_dropped_and_one_with_a_bad_via_gets_400() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let udp = flow(Transport::Udp, 1);
     let no_via = raw("OPTIONS sip:alice@192.0.2.1 SIP/2.0
 From: <sip:x@192.0.2.9>;tag=1
@@ -579,15 +549,10 @@ Content-Length: 0
 
 #[test]
 fn at_the_transaction_limit_requests_get_503_and_send_request_fails() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::with_config(
-        t0,
-        TxConfig {
-            max_transactions: 2,
-            ..TxConfig::default()
-        },
-    );
+    let mut h = Harness::with_config(TxConfig {
+        max_transactions: 2,
+        ..TxConfig::default()
+    });
     let udp = flow(Transport::Udp, 1);
     let a = uas_request(Method::Options, "z9hG4bKa", Transport::Udp);
     let ta = h.receive_new(Duration::ZERO, a.clone(), udp);
@@ -638,9 +603,7 @@ fn at_the_transaction_limit_requests_get_503_and_send_request_fails() {
 
 #[test]
 fn closed_flow_fails_exactly_the_transactions_on_it() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let f1 = flow(Transport::Tcp, 1);
     let f2 = flow(Transport::Tcp, 2);
     // On flow 1: a client INVITE (Proceeding), a server OPTIONS (Trying),
@@ -698,7 +661,7 @@ fn closed_flow_fails_exactly_the_transactions_on_it() {
 
 /// An OPTIONS whose serialized form, once the layer has stamped its Via,
 /// is exactly `size` bytes.
-fn options_of_size(t0: Instant, size: usize) -> Message {
+fn options_of_size(size: usize) -> Message {
     let build = |body: usize| {
         RequestBuilder::new(Method::Options, "sip:bob@192.0.2.9")
             .raw_header("From", b"<sip:alice@192.0.2.1>;tag=a1")
@@ -711,7 +674,7 @@ fn options_of_size(t0: Instant, size: usize) -> Message {
             .unwrap()
     };
     for body in 0..2000 {
-        let mut probe = Harness::new(t0);
+        let mut probe = Harness::new();
         let (_, sent) = probe.send_request(Duration::ZERO, build(body), target(Transport::Udp));
         if sent.len() == size {
             return build(body);
@@ -722,12 +685,11 @@ fn options_of_size(t0: Instant, size: usize) -> Message {
 
 #[test]
 fn a_1400_byte_request_switches_from_udp_to_tcp_and_its_via_says_tcp() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
+    let t0 = h.t0;
     let tx = h
         .layer
-        .send_request(t0, options_of_size(t0, 1400), target(Transport::Udp))
+        .send_request(t0, options_of_size(1400), target(Transport::Udp))
         .unwrap();
     let out = h.transmits();
     assert_eq!(out.len(), 1);
@@ -749,12 +711,11 @@ fn a_1400_byte_request_switches_from_udp_to_tcp_and_its_via_says_tcp() {
 
 #[test]
 fn a_1200_byte_request_stays_on_udp() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
+    let t0 = h.t0;
     for size in [1200, 1300] {
         h.layer
-            .send_request(t0, options_of_size(t0, size), target(Transport::Udp))
+            .send_request(t0, options_of_size(size), target(Transport::Udp))
             .unwrap();
         let out = h.transmits();
         assert_eq!(out[0].bytes.len(), size);
@@ -764,7 +725,7 @@ fn a_1200_byte_request_stays_on_udp() {
     }
     // 1301 bytes is over the §18.1.1 limit for an unknown MTU.
     h.layer
-        .send_request(t0, options_of_size(t0, 1301), target(Transport::Udp))
+        .send_request(t0, options_of_size(1301), target(Transport::Udp))
         .unwrap();
     assert_eq!(h.transmits()[0].transport, Transport::Tcp);
     assert_eq!(h.next_deadline(), Some(T1), "the UDP ones retransmit");
@@ -773,18 +734,14 @@ fn a_1200_byte_request_stays_on_udp() {
 
 #[test]
 fn a_known_path_mtu_moves_the_udp_limit_to_200_bytes_below_it() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::with_config(
-        t0,
-        TxConfig {
-            path_mtu: Some(1000),
-            ..TxConfig::default()
-        },
-    );
+    let mut h = Harness::with_config(TxConfig {
+        path_mtu: Some(1000),
+        ..TxConfig::default()
+    });
+    let t0 = h.t0;
     for (size, expected) in [(800, Transport::Udp), (801, Transport::Tcp)] {
         h.layer
-            .send_request(t0, options_of_size(t0, size), target(Transport::Udp))
+            .send_request(t0, options_of_size(size), target(Transport::Udp))
             .unwrap();
         assert_eq!(h.transmits()[0].transport, expected, "{size}");
     }
@@ -793,15 +750,10 @@ fn a_known_path_mtu_moves_the_udp_limit_to_200_bytes_below_it() {
 
 #[test]
 fn a_table_full_of_ringing_invites_can_still_cancel_them_all() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::with_config(
-        t0,
-        TxConfig {
-            max_transactions: 4,
-            ..TxConfig::default()
-        },
-    );
+    let mut h = Harness::with_config(TxConfig {
+        max_transactions: 4,
+        ..TxConfig::default()
+    });
     // Each INVITE keeps a slot for its CANCEL: two INVITEs fill four.
     let mut invites = Vec::new();
     for seq in 1..=2 {

@@ -3,7 +3,7 @@
 
 mod transaction_util;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sansip::message::{headers::Timestamp, Message, Method};
 use sansip::transaction::{Destination, TimerConfig, TxError, TxState};
@@ -32,9 +32,7 @@ const OK: &str = "SIP/2.0 200 OK";
 
 #[test]
 fn invite_is_passed_up_and_100_trying_goes_out_at_exactly_200ms_if_the_tu_is_silent() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let tx = h.receive_new(
         Duration::ZERO,
         invite(Transport::Udp),
@@ -50,9 +48,7 @@ fn invite_is_passed_up_and_100_trying_goes_out_at_exactly_200ms_if_the_tu_is_sil
 
 #[test]
 fn the_100_trying_has_the_requests_via_from_to_call_id_cseq_and_no_to_tag() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Udp);
     h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Udp, 1));
     h.layer.handle_timeout(h.at(ms(200)));
@@ -72,9 +68,7 @@ fn the_100_trying_has_the_requests_via_from_to_call_id_cseq_and_no_to_tag() {
 
 #[test]
 fn no_100_trying_when_the_tu_sends_a_provisional_within_200ms() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Udp, 1));
     assert_eq!(h.respond(ms(150), tx, &inv, 180), vec![send(RINGING)]);
@@ -85,9 +79,7 @@ fn no_100_trying_when_the_tu_sends_a_provisional_within_200ms() {
 
 #[test]
 fn no_100_trying_when_the_tu_sends_a_final_within_200ms() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Tcp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Tcp, 1));
     assert_eq!(h.respond(ms(199), tx, &inv, 486), vec![send(BUSY)]);
@@ -96,9 +88,7 @@ fn no_100_trying_when_the_tu_sends_a_final_within_200ms() {
 
 #[test]
 fn the_100_trying_echoes_the_requests_timestamp_with_the_delay_added() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = uas_request_with(
         Method::Invite,
         BRANCH,
@@ -116,9 +106,7 @@ fn the_100_trying_echoes_the_requests_timestamp_with_the_delay_added() {
 
 #[test]
 fn retransmitted_invite_in_proceeding_gets_the_latest_provisional_again() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Udp, 1));
     // Before any response, a retransmission is absorbed.
@@ -140,9 +128,7 @@ fn retransmitted_invite_in_proceeding_gets_the_latest_provisional_again() {
 
 #[test]
 fn udp_non_2xx_final_is_retransmitted_by_timer_g_doubling_to_t2_until_timer_h_reports_no_ack() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Udp, 1));
     assert_eq!(h.respond(ms(100), tx, &inv, 486), vec![send(BUSY)]);
@@ -163,9 +149,7 @@ fn udp_non_2xx_final_is_retransmitted_by_timer_g_doubling_to_t2_until_timer_h_re
 
 #[test]
 fn retransmitted_invite_in_completed_gets_the_final_again() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Udp, 1));
     h.respond(ms(100), tx, &inv, 486);
@@ -179,9 +163,7 @@ fn retransmitted_invite_in_completed_gets_the_final_again() {
 
 #[test]
 fn ack_in_completed_confirms_silently_stops_g_and_h_and_timer_i_is_t4_on_udp() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Udp, 1));
     h.respond(ms(100), tx, &inv, 486);
@@ -216,9 +198,7 @@ fn ack_in_completed_confirms_silently_stops_g_and_h_and_timer_i_is_t4_on_udp() {
 
 #[test]
 fn reliable_non_2xx_final_has_no_timer_g_but_timer_h_still_runs_64_t1() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Tcp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Tcp, 1));
     h.respond(ms(50), tx, &inv, 404);
@@ -234,9 +214,7 @@ fn reliable_non_2xx_final_has_no_timer_g_but_timer_h_still_runs_64_t1() {
 
 #[test]
 fn reliable_ack_confirms_and_terminates_at_once_timer_i_zero() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Tcp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Tcp, 1));
     h.respond(ms(50), tx, &inv, 404);
@@ -248,9 +226,7 @@ fn reliable_ack_confirms_and_terminates_at_once_timer_i_zero() {
 
 #[test]
 fn two_xx_moves_to_accepted_where_timer_l_absorbs_invites_and_acks_go_to_the_tu() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Udp, 1));
     h.respond(ms(100), tx, &inv, 180);
@@ -303,9 +279,7 @@ fn two_xx_moves_to_accepted_where_timer_l_absorbs_invites_and_acks_go_to_the_tu(
 
 #[test]
 fn reliable_2xx_also_waits_timer_l() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Tcp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Tcp, 1));
     h.respond(ms(10), tx, &inv, 200);
@@ -317,9 +291,7 @@ fn reliable_2xx_also_waits_timer_l() {
 
 #[test]
 fn responses_on_a_reliable_flow_go_back_on_that_flow() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Tcp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Tcp, 9));
     h.layer
@@ -333,9 +305,7 @@ fn responses_on_a_reliable_flow_go_back_on_that_flow() {
 
 #[test]
 fn transport_error_in_proceeding_informs_the_tu_and_terminates() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Tcp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Tcp, 3));
     h.respond(ms(10), tx, &inv, 180);
@@ -349,9 +319,7 @@ fn transport_error_in_proceeding_informs_the_tu_and_terminates() {
 
 #[test]
 fn transport_error_in_completed_informs_the_tu_and_terminates() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let inv = invite(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Udp, 1));
     h.respond(ms(10), tx, &inv, 486);
@@ -365,8 +333,6 @@ fn transport_error_in_completed_informs_the_tu_and_terminates() {
 
 #[test]
 fn custom_t1_t2_t4_and_trying_delay_scale_timers_g_h_i_l() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
     let timers = TimerConfig {
         t1: ms(100),
         t2: ms(400),
@@ -374,7 +340,7 @@ fn custom_t1_t2_t4_and_trying_delay_scale_timers_g_h_i_l() {
         trying_delay: ms(50),
         ..TimerConfig::default()
     };
-    let mut h = Harness::with_timers(t0, timers);
+    let mut h = Harness::with_timers(timers);
     let inv = invite(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, inv.clone(), flow(Transport::Udp, 1));
     assert_eq!(h.step(), Some((ms(50), vec![send(TRYING)])));

@@ -3,7 +3,7 @@
 
 mod transaction_util;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sansip::message::{Message, Method};
 use sansip::transaction::{TimerConfig, TxError, TxEvent, TxOutput, TxState};
@@ -20,9 +20,7 @@ fn options(transport: Transport) -> Message {
 
 #[test]
 fn request_is_passed_up_in_trying_with_no_timer_and_retransmissions_are_absorbed() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let req = options(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, req.clone(), flow(Transport::Udp, 1));
     assert_eq!(h.layer.state(tx), Some(TxState::Trying));
@@ -35,9 +33,8 @@ fn request_is_passed_up_in_trying_with_no_timer_and_retransmissions_are_absorbed
 
 #[test]
 fn request_event_carries_the_request_and_its_flow() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
+    let t0 = h.t0;
     h.layer
         .receive(t0, options(Transport::Tcp), flow(Transport::Tcp, 4));
     match h.drain().as_slice() {
@@ -57,9 +54,7 @@ fn request_event_carries_the_request_and_its_flow() {
 
 #[test]
 fn provisional_moves_to_proceeding_and_retransmissions_get_it_again() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let req = options(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, req.clone(), flow(Transport::Udp, 1));
     assert_eq!(h.respond(ms(10), tx, &req, 100), vec![send(TRYING)]);
@@ -82,9 +77,7 @@ fn provisional_moves_to_proceeding_and_retransmissions_get_it_again() {
 
 #[test]
 fn udp_final_completes_the_transaction_and_timer_j_is_64_t1() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let req = options(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, req.clone(), flow(Transport::Udp, 1));
     assert_eq!(h.respond(ms(30), tx, &req, 200), vec![send(OK)]);
@@ -109,9 +102,7 @@ fn udp_final_completes_the_transaction_and_timer_j_is_64_t1() {
 
 #[test]
 fn final_from_proceeding_completes_the_transaction() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let req = options(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, req.clone(), flow(Transport::Udp, 1));
     h.respond(ms(10), tx, &req, 100);
@@ -125,9 +116,7 @@ fn final_from_proceeding_completes_the_transaction() {
 
 #[test]
 fn reliable_final_terminates_at_once_timer_j_zero() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     for (k, transport) in [
         Transport::Tcp,
         Transport::Tls,
@@ -151,9 +140,7 @@ fn reliable_final_terminates_at_once_timer_j_zero() {
 
 #[test]
 fn after_timer_j_a_retransmission_is_a_new_request() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let req = options(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, req.clone(), flow(Transport::Udp, 1));
     h.respond(ms(5), tx, &req, 200);
@@ -164,9 +151,7 @@ fn after_timer_j_a_retransmission_is_a_new_request() {
 
 #[test]
 fn a_second_final_or_a_late_provisional_is_refused() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let req = options(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, req.clone(), flow(Transport::Udp, 1));
     h.respond(ms(5), tx, &req, 200);
@@ -189,9 +174,7 @@ fn a_second_final_or_a_late_provisional_is_refused() {
 
 #[test]
 fn transport_error_in_trying_informs_the_tu_and_terminates() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let tx = h.receive_new(
         Duration::ZERO,
         options(Transport::Tcp),
@@ -207,9 +190,7 @@ fn transport_error_in_trying_informs_the_tu_and_terminates() {
 
 #[test]
 fn transport_error_in_completed_informs_the_tu_and_terminates() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
-    let mut h = Harness::new(t0);
+    let mut h = Harness::new();
     let req = options(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, req.clone(), flow(Transport::Udp, 1));
     h.respond(ms(5), tx, &req, 200);
@@ -223,13 +204,11 @@ fn transport_error_in_completed_informs_the_tu_and_terminates() {
 
 #[test]
 fn custom_t1_scales_timer_j() {
-    #[allow(clippy::disallowed_methods)] // origin of virtual time
-    let t0 = Instant::now();
     let timers = TimerConfig {
         t1: ms(150),
         ..TimerConfig::default()
     };
-    let mut h = Harness::with_timers(t0, timers);
+    let mut h = Harness::with_timers(timers);
     let req = options(Transport::Udp);
     let tx = h.receive_new(Duration::ZERO, req.clone(), flow(Transport::Udp, 1));
     h.respond(secs(1), tx, &req, 200);

@@ -226,24 +226,24 @@ pub struct Harness {
 }
 
 impl Harness {
-    pub fn new(t0: Instant) -> Harness {
-        Harness::with_config(t0, TxConfig::default())
+    /// A harness whose virtual time starts now (any origin will do: every
+    /// later instant is the origin plus an explicit offset).
+    pub fn new() -> Harness {
+        Harness::with_config(TxConfig::default())
     }
 
-    pub fn with_timers(t0: Instant, timers: TimerConfig) -> Harness {
-        Harness::with_config(
-            t0,
-            TxConfig {
-                timers,
-                ..TxConfig::default()
-            },
-        )
+    pub fn with_timers(timers: TimerConfig) -> Harness {
+        Harness::with_config(TxConfig {
+            timers,
+            ..TxConfig::default()
+        })
     }
 
-    pub fn with_config(t0: Instant, config: TxConfig) -> Harness {
+    pub fn with_config(config: TxConfig) -> Harness {
         Harness {
             layer: TransactionLayer::new(config, 42),
-            t0,
+            #[allow(clippy::disallowed_methods)] // the origin of virtual time
+            t0: Instant::now(),
         }
     }
 
