@@ -362,18 +362,26 @@ impl PartialEq for Params<'_> {
     /// Same parameters in the same order; names compared without case,
     /// values exactly.
     fn eq(&self, other: &Self) -> bool {
-        let mut a = self.iter();
-        let mut b = other.iter();
-        loop {
-            match (a.next(), b.next()) {
-                (None, None) => return true,
-                (Some((an, av)), Some((bn, bv))) => {
-                    if !an.eq_ignore_ascii_case(bn) || av != bv {
-                        return false;
-                    }
+        same_params(self.iter(), other.iter(), |a, b| a == b)
+    }
+}
+
+/// Whether two parameter lists hold the same names (without case), in the
+/// same order, with values that `same_value` calls equal.
+pub(crate) fn same_params<'a, 'b, V, W>(
+    mut a: impl Iterator<Item = (&'a str, V)>,
+    mut b: impl Iterator<Item = (&'b str, W)>,
+    same_value: impl Fn(&V, &W) -> bool,
+) -> bool {
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some((an, av)), Some((bn, bv))) => {
+                if !an.eq_ignore_ascii_case(bn) || !same_value(&av, &bv) {
+                    return false;
                 }
-                _ => return false,
             }
+            _ => return false,
         }
     }
 }

@@ -12,8 +12,8 @@ use std::fmt::Write;
 use nom::Parser;
 
 use crate::message::grammar::{
-    expect, fail, is_lws_byte, is_token_byte, quoted_string, sep, skip_lws, token, trim_lws,
-    unquote, write_quoted, PResult,
+    expect, fail, is_lws_byte, is_token_byte, quoted_string, same_params, sep, skip_lws, token,
+    trim_lws, unquote, write_quoted, PResult,
 };
 
 use super::lex::suffix_at;
@@ -93,19 +93,7 @@ impl PartialEq for AuthParams<'_> {
     /// values compared after removing quotes and escapes (`algorithm=MD5`
     /// equals `algorithm="MD5"`).
     fn eq(&self, other: &Self) -> bool {
-        let mut a = self.iter();
-        let mut b = other.iter();
-        loop {
-            match (a.next(), b.next()) {
-                (None, None) => return true,
-                (Some((an, av)), Some((bn, bv))) => {
-                    if !an.eq_ignore_ascii_case(bn) || unquote(av) != unquote(bv) {
-                        return false;
-                    }
-                }
-                _ => return false,
-            }
-        }
+        same_params(self.iter(), other.iter(), |a, b| unquote(a) == unquote(b))
     }
 }
 
