@@ -8,10 +8,11 @@ use std::hint::black_box;
 
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sansip::message::{
-    headers::{CSeq, Via},
-    Message,
-};
+use sansip::message::Message;
+
+#[path = "support/five_fields.rs"]
+mod five_fields;
+use five_fields::read_fields;
 
 fn corpus() -> Vec<(String, Bytes)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/corpus");
@@ -33,21 +34,6 @@ fn corpus() -> Vec<(String, Bytes)> {
             (name, Bytes::from(std::fs::read(&p).expect("readable")))
         })
         .collect()
-}
-
-fn read_fields(msg: &Message) -> usize {
-    let first = msg.method().map_or_else(
-        || usize::from(msg.status().unwrap_or(0)),
-        |m| m.as_str().len(),
-    );
-    let call_id = msg.call_id().map_or(0, str::len);
-    let cseq = msg.header::<CSeq>().map_or(0, |c| c.seq as usize);
-    let branch = msg
-        .header::<Via>()
-        .ok()
-        .and_then(|v| v.branch())
-        .map_or(0, str::len);
-    first ^ call_id ^ cseq ^ branch ^ msg.content_length().unwrap_or(0)
 }
 
 fn whole_corpus(c: &mut Criterion) {

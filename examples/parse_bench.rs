@@ -25,28 +25,11 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use sansip::message::{
-    headers::{CSeq, Via},
-    Message,
-};
+use sansip::message::Message;
 
-/// Reads the five fields; returns something that depends on all of them so
-/// that the compiler cannot skip the work.
-fn read_fields(msg: &Message) -> usize {
-    let first = match msg.method() {
-        Some(m) => m.as_str().len(),
-        None => usize::from(msg.status().unwrap_or(0)),
-    };
-    let call_id = msg.call_id().map_or(0, str::len);
-    let cseq = msg.header::<CSeq>().map_or(0, |c| c.seq as usize);
-    let branch = msg
-        .header::<Via>()
-        .ok()
-        .and_then(|v| v.branch())
-        .map_or(0, str::len);
-    let len = msg.content_length().unwrap_or(0);
-    first ^ call_id ^ cseq ^ branch ^ len
-}
+#[path = "../benches/support/five_fields.rs"]
+mod five_fields;
+use five_fields::read_fields;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
