@@ -285,8 +285,22 @@ fn every_prefix_of_a_message_fails_cleanly() {
         "/benches/corpus/02-invite-webrtc-wss.sip"
     ))
     .unwrap();
+    // The message declares its Content-Length, so every proper prefix is an
+    // error: Incomplete before the blank line, BodyTruncated after it. And
+    // none may panic.
+    let head_end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
     for cut in 0..raw.len() {
-        // Must return (error or a message with a shorter body), never panic.
-        let _ = parse(&raw[..cut]);
+        match parse(&raw[..cut]) {
+            Err(ParseError::BodyTruncated { available, .. }) => {
+                assert!(cut >= head_end, "cut {cut}");
+                assert_eq!(available, cut - head_end);
+            }
+            Err(_) => assert!(
+                cut < head_end,
+                "cut {cut}: body cut should be BodyTruncated"
+            ),
+            Ok(_) => panic!("a {cut}-byte prefix of a {}-byte message parsed", raw.len()),
+        }
     }
+    assert!(parse(&raw).is_ok());
 }
