@@ -43,10 +43,13 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod auth;
+pub mod endpoint;
 pub mod message;
+pub mod resolve;
 pub mod rng;
 pub mod transaction;
 pub mod transport;
+pub mod usage;
 
 /// The README's examples, compiled and run as doctests so they stay true.
 #[doc = include_str!("../README.md")]

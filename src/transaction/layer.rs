@@ -170,8 +170,21 @@ impl TransactionLayer {
     pub fn send_request(
         &mut self,
         now: Instant,
+        request: Message,
+        target: Target,
+    ) -> Result<TxId, TxError> {
+        self.send_request_from(now, request, target, SentBy::from(target.local))
+    }
+
+    /// [`send_request`](Self::send_request) with a Via sent-by that is not
+    /// `target.local`: a host name, or the `.invalid` name of a WebSocket
+    /// client that cannot be reached on its own address (RFC 7118 §5).
+    pub fn send_request_from(
+        &mut self,
+        now: Instant,
         mut request: Message,
         target: Target,
+        sent_by: SentBy<'_>,
     ) -> Result<TxId, TxError> {
         let method = request
             .method()
@@ -185,14 +198,8 @@ impl TransactionLayer {
         self.check_capacity(if method == Method::Invite { 2 } else { 1 })?;
         let branch = new_branch(&mut self.rng);
         let mut transport = target.transport;
-        stamp_via(
-            &mut request,
-            transport,
-            SentBy::from(target.local),
-            &branch,
-            self.config.rport,
-        )
-        .map_err(|_| TxError::BadMessage("the local address cannot be a Via sent-by"))?;
+        stamp_via(&mut request, transport, sent_by, &branch, self.config.rport)
+            .map_err(|_| TxError::BadMessage("the local address cannot be a Via sent-by"))?;
         match size_decision(&request, transport, target.remote, self.config.path_mtu) {
             SizeDecision::Keep => {}
             // §18.1.1: a large request goes over TCP, and the Via says so.

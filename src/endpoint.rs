@@ -1,0 +1,534 @@
+//! The Endpoint: one SIP user agent as a sans-IO state machine.
+//!
+//! An [`Endpoint`] holds everything one user agent has (transactions,
+//! flows, registrations, messages in flight) and never touches a socket, a
+//! clock or the OS's randomness. Its methods come in four kinds, as in
+//! quinn-proto's `Connection`:
+//!
+//! - **getters** (`&self`): [`stats`](Endpoint::stats),
+//!   [`registration`](Endpoint::registration), ...;
+//! - **inputs**: [`handle_input`](Endpoint::handle_input) (bytes received,
+//!   a connection opened or closed, a DNS answer) and
+//!   [`handle_timeout`](Endpoint::handle_timeout);
+//! - **commands**: [`register`](Endpoint::register),
+//!   [`unregister`](Endpoint::unregister), [`message`](Endpoint::message),
+//!   each returning a typed id (or a typed error when it cannot start);
+//! - **[`poll_output`](Endpoint::poll_output)**, which hands out, in the
+//!   order they arose, bytes to send, connections to open, DNS queries and
+//!   events, and last an [`Output::Timeout`] with the next deadline.
+//!
+//! **Single-mutation invariant**: after any input or command, drain
+//! `poll_output` until it returns `Output::Timeout`, then sleep until that
+//! deadline or the next input. Outputs are deterministic: the same inputs
+//! at the same instants, with the same [`Config::seed`], give the same
+//! bytes.
+//!
+//! **Failures are events, not errors**: a request that is not answered, a
+//! connection that drops, a registrar that says 403 all surface as
+//! [`Event`]s. Commands fail only when they cannot start (bad URI, limit).
+//!
+//! **Panic policy**: no input, from the network or the host, makes sansip
+//! panic; a panic is a bug.
+//!
+//! # A host loop
+//!
+//! ```
+//! use std::time::{Duration, Instant};
+//! use bytes::Bytes;
+//! use sansip::endpoint::{Config, Endpoint, Event, Input, LocalAddr, Output, RegisterOptions};
+//! use sansip::transport::{FlowId, Transport};
+//!
+//! let local = "192.0.2.10:5060".parse()?;
+//! let registrar = "192.0.2.1:5060".parse()?;
+//! let mut config = Config::new("sip:alice@192.0.2.1");
+//! config.local.push(LocalAddr { transport: Transport::Udp, addr: local });
+//! config.seed = 42; // from a CSPRNG in production
+//!
+//! let t0 = Instant::now(); // the host's clock: sansip only gets instants
+//! let mut ep = Endpoint::new(config, t0)?;
+//! let reg = ep.register(t0, RegisterOptions::default())?;
+//!
+//! let mut sent = Vec::new();
+//! let deadline = loop {
+//!     match ep.poll_output() {
+//!         Output::Transmit(t) => sent.push(t),                   // socket.send_to(...)
+//!         Output::Connect(_) | Output::Close { .. } => {}         // TCP/TLS/WS only
+//!         Output::Resolve(_) => {}                                // DNS (none: numeric host)
+//!         Output::Event(e) => println!("{e:?}"),
+//!         Output::Timeout(at) => break at,                        // arm one timer
+//!     }
+//! };
+//! assert!(deadline.is_some());
+//! assert_eq!(sent[0].destination, registrar);
+//! assert!(sent[0].data.starts_with(b"REGISTER sip:192.0.2.1 SIP/2.0\r\n"));
+//!
+//! // The registrar answers: the host passes the datagram in.
+//! let request = sansip::message::Message::parse(sent[0].data.clone())?;
+//! let ok = sansip::message::ResponseBuilder::for_request(&request, 200, "OK")
+//!     .raw_header("Contact", b"<sip:alice@192.0.2.10:5060>;expires=300")
+//!     .build()?;
+//! ep.handle_input(t0 + Duration::from_millis(20), Input::Receive {
+//!     transport: Transport::Udp, flow: FlowId(1), source: registrar, destination: local,
+//!     data: ok.to_bytes(),
+//! });
+//! let mut registered = None;
+//! while let Some(out) = Some(ep.poll_output()) {
+//!     match out {
+//!         Output::Event(Event::Registered { id, expires, .. }) => registered = Some((id, expires)),
+//!         Output::Timeout(_) => break,
+//!         _ => {}
+//!     }
+//! }
+//! assert_eq!(registered, Some((reg, 300)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use bytes::Bytes;
+
+use crate::auth::DigestClient;
+use crate::message::{Message, StreamItem};
+use crate::resolve::{LookupId, Resolver, ResolverConfig};
+use crate::rng::Rng;
+use crate::transaction::{
+    Destination, TransactionLayer, Transmit as TxTransmit, TxConfig, TxEvent, TxId, TxOutput,
+};
+use crate::transport::{ws_invalid_host, FlowId, FlowInfo, Transport};
+use crate::usage::registration::Registration;
+
+mod config;
+mod dispatch;
+mod flows;
+mod identity;
+mod io;
+mod keepalive;
+pub(crate) mod outgoing;
+pub(crate) mod timers;
+
+pub use crate::usage::registration::{RegisterOptions, RegistrationState};
+pub use config::{Config, ConfigError, LocalAddr, MessagePolicy, ReconnectPolicy, SourcePolicy};
+pub use io::{Connect, Event, Failure, Gruu, Input, MessageId, Output, RegistrationId, Transmit};
+
+use flows::Flows;
+use identity::Identity;
+use outgoing::{OutId, Outgoing};
+use timers::{Timer, Timers};
+
+/// Why a command could not start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CommandError {
+    /// A URI argument is not usable.
+    #[error("{what} {uri:?} is not a usable sip: or sips: URI")]
+    BadUri {
+        /// Which argument.
+        what: &'static str,
+        /// The value given.
+        uri: String,
+    },
+    /// A header or content type argument cannot go into a message.
+    #[error("{what} cannot go into a message: {value:?}")]
+    BadText {
+        /// Which argument.
+        what: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// A configured limit is reached.
+    #[error("the limit of {limit} {what} is reached")]
+    Limit {
+        /// What is limited.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
+    /// No such registration.
+    #[error("no registration {0:?}")]
+    NoSuchRegistration(RegistrationId),
+}
+
+/// Counters of what the Endpoint dropped or refused, for diagnostics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EndpointStats {
+    /// Datagrams or stream bytes that were not SIP (or broke its framing).
+    pub unparsable: u64,
+    /// Requests refused by the [`SourcePolicy`].
+    pub refused_sources: u64,
+    /// Transmits dropped (flow limit, unknown or closed flow, full queue).
+    pub dropped_transmits: u64,
+    /// Keep-alive pongs received.
+    pub pongs: u64,
+}
+
+/// One SIP user agent. See the [module documentation](self).
+#[derive(Debug)]
+pub struct Endpoint {
+    pub(crate) config: Config,
+    pub(crate) identity: Identity,
+    pub(crate) layer: TransactionLayer,
+    pub(crate) resolver: Resolver,
+    pub(crate) flows: Flows,
+    pub(crate) timers: Timers,
+    pub(crate) rng: Rng,
+    pub(crate) digest: DigestClient,
+    pub(crate) outgoing: BTreeMap<OutId, Outgoing>,
+    pub(crate) by_tx: BTreeMap<TxId, OutId>,
+    pub(crate) by_lookup: BTreeMap<LookupId, OutId>,
+    pub(crate) registrations: BTreeMap<RegistrationId, Registration>,
+    pub(crate) messages: BTreeMap<MessageId, OutId>,
+    pub(crate) outputs: VecDeque<Output>,
+    pub(crate) next_id: u64,
+    pub(crate) stats: EndpointStats,
+}
+
+impl Endpoint {
+    /// A user agent with `config`, started at `now`.
+    pub fn new(config: Config, now: Instant) -> Result<Endpoint, ConfigError> {
+        let _ = now; // nothing is scheduled before the first command
+        let mut rng = Rng::new(config.seed);
+        let ws_host = ws_invalid_host(&mut rng);
+        let identity = Identity::new(&config, ws_host)?;
+        let layer_seed = rng.next_u64();
+        let resolver_seed = rng.next_u64();
+        let layer = TransactionLayer::new(
+            TxConfig {
+                timers: config.timers,
+                max_transactions: config.max_transactions,
+                ..TxConfig::default()
+            },
+            layer_seed,
+        );
+        let mut transports: Vec<Transport> = Vec::new();
+        for l in &config.local {
+            if !transports.contains(&l.transport) {
+                transports.push(l.transport);
+            }
+        }
+        let resolver = Resolver::new(
+            ResolverConfig {
+                transports,
+                ..ResolverConfig::default()
+            },
+            resolver_seed,
+        );
+        Ok(Endpoint {
+            flows: Flows::new(config.max_flows, config.limits.clone()),
+            digest: DigestClient::new(config.credentials.clone()),
+            config,
+            identity,
+            layer,
+            resolver,
+            timers: Timers::default(),
+            rng,
+            outgoing: BTreeMap::new(),
+            by_tx: BTreeMap::new(),
+            by_lookup: BTreeMap::new(),
+            registrations: BTreeMap::new(),
+            messages: BTreeMap::new(),
+            outputs: VecDeque::new(),
+            next_id: 1,
+            stats: EndpointStats::default(),
+        })
+    }
+
+    // ---- getters -----------------------------------------------------
+
+    /// Drop counters.
+    pub fn stats(&self) -> EndpointStats {
+        self.stats
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Live transactions (for diagnostics and leak checks).
+    pub fn transactions(&self) -> usize {
+        self.layer.len()
+    }
+
+    /// Tracked flows.
+    pub fn flows(&self) -> usize {
+        self.flows.len()
+    }
+
+    /// MESSAGEs waiting for their outcome.
+    pub fn messages_in_flight(&self) -> usize {
+        self.messages.len()
+    }
+
+    /// Timers armed by the Endpoint itself (refreshes, retries,
+    /// keep-alives), besides the transactions' own.
+    pub fn timers_armed(&self) -> usize {
+        self.timers.len()
+    }
+
+    // ---- poll --------------------------------------------------------
+
+    /// The next thing to do; [`Output::Timeout`] when there is nothing
+    /// more until the deadline it carries (or the next input).
+    #[must_use]
+    pub fn poll_output(&mut self) -> Output {
+        if let Some(out) = self.outputs.pop_front() {
+            return out;
+        }
+        let deadline = [
+            self.layer.poll_timeout(),
+            self.timers.earliest(),
+            self.resolver.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        Output::Timeout(deadline)
+    }
+
+    // ---- inputs ------------------------------------------------------
+
+    /// Something the host observed.
+    pub fn handle_input(&mut self, now: Instant, input: Input) {
+        match input {
+            Input::Receive {
+                transport,
+                flow,
+                source,
+                destination,
+                data,
+            } => self.receive(now, transport, flow, source, destination, data),
+            Input::Connected { flow } => {
+                for data in self.flows.opened(flow) {
+                    self.write_flow(flow, data);
+                }
+            }
+            Input::FlowClosed { flow, error } => self.flow_failed(now, flow, error, false),
+            Input::Resolved { query, records } => {
+                self.resolver.handle_answer(now, query, records);
+            }
+        }
+        self.pump(now);
+    }
+
+    /// Fires what is due at `now`.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.layer.handle_timeout(now);
+        self.resolver.handle_timeout(now);
+        while let Some((_, timer)) = self.timers.pop_due(now) {
+            match timer {
+                Timer::Refresh(id) => self.refresh_due(now, id),
+                Timer::Retry(id) => self.retry_due(now, id),
+                Timer::Ping(flow) => self.ping_due(now, flow),
+                Timer::PongMissing(flow) => self.pong_missing(now, flow),
+            }
+            self.pump(now);
+        }
+        self.pump(now);
+    }
+
+    // ---- internals ---------------------------------------------------
+
+    pub(crate) fn next_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    pub(crate) fn event(&mut self, event: Event) {
+        self.outputs.push_back(Output::Event(event));
+    }
+
+    /// Moves what the lower layers produced into outputs and reactions,
+    /// until nothing is left.
+    pub(crate) fn pump(&mut self, now: Instant) {
+        loop {
+            let mut progressed = false;
+            while let Some(out) = self.layer.poll_output() {
+                progressed = true;
+                match out {
+                    TxOutput::Transmit(t) => self.route_transmit(t),
+                    TxOutput::Event(e) => self.on_tx_event(now, e),
+                }
+            }
+            while let Some(query) = self.resolver.poll_query() {
+                progressed = true;
+                self.outputs.push_back(Output::Resolve(query));
+            }
+            while let Some((lookup, result)) = self.resolver.poll_done() {
+                progressed = true;
+                self.lookup_done(now, lookup, result);
+            }
+            if !progressed {
+                break;
+            }
+        }
+    }
+
+    fn on_tx_event(&mut self, now: Instant, event: TxEvent) {
+        match event {
+            TxEvent::Request {
+                tx,
+                request,
+                flow,
+                cancels,
+            } => self.dispatch_request(now, tx, request, flow, cancels),
+            TxEvent::Response { tx, response } => self.tx_response(now, tx, response),
+            TxEvent::Timeout { tx } => self.tx_failed(now, tx, Failure::Timeout),
+            TxEvent::TransportError { tx } => self.tx_failed(now, tx, Failure::Transport),
+            TxEvent::Terminated { tx } => {
+                self.by_tx.remove(&tx);
+            }
+            // No dialogs yet: a stray ACK or an unacknowledged final
+            // response needs nothing more from us.
+            TxEvent::Ack { .. } | TxEvent::NoAck { .. } => {}
+        }
+    }
+
+    /// Sends what the transaction layer wants sent, on the right flow.
+    fn route_transmit(&mut self, t: TxTransmit) {
+        let destination = match t.destination {
+            Destination::Addr(a) => a,
+            // A Via sent-by that is a name: numeric ones were read as
+            // addresses already; a name needs RFC 3263 §5 resolution.
+            Destination::Name { .. } => {
+                self.stats.dropped_transmits += 1;
+                return;
+            }
+        };
+        if t.transport.is_reliable() {
+            let flow = match t.flow {
+                Some(f) => f,
+                None => match self.flows.get_or_connect(t.transport, destination, None) {
+                    Ok((f, connect)) => {
+                        if let Some(c) = connect {
+                            self.outputs.push_back(Output::Connect(c));
+                        }
+                        f
+                    }
+                    Err(_) => {
+                        self.stats.dropped_transmits += 1;
+                        return;
+                    }
+                },
+            };
+            self.write_flow(flow, t.bytes);
+        } else {
+            let Some(source) = self.identity.local_for(Transport::Udp, destination) else {
+                self.stats.dropped_transmits += 1;
+                return;
+            };
+            self.outputs.push_back(Output::Transmit(Transmit {
+                transport: Transport::Udp,
+                flow: None,
+                source,
+                destination,
+                data: t.bytes,
+            }));
+        }
+    }
+
+    /// Writes to a connection now, or once it opens.
+    pub(crate) fn write_flow(&mut self, id: FlowId, data: Bytes) {
+        const MAX_QUEUED: usize = 64;
+        let fallback = self.identity.ws_sent_by_addr();
+        let Some(flow) = self.flows.get_mut(id) else {
+            self.stats.dropped_transmits += 1;
+            return;
+        };
+        if !flow.open {
+            if flow.queued.len() < MAX_QUEUED {
+                flow.queued.push(data);
+            } else {
+                self.stats.dropped_transmits += 1;
+            }
+            return;
+        }
+        let (transport, destination) = (flow.transport, flow.remote);
+        let source = flow.local.unwrap_or(fallback);
+        self.outputs.push_back(Output::Transmit(Transmit {
+            transport,
+            flow: Some(id),
+            source,
+            destination,
+            data,
+        }));
+    }
+
+    fn receive(
+        &mut self,
+        now: Instant,
+        transport: Transport,
+        flow: FlowId,
+        source: SocketAddr,
+        destination: SocketAddr,
+        data: Bytes,
+    ) {
+        let info = FlowInfo {
+            flow,
+            transport,
+            local: destination,
+            remote: source,
+        };
+        if transport.is_reliable() && !self.flows.learn(flow, transport, source, destination) {
+            self.stats.dropped_transmits += 1;
+            return;
+        }
+        if transport.is_message_framed() {
+            if self.keepalive_datagram(now, info, &data) {
+                return;
+            }
+            match Message::parse_with(data, &self.config.limits) {
+                Ok(msg) => self.layer.receive(now, msg, info),
+                Err(_) => self.stats.unparsable += 1,
+            }
+            return;
+        }
+        let Some(framer) = self.flows.get_mut(flow).and_then(|f| f.framer.as_mut()) else {
+            return;
+        };
+        framer.push(&data);
+        loop {
+            let Some(framer) = self.flows.get_mut(flow).and_then(|f| f.framer.as_mut()) else {
+                return;
+            };
+            match framer.next_item() {
+                Ok(None) => return,
+                Ok(Some(StreamItem::Message(msg))) => {
+                    self.layer.receive(now, msg, info);
+                    self.pump(now);
+                }
+                Ok(Some(StreamItem::Ping)) => self.write_flow(flow, Bytes::from_static(b"\r\n")),
+                Ok(Some(StreamItem::Pong)) => self.pong_received(flow),
+                Err(_) => {
+                    // The stream's framing is lost: nothing after this can
+                    // be trusted to start a message.
+                    self.stats.unparsable += 1;
+                    self.outputs.push_back(Output::Close { flow });
+                    self.flow_failed(now, flow, Some("unparsable stream".into()), true);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// A flow closed or failed: its transactions fail, and registrations
+    /// that lived on it reconnect.
+    pub(crate) fn flow_failed(
+        &mut self,
+        now: Instant,
+        flow: FlowId,
+        error: Option<String>,
+        by_us: bool,
+    ) {
+        let _ = by_us;
+        if let Some(mut f) = self.flows.remove(flow) {
+            self.timers.stop(&mut f.ping);
+            self.timers.stop(&mut f.pong);
+        }
+        self.layer.flow_closed(now, flow);
+        self.pump(now);
+        self.registration_flow_failed(now, flow, error.as_deref());
+    }
+}

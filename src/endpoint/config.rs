@@ -1,0 +1,194 @@
+//! The settings of an [`Endpoint`](super::Endpoint).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::auth::CredentialStore;
+use crate::message::Limits;
+use crate::transaction::TimerConfig;
+use crate::transport::Transport;
+
+/// A local address the host listens on (or sends from) for one transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalAddr {
+    /// The transport.
+    pub transport: Transport,
+    /// The address (for UDP: the socket sansip sends from).
+    pub addr: SocketAddr,
+}
+
+/// Which sources may send us requests outside a dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SourcePolicy {
+    /// Anyone.
+    #[default]
+    Any,
+    /// Only the flows and addresses of our registrars and outbound proxy:
+    /// a phone behind a PBX ignores scanners. Other requests are dropped
+    /// without an answer (counted in [`EndpointStats`](super::EndpointStats)).
+    RegisteredOnly,
+}
+
+/// What happens to an incoming MESSAGE (RFC 3428).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessagePolicy {
+    /// Content types accepted (`type/subtype`, without case); others get
+    /// 415 with an `Accept` header. Empty: any.
+    pub accept: Vec<String>,
+    /// Largest body accepted; larger gets 413.
+    pub max_body: usize,
+}
+
+impl Default for MessagePolicy {
+    fn default() -> Self {
+        MessagePolicy {
+            accept: vec!["text/plain".into()],
+            max_body: 1300,
+        }
+    }
+}
+
+/// How sansip reconnects a registration's flow after it fails (the
+/// defaults are those the SIP.js guide recommends to apps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReconnectPolicy {
+    /// Connection attempts before the registration is reported failed and
+    /// left to the RFC 5626 §4.5 backoff.
+    pub attempts: u32,
+    /// Delay before each attempt.
+    pub delay: Duration,
+}
+
+impl Default for ReconnectPolicy {
+    fn default() -> Self {
+        ReconnectPolicy {
+            attempts: 3,
+            delay: Duration::from_secs(4),
+        }
+    }
+}
+
+/// Settings of an [`Endpoint`](super::Endpoint).
+///
+/// Only `aor` and one local address are required:
+/// ```
+/// use sansip::endpoint::{Config, LocalAddr};
+/// use sansip::transport::Transport;
+/// let config = Config {
+///     local: vec![LocalAddr { transport: Transport::Udp, addr: "192.0.2.1:5060".parse()? }],
+///     ..Config::new("sip:alice@example.com")
+/// };
+/// assert_eq!(config.refresh_fraction, 0.9);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Our address of record (`sip:alice@example.com`).
+    pub aor: String,
+    /// Display name for From.
+    pub display_name: Option<String>,
+    /// User part of our Contact (default: the AOR's user).
+    pub contact_user: Option<String>,
+    /// The addresses the host has, per transport.
+    pub local: Vec<LocalAddr>,
+    /// Send every request outside a dialog through this proxy (a URI such
+    /// as `sip:proxy.example.com;transport=tcp`); it becomes the first Route.
+    pub outbound_proxy: Option<String>,
+    /// A preloaded route set (URIs, used as Route after the outbound proxy).
+    pub route_set: Vec<String>,
+    /// Digest credentials, per realm.
+    pub credentials: CredentialStore,
+    /// The `User-Agent` (and `Server`) text.
+    pub user_agent: String,
+    /// T1, T2, T4 and the derived timers.
+    pub timers: TimerConfig,
+    /// Parser limits for received messages.
+    pub limits: Limits,
+    /// Most live transactions.
+    pub max_transactions: usize,
+    /// Most flows (connections) tracked at once.
+    pub max_flows: usize,
+    /// Most registrations, and most MESSAGEs in flight.
+    pub max_usages: usize,
+    /// Seed of every random token (branch, tag, Call-ID, cnonce). Seed it
+    /// from a CSPRNG in production; pin it in tests.
+    pub seed: u64,
+    /// Our instance id for RFC 5626/5627 (`urn:uuid:...`): with it,
+    /// registrations use Outbound and may obtain GRUUs.
+    pub instance_id: Option<String>,
+    /// Extensions we support (option tags for `Supported`).
+    pub supported: Vec<String>,
+    /// Refresh a registration after this fraction of the granted time.
+    pub refresh_fraction: f64,
+    /// Reconnection after a registration's flow fails.
+    pub reconnect: ReconnectPolicy,
+    /// Who may send us requests.
+    pub sources: SourcePolicy,
+    /// Incoming MESSAGE handling.
+    pub messages: MessagePolicy,
+    /// Keep-alive interval on a registration's flow when the registrar
+    /// sends no `Flow-Timer` (RFC 5626 §4.4.1 suggests 95–120 s for
+    /// connections; UDP NAT bindings need 25–30 s).
+    pub keepalive_interval: Duration,
+}
+
+impl Config {
+    /// Defaults for the AOR `aor`; add at least one [`LocalAddr`].
+    pub fn new(aor: impl Into<String>) -> Config {
+        Config {
+            aor: aor.into(),
+            display_name: None,
+            contact_user: None,
+            local: Vec::new(),
+            outbound_proxy: None,
+            route_set: Vec::new(),
+            credentials: CredentialStore::new(),
+            user_agent: concat!("sansip/", env!("CARGO_PKG_VERSION")).into(),
+            timers: TimerConfig::default(),
+            limits: Limits::default(),
+            max_transactions: 10_000,
+            max_flows: 1_024,
+            max_usages: 1_024,
+            seed: 0,
+            instance_id: None,
+            supported: Vec::new(),
+            refresh_fraction: 0.9,
+            reconnect: ReconnectPolicy::default(),
+            sources: SourcePolicy::Any,
+            messages: MessagePolicy::default(),
+            keepalive_interval: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Why a [`Config`] was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The AOR is not a SIP or SIPS URI with a user.
+    #[error("the AOR {aor:?} is not a sip: or sips: URI with a user part")]
+    BadAor {
+        /// The AOR as given.
+        aor: String,
+    },
+    /// A proxy or route URI is not a SIP or SIPS URI.
+    #[error("the route URI {uri:?} is not a sip: or sips: URI")]
+    BadRoute {
+        /// The URI as given.
+        uri: String,
+    },
+    /// No local address was given.
+    #[error("no local address: add one per transport the host serves")]
+    NoLocalAddress,
+    /// A text setting holds a line break or is otherwise unusable in a header.
+    #[error("the setting {setting} cannot go into a header: {value:?}")]
+    BadText {
+        /// Which setting.
+        setting: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// `refresh_fraction` is not in (0, 1].
+    #[error("refresh_fraction must be in (0, 1], got {0}")]
+    BadRefreshFraction(f64),
+}
