@@ -109,9 +109,14 @@ wait_exit() {
 
 # stop_pid PID [SIGNAL]: signal one spawned process and wait for it; sets
 # WAIT_STATUS. Used to send SIGTERM to a UA that unregisters on SIGTERM.
-# The signal goes to the process under `timeout`, which forwards it.
+# PID is the `timeout` wrapper; the signal goes to its child (the UA)
+# directly: signalling `timeout` would deliver it twice (timeout forwards
+# it to the child and to its process group), and a second SIGTERM makes
+# baresip quit at once without finishing its un-REGISTER.
 stop_pid() {
-  kill "-${2:-TERM}" "$1" 2>/dev/null || true
+  local child
+  child=$(pgrep -P "$1" | head -n 1)
+  kill "-${2:-TERM}" "${child:-$1}" 2>/dev/null || true
   wait_exit "$1"
 }
 
