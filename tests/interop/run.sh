@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# sansip interop suite: real SIP peers (kamailio, sipp, baresip) on loopback.
+#
+#   bash tests/interop/run.sh                 # every scenario
+#   bash tests/interop/run.sh NAME...         # only these scenarios
+#   PHONE=path/to/phone bash tests/interop/run.sh
+#
+# Each scenario runs in its own network namespace (unshare -n, only lo),
+# with a fresh kamailio, bounded by `timeout -k 2`. Prints PASS/FAIL/SKIP
+# per scenario and a summary; exits non-zero if any scenario failed, or if
+# the phone scenarios were skipped because the phone binary is missing
+# (unless ALLOW_MISSING_PHONE=1). Needs root (unshare -n) and the packages
+# of install.sh.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
+
+PHONE=${PHONE:-$ROOT/target/debug/examples/phone}
+case "$PHONE" in /*) ;; *) PHONE="$ROOT/$PHONE" ;; esac
+SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-30}
+# The system python (kamailio's package depends on python3), not a user's shim.
+PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
+
+# How the phone is pointed at kamailio, per transport. One place to change
+# if the phone's CLI settles on other spellings.
+phone_proxy_uri() {
+  case $1 in
+    udp) echo "sip:$PROXY_IP:$PROXY_PORT;transport=udp" ;;
+    tcp) echo "sip:$PROXY_IP:$PROXY_PORT;transport=tcp" ;;
+    ws) echo "sip:$PROXY_IP:$PROXY_WS_PORT;transport=ws" ;;
+  esac
+}
+phone_listen() {
+  case $1 in
+    udp) echo "udp:127.0.0.1:5070" ;;
+    tcp) echo "tcp:127.0.0.1:5070" ;;
+    ws) echo "ws:127.0.0.1:5070" ;;
+  esac
+}
+
+# ================================================================ scenarios
+# Each scenario function runs inside its own namespace; it returns 0 for
+# PASS, 1 for FAIL, 77 for SKIP.
+
+# (a) sipp registers alice over UDP with digest auth; the binding appears in
+# kamailio's location table; an Expires: 0 REGISTER removes it.
+scenario_sipp_register_udp_auth() {
+  need start_kamailio auth || return 1
+  need sipp_register reg alice secret 60 5071 u1 || return 1
+  need wait_ul alice present 2 || return 1
+  need ul_has alice 'sip:alice@127.0.0.1:5071' || return 1
+  need sipp_register unreg alice secret 0 5071 u1 || return 1
+  need wait_ul alice absent 2 || return 1
+  need grep -q '401 for REGISTER' "$SCEN_DIR/kamailio.err" || return 1
+}
+
+# (a') negative: a wrong password, and no credentials at all, are refused
+# (the scenario PASSES when sipp's call FAILS and nothing got registered).
+scenario_sipp_register_wrong_password() {
+  need start_kamailio auth || return 1
+  if sipp_register reg_wrong alice not-the-password 60 5071 u1; then
+    log "REGISTER with a wrong password succeeded"
+    return 1
+  fi
+  if sipp_register reg_none alice "" 60 5072 u1 "" noauth; then
+    log "REGISTER without credentials succeeded"
+    return 1
+  fi
+  if ul_has alice; then
+    log "alice is registered after failed attempts"
+    return 1
+  fi
+  grep -q 'Unexpected.*401\|401' "$SCEN_DIR/reg_wrong.errors.log" 2>/dev/null ||
+    need grep -q '401' "$SCEN_DIR/reg_wrong.messages.log" || return 1
+}
+
+# (b) the same over TCP (sipp -t t1).
+scenario_sipp_register_tcp_auth() {
+  need start_kamailio auth || return 1
+  need sipp_register reg alice secret 60 5071 t1 || return 1
+  need wait_ul alice present 2 || return 1
+  need ul_has alice 'Socket: tcp:127\.0\.0\.1:5060' || return 1
+  need sipp_register unreg alice secret 0 5071 t1 || return 1
+  need wait_ul alice absent 2 || return 1
+}
+
+# (c) kamailio without WITH_AUTH: a REGISTER gets 200 at once.
+scenario_sipp_register_noauth() {
+  need start_kamailio noauth || return 1
+  need sipp_register reg alice "" 60 5071 u1 "" noauth || return 1
+  need wait_ul alice present 2 || return 1
+}
+
+# (d) sipp alice sends a MESSAGE through kamailio (407 answered) to sipp
+# bob, registered with auth; bob logs the body and answers 200, which
+# reaches alice.
+scenario_sipp_message_alice_to_bob() {
+  need start_kamailio auth || return 1
+  need start_sipp_bob 5072 5082 || return 1
+  run_sipp alice uac_message.xml 5071 u1 -s alice -au alice -ap secret \
+    -key to bob -key text "hello-from-sipp-alice" || return 1
+  need expect_line "$SCEN_DIR/bob_uas.log" '^message from=sip:alice@127\.0\.0\.1 body=hello-from-sipp-alice$' 3 || return 1
+  wait_exit "$BOB_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "bob's sipp exit $WAIT_STATUS"; return 1; }
+  need grep -q 'SIP/2.0 407' "$SCEN_DIR/alice.messages.log" || return 1
+}
+
+# (e) baresip registers as bob (digest auth) to kamailio over UDP, then
+# receives a MESSAGE from sipp alice through kamailio and answers it with
+# 200 (baresip 1.0.0 answers MESSAGE in its core, with or without menu.so
+# loaded; it has no command to send one); SIGTERM unregisters it.
+write_baresip_config() {
+  local dir=$1 port=$2
+  mkdir -p "$dir"
+  cat >"$dir/config" <<EOF
+poll_method		epoll
+sip_listen		127.0.0.1:$port
+sip_trans_bsize		128
+net_interface		127.0.0.1
+dns_server		127.0.0.1:53
+audio_player		aubridge,nil
+audio_source		ausine,nil
+audio_alert		aubridge,nil
+module_path		/usr/lib/baresip/modules
+module			stdio.so
+module			g711.so
+module			ausine.so
+module			aubridge.so
+module_app		account.so
+module_app		menu.so
+EOF
+  echo "<sip:bob@127.0.0.1;transport=udp>;auth_pass=secret;regint=300;answermode=auto" >"$dir/accounts"
+  : >"$dir/contacts"
+}
+
+scenario_baresip_register_and_message() {
+  need start_kamailio auth || return 1
+  write_baresip_config "$SCEN_DIR/baresip" 5090
+  # baresip's stdio UI (where menu.so prints incoming MESSAGEs) needs a
+  # stdin it can poll: /dev/null cannot be, a FIFO opened read-write can.
+  mkfifo "$SCEN_DIR/baresip/stdin"
+  spawn baresip 20 bash -c 'exec baresip -f "$1" -s <>"$1/stdin"' baresip "$SCEN_DIR/baresip"
+  local baresip_pid=$SPAWNED_PID
+  need wait_ul bob present 5 || return 1
+  need ul_has bob 'sip:bob(-[^@]*)?@127\.0\.0\.1:5090' || return 1
+  need ul_has bob 'baresip' || return 1
+  run_sipp alice uac_message.xml 5071 u1 -s alice -au alice -ap secret \
+    -key to bob -key text "hello-baresip" || return 1
+  # baresip's SIP trace (-s) shows the MESSAGE and its body arriving, and
+  # its 200 reached alice through kamailio. (menu.so would also print
+  # `<peer>: "<body>"`, but only to a UI; headless, stdio has no terminal.)
+  need expect_line "$SCEN_DIR/baresip.out" '^MESSAGE sip:bob' 3 || return 1
+  need expect_line "$SCEN_DIR/baresip.out" '^hello-baresip' 1 || return 1
+  need grep -q '^Server: baresip' "$SCEN_DIR/alice.messages.log" || return 1
+  # SIGTERM: baresip unregisters and exits.
+  stop_pid "$baresip_pid" TERM
+  need wait_ul bob absent 3 || return 1
+}
+
+# (f) WebSocket: a minimal stdlib-Python SIP-over-WebSocket UA registers
+# bob over ws://127.0.0.1:8080 (digest auth), then sipp alice's MESSAGE is
+# routed by kamailio over that WebSocket connection (fix_nated_register /
+# received) and answered 200. Proves the xhttp/websocket/nathelper part of
+# the config that the phone's ws transport will use.
+scenario_ws_register_and_message() {
+  need start_kamailio auth || return 1
+  spawn ws_bob 15 "$PYTHON" "$HERE/ws_client.py" --user bob --password secret --wait-message
+  local pid=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/ws_bob.out" '^registered expires=300$' 3 || return 1
+  need wait_ul bob present 2 || return 1
+  need ul_has bob 'Socket: tcp:127\.0\.0\.1:8080' || return 1
+  need ul_has bob 'Received: sip:127\.0\.0\.1:[0-9]+;transport=ws' || return 1
+  run_sipp alice uac_message.xml 5071 u1 -s alice -au alice -ap secret \
+    -key to bob -key text "hello-over-websocket" || return 1
+  need expect_line "$SCEN_DIR/ws_bob.out" '^message from=sip:alice@127\.0\.0\.1 body=hello-over-websocket$' 2 || return 1
+  wait_exit "$pid"
+  [ "$WAIT_STATUS" = 0 ] || { log "ws client exit $WAIT_STATUS"; return 1; }
+}
+
+# ------------------------------------------------------------ phone (sansip)
+# The sansip example host, examples/phone.rs. Contract (see README.md):
+#   phone --aor sip:alice@127.0.0.1 --password P --proxy URI
+#         --listen TRANSPORT:ADDR:PORT [--register] [--message TARGET TEXT]
+#         [--answer auto|reject|none] [--trace]
+#   stdout: `registered expires=N`, `message-delivered status=NNN`,
+#           `message from=URI body=TEXT`; exit 0 after a MESSAGE got 2xx;
+#   with only --register: runs until SIGTERM, unregisters, exits 0.
+
+have_phone() { [ -x "$PHONE" ]; }
+
+# phone_register udp|tcp|ws auth|noauth: the phone registers alice; the
+# binding is in kamailio's table with the right transport; on SIGTERM the
+# phone unregisters (binding gone) and exits 0.
+phone_register() {
+  local tr=$1 mode=$2
+  have_phone || return 77
+  need start_kamailio "$mode" || return 1
+  spawn phone 20 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri "$tr")" --listen "$(phone_listen "$tr")" \
+    --register --trace
+  local pid=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/phone.out" '^registered expires=[0-9]+' 5 || return 1
+  need wait_ul alice present 2 || return 1
+  case $tr in
+    udp) need ul_has alice 'Socket: udp:127\.0\.0\.1:5060' || return 1 ;;
+    tcp) need ul_has alice 'Socket: tcp:127\.0\.0\.1:5060' || return 1 ;;
+    ws) need ul_has alice 'Socket: tcp:127\.0\.0\.1:8080' || return 1
+      need ul_has alice 'Address: sip:[^ ]*transport=ws' || return 1 ;;
+  esac
+  if [ "$mode" = auth ]; then
+    grep -q '401 for REGISTER' "$SCEN_DIR/kamailio.err" || {
+      log "kamailio never challenged the phone"
+      return 1
+    }
+  fi
+  stop_pid "$pid" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS after SIGTERM"; return 1; }
+  need wait_ul alice absent 2 || return 1
+}
+
+# phone_message_to_sipp_bob udp|tcp|ws: the phone (alice, with auth: 407
+# answered) sends one MESSAGE via kamailio to sipp bob (registered); bob
+# logs it and answers 200; the phone prints message-delivered status=200
+# and exits 0.
+phone_message_to_sipp_bob() {
+  local tr=${1:-udp}
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  need start_sipp_bob 5072 5082 || return 1
+  spawn phone 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri "$tr")" --listen "$(phone_listen "$tr")" \
+    --message sip:bob@127.0.0.1 "hello from sansip" --trace
+  local pid=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/bob_uas.log" '^message from=sip:alice@127\.0\.0\.1 body=hello from sansip$' 5 || return 1
+  need expect_line "$SCEN_DIR/phone.out" '^message-delivered status=200' 5 || return 1
+  wait_exit "$pid"
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS"; return 1; }
+}
+
+# phone_receives_message udp|tcp|ws: the phone registers alice; sipp bob
+# sends a MESSAGE to alice via kamailio; the phone prints
+# `message from=sip:bob@127.0.0.1 body=...` and sipp gets a 200.
+phone_receives_message() {
+  local tr=${1:-udp}
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  spawn phone 20 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri "$tr")" --listen "$(phone_listen "$tr")" \
+    --register --answer auto --trace
+  local pid=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/phone.out" '^registered expires=[0-9]+' 5 || return 1
+  run_sipp bob uac_message.xml 5072 u1 -s bob -au bob -ap secret \
+    -key to alice -key text "hello-from-sipp-bob" || return 1
+  need expect_line "$SCEN_DIR/phone.out" '^message from=sip:bob@127\.0\.0\.1 body=hello-from-sipp-bob$' 3 || return 1
+  stop_pid "$pid" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS after SIGTERM"; return 1; }
+}
+
+# ============================================================= the suite
+
+# name  function-and-arguments
+SCENARIOS=(
+  "sipp_register_udp_auth       scenario_sipp_register_udp_auth"
+  "sipp_register_wrong_password scenario_sipp_register_wrong_password"
+  "sipp_register_tcp_auth       scenario_sipp_register_tcp_auth"
+  "sipp_register_noauth         scenario_sipp_register_noauth"
+  "sipp_message_alice_to_bob    scenario_sipp_message_alice_to_bob"
+  "baresip_register_and_message scenario_baresip_register_and_message"
+  "ws_register_and_message      scenario_ws_register_and_message"
+  "phone_register_udp_auth      phone_register udp auth"
+  "phone_register_udp_noauth    phone_register udp noauth"
+  "phone_register_tcp_auth      phone_register tcp auth"
+  "phone_register_ws_auth       phone_register ws auth"
+  "phone_message_udp            phone_message_to_sipp_bob udp"
+  "phone_message_tcp            phone_message_to_sipp_bob tcp"
+  "phone_message_ws             phone_message_to_sipp_bob ws"
+  "phone_receives_message_udp   phone_receives_message udp"
+)
+
+# Inside the namespace: run one scenario.
+if [ "${1:-}" = --scenario ]; then
+  name=$2
+  shift 2
+  assert_private_netns
+  scenario_begin "$INTEROP_LOGDIR/$name"
+  status=0
+  "$@" || status=$?
+  exit "$status"
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  echo "interop: needs root (unshare -n); run as root or in CI" >&2
+  exit 2
+fi
+for tool in kamailio kamcmd sipp baresip unshare ss timeout; do
+  command -v "$tool" >/dev/null || {
+    echo "interop: $tool missing; run tests/interop/install.sh" >&2
+    exit 2
+  }
+done
+
+INTEROP_LOGDIR=${INTEROP_LOGDIR:-$(mktemp -d /tmp/sansip-interop.XXXXXX)}
+export INTEROP_LOGDIR
+echo "interop: logs in $INTEROP_LOGDIR"
+if [ -x "$PHONE" ]; then
+  echo "interop: phone = $PHONE"
+else
+  echo "interop: phone binary $PHONE not found (build it: cargo build --example phone)"
+fi
+
+want=("$@")
+pass=0 fail=0 skip=0
+failed=() skipped=()
+suite_start=$(date +%s%N)
+for entry in "${SCENARIOS[@]}"; do
+  read -r name fn <<<"$entry"
+  if [ ${#want[@]} -gt 0 ] && ! printf '%s\n' "${want[@]}" | grep -qx "$name"; then
+    continue
+  fi
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  timeout -k 2 "$SCENARIO_TIMEOUT" unshare -n bash -c 'ip link set lo up || exit 90; exec "$@"' \
+    in_netns bash "$HERE/run.sh" --scenario "$name" $fn
+  rc=$?
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  case $rc in
+    0) printf 'PASS %-30s %5d ms\n' "$name" "$ms"; pass=$((pass + 1)) ;;
+    77) printf 'SKIP %-30s (no phone binary at %s)\n' "$name" "$PHONE"; skip=$((skip + 1)); skipped+=("$name") ;;
+    *)
+      [ "$rc" = 124 ] && why="timed out after ${SCENARIO_TIMEOUT}s" || why="exit $rc"
+      printf 'FAIL %-30s %5d ms (%s)\n' "$name" "$ms" "$why"
+      fail=$((fail + 1)); failed+=("$name")
+      dump_logs "$INTEROP_LOGDIR/$name"
+      ;;
+  esac
+done
+total_ms=$(( ($(date +%s%N) - suite_start) / 1000000 ))
+
+echo
+echo "interop summary: $pass passed, $fail failed, $skip skipped in $((total_ms / 1000)).$(printf '%03d' $((total_ms % 1000))) s (logs: $INTEROP_LOGDIR)"
+[ $fail -gt 0 ] && echo "  failed: ${failed[*]}"
+if [ $skip -gt 0 ]; then
+  echo "  skipped: ${skipped[*]}"
+fi
+if [ $fail -gt 0 ]; then
+  exit 1
+fi
+if [ $skip -gt 0 ] && [ "${ALLOW_MISSING_PHONE:-0}" != 1 ]; then
+  echo "interop: phone scenarios were skipped; that is not a pass (set ALLOW_MISSING_PHONE=1 to accept)"
+  exit 1
+fi
+exit 0
