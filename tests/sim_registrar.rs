@@ -635,3 +635,53 @@ fn refresh_time_is_recorded_to_the_millisecond() {
     // 10 ms of link latency.
     assert_eq!(*at - s.net.start(), Duration::from_millis(1244));
 }
+
+#[test]
+fn options_to_the_domain_is_answered_by_the_proxy() {
+    let mut s = sim(|c| c.auth(false), "secret");
+    let options = RequestBuilder::new(Method::Options, "sip:example.com")
+        .raw_header("Max-Forwards", b"70")
+        .raw_header("From", format!("<{ALICE}>;tag=o1").as_bytes())
+        .raw_header("To", b"<sip:example.com>")
+        .raw_header("Call-ID", b"o1")
+        .header(&CSeq {
+            seq: 1,
+            method: Method::Options,
+        })
+        .build()
+        .unwrap();
+    s.alice_sends(options);
+    assert_eq!(s.alice().codes(), [200]);
+    assert!(s.alice().last().has(HeaderName::Allow));
+    assert_eq!(s.registrar().count("OPTIONS"), 1);
+}
+
+#[test]
+fn a_request_to_a_contact_registered_with_path_goes_through_the_path() {
+    let mut s = sim(|c| c.auth(false), "secret");
+    let edge = s.net.add("edge", addr(7), support::RawPeer::new(addr(7)));
+    s.alice_sends(register(
+        "r1",
+        "<sip:alice@10.0.0.2:5060>",
+        &[
+            ("Path", "<sip:edge@10.0.0.7:5060;lr>"),
+            ("Supported", "path"),
+        ],
+    ));
+    let mut m = message_to(ALICE, "sip:bob@example.com");
+    m.remove(HeaderName::Route);
+    s.net
+        .with(s.bob, |n, now| n.act(now, |tu, l| tu.send(now, l, m)));
+    s.net.run_for(secs(1), MAX_STEPS);
+    let got = &s.net.node(edge).received;
+    assert!(!got.is_empty());
+    let msg = Message::parse(got[0].1.bytes.clone()).unwrap();
+    assert_eq!(msg.request_uri_str(), Some("sip:alice@10.0.0.2:5060"));
+    assert_eq!(
+        msg.header::<Route>().unwrap().uri().to_string(),
+        "sip:edge@10.0.0.7:5060;lr"
+    );
+    let (_, fwd, hop) = &s.registrar().forwarded[0];
+    assert_eq!(*hop, addr(7));
+    assert_eq!(fwd.method(), Some(&Method::Message));
+}
