@@ -15,6 +15,9 @@
 //! * [`TxNode`] puts a `TransactionLayer` and a transaction user ([`Tu`])
 //!   on the net; [`Uac`] and [`Uas`] are scriptable TUs; [`RawPeer`] sends
 //!   scripted bytes and records what arrives.
+//! * [`Registrar`] is a registrar and stateful proxy for one domain (a
+//!   `Tu`), with digest auth, GRUU, Path, Service-Route and scripted
+//!   failures.
 //!
 //! ```ignore
 //! mod support;
@@ -32,7 +35,9 @@
 
 pub mod link;
 pub mod net;
+pub mod proxy;
 pub mod raw_peer;
+pub mod registrar;
 pub mod trace;
 pub mod tu;
 pub mod tx_node;
@@ -42,6 +47,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 pub use link::{LinkConfig, LinkStats, Verdict};
 pub use net::{Datagram, Net, Node, NodeHandle, NodeId, Stop};
 pub use raw_peer::{RawPeer, Reply};
+pub use registrar::{Binding, Registrar, RegistrarConfig, Scripted};
 pub use trace::{Fate, Trace, TraceEntry};
 pub use tu::{default_policy, reason, Answer, Outcome, Uac, Uas};
 pub use tx_node::{Tu, TxNode, TxNodeStats};
