@@ -33,6 +33,7 @@
 // Each test file compiles its own copy and uses part of it.
 #![allow(dead_code, unreachable_pub, unused_imports)]
 
+pub mod endpoint_node;
 pub mod link;
 pub mod net;
 pub mod proxy;
@@ -44,6 +45,7 @@ pub mod tx_node;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+pub use endpoint_node::EpNode;
 pub use link::{LinkConfig, LinkStats, Verdict};
 pub use net::{Datagram, Net, Node, NodeHandle, NodeId, Stop};
 pub use raw_peer::{RawPeer, Reply};
