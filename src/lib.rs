@@ -14,6 +14,8 @@
 //!   where responses go, the UDP→TCP size switch, WebSocket Vias.
 //! - [`transaction`]: the four RFC 3261 §17 state machines (with RFC 6026)
 //!   behind one sans-IO layer: inputs, `poll_output`, `poll_timeout`.
+//! - [`resolve`]: RFC 3263 server location (NAPTR, SRV, A/AAAA) as a
+//!   sans-IO state machine: the host answers the DNS queries it asks.
 //! - [`auth`]: digest authentication (RFC 2617, 7616, 8760), client and server.
 //! - [`rng`]: the seeded generator every random token comes from.
 //!
@@ -44,6 +46,7 @@
 
 pub mod auth;
 pub mod message;
+pub mod resolve;
 pub mod rng;
 pub mod transaction;
 pub mod transport;
