@@ -114,6 +114,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::disallowed_methods)] // any origin will do for virtual time
     fn full_cache_evicts_the_entry_expiring_first() {
         let t0 = Instant::now();
         let mut c = Cache::new(2);
@@ -127,6 +128,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::disallowed_methods)] // any origin will do for virtual time
     fn huge_ttl_is_capped_and_failures_are_not_kept() {
         let t0 = Instant::now();
         let mut c = Cache::new(4);

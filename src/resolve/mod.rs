@@ -63,6 +63,7 @@ use srv::{normalize_name, order_srv, trim_answer};
 /// ignored, and no answer makes the resolver panic.
 ///
 /// ```
+/// # #![allow(clippy::disallowed_methods)]
 /// use std::time::Instant;
 /// use sansip::resolve::{Record, ResolvedTarget, Resolver, ResolverConfig, TargetHost, TargetSpec};
 /// use sansip::transport::Transport;
