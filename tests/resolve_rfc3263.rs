@@ -635,6 +635,26 @@ fn max_lookups_is_enforced_and_cancel_frees_a_slot() {
 }
 
 #[test]
+fn cancelling_one_of_two_sharing_lookups_keeps_the_query_for_the_other() {
+    let t0 = Instant::now();
+    let mut r = Resolver::new(config(), 1);
+    let spec = spec_of("sip:example.com:5060");
+    let first = r.lookup(t0, &spec).unwrap();
+    let second = r.lookup(t0, &spec).unwrap();
+    let query = r.poll_query().unwrap();
+    r.cancel(first);
+    r.handle_answer(t0, query.id, Ok(vec![a("192.0.2.1", 60)]));
+    let (id, result) = r.poll_done().unwrap();
+    assert_eq!(id, second);
+    assert!(result.is_ok());
+    assert!(r.poll_done().is_none());
+    // A finished result not yet polled is dropped by cancel too.
+    let third = r.lookup(t0, &spec).unwrap();
+    r.cancel(third);
+    assert!(r.poll_done().is_none());
+}
+
+#[test]
 fn invalid_names_and_missing_transports_are_refused() {
     let mut r = Resolver::new(config(), 1);
     let t0 = Instant::now();
