@@ -201,8 +201,8 @@ impl Endpoint {
             },
             layer_seed,
         );
-        let mut transports: Vec<Transport> = Vec::new();
-        for l in &config.local {
+        let mut transports: Vec<Transport> = config.transports.clone();
+        for l in config.local.iter().filter(|_| config.transports.is_empty()) {
             if !transports.contains(&l.transport) {
                 transports.push(l.transport);
             }

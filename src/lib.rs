@@ -4,8 +4,9 @@
 //! and commands, and gives back bytes to send, events and the next deadline.
 //! It owns no socket, thread, clock or random source; the host does all I/O.
 //!
-//! The layers so far, each usable alone (the `Endpoint` that ties them
-//! into one user agent comes next):
+//! [`endpoint::Endpoint`] is the user agent a host drives (start with its
+//! documentation: the host loop, the drain order, the panic policy); the
+//! layers under it are each usable alone:
 //!
 //! - [`message`]: zero-copy parsing of SIP requests and responses from
 //!   [`bytes::Bytes`], typed header views, builders, a serializer that keeps
@@ -14,7 +15,10 @@
 //!   where responses go, the UDP→TCP size switch, WebSocket Vias.
 //! - [`transaction`]: the four RFC 3261 §17 state machines (with RFC 6026)
 //!   behind one sans-IO layer: inputs, `poll_output`, `poll_timeout`.
+//! - [`resolve`]: RFC 3263 server location (NAPTR, SRV, A/AAAA) as a
+//!   sans-IO state machine: the host answers the DNS queries it asks.
 //! - [`auth`]: digest authentication (RFC 2617, 7616, 8760), client and server.
+//! - [`usage`]: what users do (registration, MESSAGE), as Endpoint commands.
 //! - [`rng`]: the seeded generator every random token comes from.
 //!
 //! Time is always an argument (`now`), randomness always comes from a seed

@@ -91,6 +91,9 @@ pub struct Config {
     pub contact_user: Option<String>,
     /// The addresses the host has, per transport.
     pub local: Vec<LocalAddr>,
+    /// Transports the host can use for requests, in order of preference
+    /// when DNS leaves the choice (RFC 3263 §4.1). Empty: those of `local`.
+    pub transports: Vec<Transport>,
     /// Send every request outside a dialog through this proxy (a URI such
     /// as `sip:proxy.example.com;transport=tcp`); it becomes the first Route.
     pub outbound_proxy: Option<String>,
@@ -140,6 +143,7 @@ impl Config {
             display_name: None,
             contact_user: None,
             local: Vec::new(),
+            transports: Vec::new(),
             outbound_proxy: None,
             route_set: Vec::new(),
             credentials: CredentialStore::new(),
