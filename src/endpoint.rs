@@ -163,6 +163,32 @@ pub struct EndpointStats {
     pub pongs: u64,
 }
 
+/// What the resolver may choose (RFC 3263 §4.1): the configured list, or
+/// the transports of our local addresses plus TCP (every host can open a
+/// connection); and any transport a configured route names explicitly.
+fn usable_transports(config: &Config) -> Vec<Transport> {
+    let mut transports: Vec<Transport> = config.transports.clone();
+    let mut add = |t: Transport| {
+        if !transports.contains(&t) {
+            transports.push(t);
+        }
+    };
+    if config.transports.is_empty() {
+        config.local.iter().for_each(|l| add(l.transport));
+        add(Transport::Tcp);
+    }
+    for uri in config.outbound_proxy.iter().chain(&config.route_set) {
+        let named = crate::message::Uri::parse(uri.trim_matches(|c| c == '<' || c == '>'))
+            .ok()
+            .and_then(|u| u.as_sip().map(crate::resolve::TargetSpec::from_uri))
+            .and_then(|spec| spec.transport);
+        if let Some(t) = named {
+            add(t);
+        }
+    }
+    transports
+}
+
 /// One SIP user agent. See the [module documentation](self).
 #[derive(Debug)]
 pub struct Endpoint {
@@ -201,12 +227,7 @@ impl Endpoint {
             },
             layer_seed,
         );
-        let mut transports: Vec<Transport> = config.transports.clone();
-        for l in config.local.iter().filter(|_| config.transports.is_empty()) {
-            if !transports.contains(&l.transport) {
-                transports.push(l.transport);
-            }
-        }
+        let transports = usable_transports(&config);
         let resolver = Resolver::new(
             ResolverConfig {
                 transports,

@@ -25,19 +25,42 @@ fn request(method: &str, ruri: &str, extra: &str, body: &str) -> String {
 fn exchange(h: &mut Harness, req: String) -> Message {
     h.udp_from(PEER, req);
     let (_, t) = h.sent.last().expect("a response").clone();
-    assert_eq!(t.destination, addr(PEER), "responses go back to the source port (rport/sent-by)");
+    assert_eq!(
+        t.destination,
+        addr(PEER),
+        "responses go back to the source port (rport/sent-by)"
+    );
     h.take_one()
 }
 
 #[test]
 fn options_is_answered_with_allow_accept_and_supported() {
     let mut h = Harness::new(config());
-    let r = exchange(&mut h, request("OPTIONS", "sip:alice@10.0.0.1", "Accept: application/sdp\r\n", ""));
+    let r = exchange(
+        &mut h,
+        request(
+            "OPTIONS",
+            "sip:alice@10.0.0.1",
+            "Accept: application/sdp\r\n",
+            "",
+        ),
+    );
     assert_eq!(r.status(), Some(200));
     assert_eq!(hdr(&r, "Allow").as_deref(), Some("OPTIONS, MESSAGE"));
-    assert_eq!(hdr(&r, "Accept").as_deref(), Some("application/sdp, text/plain"));
-    assert_eq!(hdr(&r, "Supported").as_deref(), Some("path, gruu, outbound"));
-    assert!(hdr(&r, "To").unwrap().starts_with("<sip:alice@10.0.0.2>;tag="), "§8.2.6.2: a To tag");
+    assert_eq!(
+        hdr(&r, "Accept").as_deref(),
+        Some("application/sdp, text/plain")
+    );
+    assert_eq!(
+        hdr(&r, "Supported").as_deref(),
+        Some("path, gruu, outbound")
+    );
+    assert!(
+        hdr(&r, "To")
+            .unwrap()
+            .starts_with("<sip:alice@10.0.0.2>;tag="),
+        "§8.2.6.2: a To tag"
+    );
     assert_eq!(hdr(&r, "Call-ID").as_deref(), Some("OPTIONS-call@10.0.0.9"));
     assert!(h.take_events().is_empty());
 }
@@ -52,7 +75,10 @@ fn options_without_a_user_part_is_ours_too() {
 #[test]
 fn a_method_we_do_not_take_gets_405_with_allow() {
     let mut h = Harness::new(config());
-    let r = exchange(&mut h, request("SUBSCRIBE", "sip:alice@10.0.0.1", "Event: presence\r\n", ""));
+    let r = exchange(
+        &mut h,
+        request("SUBSCRIBE", "sip:alice@10.0.0.1", "Event: presence\r\n", ""),
+    );
     assert_eq!(r.status(), Some(405));
     assert_eq!(hdr(&r, "Allow").as_deref(), Some("OPTIONS, MESSAGE"));
 }
@@ -60,7 +86,15 @@ fn a_method_we_do_not_take_gets_405_with_allow() {
 #[test]
 fn an_unknown_required_extension_gets_420_naming_it() {
     let mut h = Harness::new(config());
-    let r = exchange(&mut h, request("OPTIONS", "sip:alice@10.0.0.1", "Require: 100rel, foo, path\r\n", ""));
+    let r = exchange(
+        &mut h,
+        request(
+            "OPTIONS",
+            "sip:alice@10.0.0.1",
+            "Require: 100rel, foo, path\r\n",
+            "",
+        ),
+    );
     assert_eq!(r.status(), Some(420));
     assert_eq!(hdr(&r, "Unsupported").as_deref(), Some("100rel, foo"));
 }
@@ -68,7 +102,15 @@ fn an_unknown_required_extension_gets_420_naming_it() {
 #[test]
 fn a_request_uri_that_is_not_ours_gets_404() {
     let mut h = Harness::new(config());
-    let r = exchange(&mut h, request("MESSAGE", "sip:carol@10.0.0.1", "Content-Type: text/plain\r\n", "hi"));
+    let r = exchange(
+        &mut h,
+        request(
+            "MESSAGE",
+            "sip:carol@10.0.0.1",
+            "Content-Type: text/plain\r\n",
+            "hi",
+        ),
+    );
     assert_eq!(r.status(), Some(404));
     assert!(h.take_events().is_empty(), "not delivered");
 }
@@ -83,7 +125,10 @@ fn a_tel_request_uri_gets_416() {
 #[test]
 fn a_bye_for_a_dialog_we_do_not_have_gets_481() {
     let mut h = Harness::new(config());
-    let req = request("BYE", "sip:alice@10.0.0.1", "", "").replace("To: <sip:alice@10.0.0.2>", "To: <sip:alice@10.0.0.2>;tag=x9");
+    let req = request("BYE", "sip:alice@10.0.0.1", "", "").replace(
+        "To: <sip:alice@10.0.0.2>",
+        "To: <sip:alice@10.0.0.2>;tag=x9",
+    );
     let r = exchange(&mut h, req);
     assert_eq!(r.status(), Some(481));
 }
@@ -91,7 +136,15 @@ fn a_bye_for_a_dialog_we_do_not_have_gets_481() {
 #[test]
 fn an_incoming_message_is_answered_200_and_reported() {
     let mut h = Harness::new(config());
-    let r = exchange(&mut h, request("MESSAGE", "sip:alice@10.0.0.1", "Content-Type: text/plain;charset=utf-8\r\n", "hello alice"));
+    let r = exchange(
+        &mut h,
+        request(
+            "MESSAGE",
+            "sip:alice@10.0.0.1",
+            "Content-Type: text/plain;charset=utf-8\r\n",
+            "hello alice",
+        ),
+    );
     assert_eq!(r.status(), Some(200));
     assert_eq!(
         h.take_events(),
@@ -103,7 +156,12 @@ fn an_incoming_message_is_answered_200_and_reported() {
         }]
     );
     // A retransmission is absorbed by the transaction: one event only.
-    let again = request("MESSAGE", "sip:alice@10.0.0.1", "Content-Type: text/plain;charset=utf-8\r\n", "hello alice");
+    let again = request(
+        "MESSAGE",
+        "sip:alice@10.0.0.1",
+        "Content-Type: text/plain;charset=utf-8\r\n",
+        "hello alice",
+    );
     h.udp_from(PEER, again);
     assert_eq!(h.take_one().status(), Some(200));
     assert!(h.take_events().is_empty());
@@ -112,9 +170,20 @@ fn an_incoming_message_is_answered_200_and_reported() {
 #[test]
 fn a_message_of_a_type_not_accepted_gets_415_with_accept() {
     let mut h = Harness::new(config());
-    let r = exchange(&mut h, request("MESSAGE", "sip:alice@10.0.0.1", "Content-Type: application/im-iscomposing+xml\r\n", "<x/>"));
+    let r = exchange(
+        &mut h,
+        request(
+            "MESSAGE",
+            "sip:alice@10.0.0.1",
+            "Content-Type: application/im-iscomposing+xml\r\n",
+            "<x/>",
+        ),
+    );
     assert_eq!(r.status(), Some(415));
-    assert_eq!(hdr(&r, "Accept").as_deref(), Some("application/sdp, text/plain"));
+    assert_eq!(
+        hdr(&r, "Accept").as_deref(),
+        Some("application/sdp, text/plain")
+    );
     assert!(h.take_events().is_empty());
 }
 
@@ -126,7 +195,15 @@ fn a_message_over_the_size_policy_gets_413() {
         max_body: 8,
     };
     let mut h = Harness::new(c);
-    let r = exchange(&mut h, request("MESSAGE", "sip:alice@10.0.0.1", "Content-Type: text/plain\r\n", "123456789"));
+    let r = exchange(
+        &mut h,
+        request(
+            "MESSAGE",
+            "sip:alice@10.0.0.1",
+            "Content-Type: text/plain\r\n",
+            "123456789",
+        ),
+    );
     assert_eq!(r.status(), Some(413));
 }
 
@@ -135,18 +212,32 @@ fn registered_only_sources_refuse_strangers_with_403() {
     let mut c = config();
     c.sources = SourcePolicy::RegisteredOnly;
     let mut h = Harness::new(c);
-    let r = exchange(&mut h, request("MESSAGE", "sip:alice@10.0.0.1", "Content-Type: text/plain\r\n", "spam"));
+    let r = exchange(
+        &mut h,
+        request(
+            "MESSAGE",
+            "sip:alice@10.0.0.1",
+            "Content-Type: text/plain\r\n",
+            "spam",
+        ),
+    );
     assert_eq!(r.status(), Some(403));
     assert!(h.take_events().is_empty());
     assert_eq!(h.ep.stats().refused_sources, 1);
     // The registrar's address is trusted once registered.
-    h.ep.register(h.now, sansip::endpoint::RegisterOptions::default()).unwrap();
+    h.ep.register(h.now, sansip::endpoint::RegisterOptions::default())
+        .unwrap();
     let reg = h.take_one();
     h.udp_from(REGISTRAR, respond(&reg, 200, "OK", &[("Expires", "600")]));
     h.take_events();
-    let from_proxy = request("MESSAGE", "sip:alice@10.0.0.1", "Content-Type: text/plain\r\n", "relayed")
-        .replace("10.0.0.9:5060;branch", "10.0.0.2:5060;branch")
-        .replace("MESSAGE-call@", "relayed-call@");
+    let from_proxy = request(
+        "MESSAGE",
+        "sip:alice@10.0.0.1",
+        "Content-Type: text/plain\r\n",
+        "relayed",
+    )
+    .replace("10.0.0.9:5060;branch", "10.0.0.2:5060;branch")
+    .replace("MESSAGE-call@", "relayed-call@");
     h.udp_from(REGISTRAR, from_proxy);
     assert_eq!(h.take_one().status(), Some(200));
     assert!(matches!(h.take_events()[..], [Event::Message { .. }]));

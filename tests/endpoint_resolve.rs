@@ -54,7 +54,10 @@ fn naptr_srv_a_then_failover_to_the_second_server_then_a_new_query_after_the_ttl
     let mut h = Harness::new(example_config());
     let id = h.ep.register(h.now, RegisterOptions::default()).unwrap();
     h.drain();
-    assert!(h.sent.is_empty(), "nothing is sent before the name resolves");
+    assert!(
+        h.sent.is_empty(),
+        "nothing is sent before the name resolves"
+    );
     answer(
         &mut h,
         RecordKind::Naptr,
@@ -75,17 +78,25 @@ fn naptr_srv_a_then_failover_to_the_second_server_then_a_new_query_after_the_ttl
         vec![srv(20, "b.example.com"), srv(10, "a.example.com")],
     );
     answer(&mut h, RecordKind::A, "a.example.com", vec![a(21)]);
-    assert!(h.take_sent().is_empty(), "the list is complete only with both addresses");
+    assert!(
+        h.take_sent().is_empty(),
+        "the list is complete only with both addresses"
+    );
     answer(&mut h, RecordKind::A, "b.example.com", vec![a(22)]);
 
     // Priority 10 first.
     h.drain();
     assert_eq!(h.sent[0].1.destination, addr("10.0.0.21:5060"));
     let first = h.take_sent().remove(0);
-    assert!(first.to_string().starts_with("REGISTER sip:example.com SIP/2.0\r\n"));
+    assert!(first
+        .to_string()
+        .starts_with("REGISTER sip:example.com SIP/2.0\r\n"));
     // It never answers: Timer F, then the next server, as a new transaction.
     h.advance(Duration::from_secs(32) - ms(1));
-    assert!(h.sent.iter().all(|(_, t)| t.destination == addr("10.0.0.21:5060")));
+    assert!(h
+        .sent
+        .iter()
+        .all(|(_, t)| t.destination == addr("10.0.0.21:5060")));
     h.sent.clear();
     h.advance(ms(1));
     assert_eq!(h.sent.len(), 1, "{:?}", h.sent);
@@ -97,7 +108,10 @@ fn naptr_srv_a_then_failover_to_the_second_server_then_a_new_query_after_the_ttl
         first.header::<Via>().unwrap().branch()
     );
     assert!(h.take_events().is_empty(), "a failover is not a failure");
-    h.udp_from("10.0.0.22:5060", respond(&second, 200, "OK", &[("Expires", "600")]));
+    h.udp_from(
+        "10.0.0.22:5060",
+        respond(&second, 200, "OK", &[("Expires", "600")]),
+    );
     assert!(matches!(h.take_events()[..], [Event::Registered { id: i, .. }] if i == id));
 
     // The refresh at 540 s comes long after the answers' TTLs (60 s):
@@ -105,12 +119,19 @@ fn naptr_srv_a_then_failover_to_the_second_server_then_a_new_query_after_the_ttl
     h.advance(Duration::from_secs(540));
     assert!(h.take_sent().is_empty());
     assert!(
-        h.queries.iter().any(|q| q.kind == RecordKind::Naptr && q.name == "example.com"),
+        h.queries
+            .iter()
+            .any(|q| q.kind == RecordKind::Naptr && q.name == "example.com"),
         "{:?}",
         h.queries
     );
     answer(&mut h, RecordKind::Naptr, "example.com", vec![]);
-    answer(&mut h, RecordKind::Srv, "_sip._udp.example.com", vec![srv(10, "c.example.com")]);
+    answer(
+        &mut h,
+        RecordKind::Srv,
+        "_sip._udp.example.com",
+        vec![srv(10, "c.example.com")],
+    );
     answer(&mut h, RecordKind::A, "c.example.com", vec![a(23)]);
     h.drain();
     assert_eq!(h.sent.len(), 1);
@@ -124,10 +145,22 @@ fn answers_within_their_ttl_are_reused_without_asking() {
     h.ep.register(h.now, RegisterOptions::default()).unwrap();
     h.drain();
     answer(&mut h, RecordKind::Naptr, "example.com", vec![]);
-    answer(&mut h, RecordKind::Srv, "_sip._udp.example.com", vec![srv(10, "a.example.com")]);
+    answer(
+        &mut h,
+        RecordKind::Srv,
+        "_sip._udp.example.com",
+        vec![srv(10, "a.example.com")],
+    );
     answer(&mut h, RecordKind::A, "a.example.com", vec![a(21)]);
     assert_eq!(h.take_sent().len(), 1);
-    h.ep.message(h.now + ms(10), "sip:bob@example.com", "text/plain", "hi", &[]).unwrap();
+    h.ep.message(
+        h.now + ms(10),
+        "sip:bob@example.com",
+        "text/plain",
+        "hi",
+        &[],
+    )
+    .unwrap();
     h.drain();
     assert!(h.queries.is_empty(), "cached: {:?}", h.queries);
     assert_eq!(h.sent.last().unwrap().1.destination, addr("10.0.0.21:5060"));
@@ -136,7 +169,9 @@ fn answers_within_their_ttl_are_reused_without_asking() {
 #[test]
 fn a_name_that_does_not_resolve_fails_the_message_with_the_reason() {
     let mut h = Harness::new(example_config());
-    let id = h.ep.message(h.now, "sip:bob@nowhere.example", "text/plain", "hi", &[]).unwrap();
+    let id =
+        h.ep.message(h.now, "sip:bob@nowhere.example", "text/plain", "hi", &[])
+            .unwrap();
     h.drain();
     for kind in [RecordKind::Naptr, RecordKind::Srv, RecordKind::A] {
         while let Some(pos) = h.queries.iter().position(|q| q.kind == kind) {

@@ -26,7 +26,13 @@ pub struct EpNode {
 impl EpNode {
     /// An Endpoint for `aor` on UDP `addr`; `tweak` adjusts the config
     /// (the seed is set from `seed`).
-    pub fn new(aor: &str, addr: SocketAddr, seed: u64, start: Instant, tweak: impl FnOnce(&mut Config)) -> EpNode {
+    pub fn new(
+        aor: &str,
+        addr: SocketAddr,
+        seed: u64,
+        start: Instant,
+        tweak: impl FnOnce(&mut Config),
+    ) -> EpNode {
         let mut config = Config::new(aor);
         config.local.push(LocalAddr {
             transport: Transport::Udp,
