@@ -12,6 +12,8 @@ use sansip::message::{
 };
 
 pub mod built;
+pub mod endpoint_sequence;
+pub use endpoint_sequence::{check_endpoint_sequence, EpOp, EpSequence};
 
 pub use built::{check_built, check_change, BuiltMessage, ByteSource, Change};
 
@@ -1227,5 +1229,36 @@ mod transaction_sequence_tests {
             t1: 1,
             ops,
         });
+    }
+}
+
+#[cfg(test)]
+mod endpoint_sequence_tests {
+    use super::*;
+    use arbitrary::{Arbitrary, Unstructured};
+
+    fn bytes(seed: u64, n: usize) -> Vec<u8> {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x >> 12;
+                x ^= x << 25;
+                x ^= x >> 27;
+                (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn endpoint_sequence_target_holds_on_generated_sequences() {
+        let mut ops = 0;
+        for k in 0..600u64 {
+            let raw = bytes(k + 7, 64 + (k as usize % 16) * 96);
+            if let Ok(input) = EpSequence::arbitrary_take_rest(Unstructured::new(&raw)) {
+                ops += input.ops.len();
+                check_endpoint_sequence(&input);
+            }
+        }
+        assert!(ops > 5_000, "the seeds drive enough inputs ({ops})");
     }
 }
