@@ -33,13 +33,23 @@ fn the_first_register_carries_what_rfc_3261_section_10_2_asks() {
     assert_eq!(t.source, addr(LOCAL));
     let reg = h.take_one();
     let text = reg.to_string();
-    assert!(text.starts_with("REGISTER sip:10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK"), "{text}");
+    assert!(
+        text.starts_with(
+            "REGISTER sip:10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK"
+        ),
+        "{text}"
+    );
     assert!(text.contains(";rport\r\n"), "{text}");
     assert_eq!(hdr(&reg, "Max-Forwards").as_deref(), Some("70"));
-    assert!(hdr(&reg, "From").unwrap().starts_with("<sip:alice@10.0.0.2>;tag="));
+    assert!(hdr(&reg, "From")
+        .unwrap()
+        .starts_with("<sip:alice@10.0.0.2>;tag="));
     assert_eq!(hdr(&reg, "To").as_deref(), Some("<sip:alice@10.0.0.2>"));
     assert_eq!(hdr(&reg, "CSeq").as_deref(), Some("1 REGISTER"));
-    assert_eq!(hdr(&reg, "Contact").as_deref(), Some("<sip:alice@10.0.0.1:5060>;expires=600"));
+    assert_eq!(
+        hdr(&reg, "Contact").as_deref(),
+        Some("<sip:alice@10.0.0.1:5060>;expires=600")
+    );
     assert_eq!(hdr(&reg, "Expires").as_deref(), Some("600"));
     assert_eq!(hdr(&reg, "Supported").as_deref(), Some("path"));
     assert!(hdr(&reg, "User-Agent").unwrap().starts_with("sansip/"));
@@ -52,7 +62,15 @@ fn a_registration_refreshes_at_nine_tenths_of_the_granted_time_to_the_millisecon
     let id = h.ep.register(h.now, RegisterOptions::default()).unwrap();
     let first = h.take_one();
     h.advance(ms(37));
-    h.udp_from(REGISTRAR, respond(&first, 200, "OK", &[("Contact", "<sip:alice@10.0.0.1:5060>;expires=300")]));
+    h.udp_from(
+        REGISTRAR,
+        respond(
+            &first,
+            200,
+            "OK",
+            &[("Contact", "<sip:alice@10.0.0.1:5060>;expires=300")],
+        ),
+    );
     let events = h.take_events();
     assert!(
         matches!(&events[..], [Event::Registered { id: i, expires: 300, contacts, .. }]
@@ -66,9 +84,17 @@ fn a_registration_refreshes_at_nine_tenths_of_the_granted_time_to_the_millisecon
     h.advance(ms(1));
     let refresh = h.take_one();
     assert_eq!(h.elapsed(), ms(270_037));
-    assert_eq!(refresh.call_id(), first.call_id(), "refreshes keep the Call-ID");
+    assert_eq!(
+        refresh.call_id(),
+        first.call_id(),
+        "refreshes keep the Call-ID"
+    );
     assert_eq!(refresh.header::<CSeq>().unwrap().seq, 2);
-    assert_eq!(hdr(&refresh, "From"), hdr(&first, "From"), "and the From tag");
+    assert_eq!(
+        hdr(&refresh, "From"),
+        hdr(&first, "From"),
+        "and the From tag"
+    );
 }
 
 #[test]
@@ -76,8 +102,19 @@ fn the_registrar_grant_in_the_expires_header_is_used_when_the_contact_has_none()
     let mut h = Harness::new(config());
     h.ep.register(h.now, RegisterOptions::default()).unwrap();
     let first = h.take_one();
-    h.udp_from(REGISTRAR, respond(&first, 200, "OK", &[("Contact", "<sip:alice@10.0.0.1:5060>"), ("Expires", "100")]));
-    assert!(matches!(h.take_events()[..], [Event::Registered { expires: 100, .. }]));
+    h.udp_from(
+        REGISTRAR,
+        respond(
+            &first,
+            200,
+            "OK",
+            &[("Contact", "<sip:alice@10.0.0.1:5060>"), ("Expires", "100")],
+        ),
+    );
+    assert!(matches!(
+        h.take_events()[..],
+        [Event::Registered { expires: 100, .. }]
+    ));
     h.advance(ms(90_000));
     assert_eq!(h.take_sent().len(), 1);
 }
@@ -125,21 +162,47 @@ fn an_md5_challenge_is_answered_with_a_digest_the_registrar_accepts() {
     let first = h.take_one();
     assert_eq!(server.verdict(&first), Verdict::Missing);
     let www = server.challenge(Algorithm::Md5, false);
-    h.udp_from(REGISTRAR, respond(&first, 401, "Unauthorized", &[("WWW-Authenticate", &www)]));
+    h.udp_from(
+        REGISTRAR,
+        respond(&first, 401, "Unauthorized", &[("WWW-Authenticate", &www)]),
+    );
     assert!(h.take_events().is_empty(), "a challenge is not a failure");
     let second = h.take_one();
     assert_eq!(second.header::<CSeq>().unwrap().seq, 2, "§22.2: new CSeq");
     assert_eq!(second.call_id(), first.call_id());
     let auth = hdr(&second, "Authorization").unwrap();
-    assert!(auth.contains("algorithm=MD5") && auth.contains("qop=auth") && auth.contains("nc=00000001"), "{auth}");
-    assert_eq!(server.verdict(&second), Verdict::Ok { username: "alice".into() });
-    h.udp_from(REGISTRAR, respond(&second, 200, "OK", &[("Contact", "<sip:alice@10.0.0.1:5060>;expires=600")]));
+    assert!(
+        auth.contains("algorithm=MD5") && auth.contains("qop=auth") && auth.contains("nc=00000001"),
+        "{auth}"
+    );
+    assert_eq!(
+        server.verdict(&second),
+        Verdict::Ok {
+            username: "alice".into()
+        }
+    );
+    h.udp_from(
+        REGISTRAR,
+        respond(
+            &second,
+            200,
+            "OK",
+            &[("Contact", "<sip:alice@10.0.0.1:5060>;expires=600")],
+        ),
+    );
     assert!(matches!(h.take_events()[..], [Event::Registered { id: i, .. }] if i == id));
     // The refresh reuses the nonce with the next count: no new 401 round.
     h.advance(Duration::from_secs(540));
     let refresh = h.take_one();
-    assert!(hdr(&refresh, "Authorization").unwrap().contains("nc=00000002"));
-    assert_eq!(server.verdict(&refresh), Verdict::Ok { username: "alice".into() });
+    assert!(hdr(&refresh, "Authorization")
+        .unwrap()
+        .contains("nc=00000002"));
+    assert_eq!(
+        server.verdict(&refresh),
+        Verdict::Ok {
+            username: "alice".into()
+        }
+    );
 }
 
 #[test]
@@ -150,11 +213,24 @@ fn sha_256_is_chosen_when_offered_beside_md5() {
     let first = h.take_one();
     let md5 = server.challenge(Algorithm::Md5, false);
     let sha = server.challenge(Algorithm::Sha256, false);
-    h.udp_from(REGISTRAR, respond(&first, 401, "Unauthorized", &[("WWW-Authenticate", &md5), ("WWW-Authenticate", &sha)]));
+    h.udp_from(
+        REGISTRAR,
+        respond(
+            &first,
+            401,
+            "Unauthorized",
+            &[("WWW-Authenticate", &md5), ("WWW-Authenticate", &sha)],
+        ),
+    );
     let second = h.take_one();
     let auth = hdr(&second, "Authorization").unwrap();
     assert!(auth.contains("algorithm=SHA-256"), "{auth}");
-    assert_eq!(server.verdict(&second), Verdict::Ok { username: "alice".into() });
+    assert_eq!(
+        server.verdict(&second),
+        Verdict::Ok {
+            username: "alice".into()
+        }
+    );
 }
 
 #[test]
@@ -164,13 +240,24 @@ fn a_stale_nonce_is_retried_without_telling_the_user() {
     h.ep.register(h.now, RegisterOptions::default()).unwrap();
     let r1 = h.take_one();
     let c1 = server.challenge(Algorithm::Sha256, false);
-    h.udp_from(REGISTRAR, respond(&r1, 401, "Unauthorized", &[("WWW-Authenticate", &c1)]));
+    h.udp_from(
+        REGISTRAR,
+        respond(&r1, 401, "Unauthorized", &[("WWW-Authenticate", &c1)]),
+    );
     let r2 = h.take_one();
     let c2 = server.challenge(Algorithm::Sha256, true);
-    h.udp_from(REGISTRAR, respond(&r2, 401, "Unauthorized", &[("WWW-Authenticate", &c2)]));
+    h.udp_from(
+        REGISTRAR,
+        respond(&r2, 401, "Unauthorized", &[("WWW-Authenticate", &c2)]),
+    );
     let r3 = h.take_one();
     assert_eq!(r3.header::<CSeq>().unwrap().seq, 3);
-    assert_eq!(server.verdict(&r3), Verdict::Ok { username: "alice".into() });
+    assert_eq!(
+        server.verdict(&r3),
+        Verdict::Ok {
+            username: "alice".into()
+        }
+    );
     h.udp_from(REGISTRAR, respond(&r3, 200, "OK", &[("Expires", "600")]));
     assert!(matches!(h.take_events()[..], [Event::Registered { .. }]));
 }
@@ -186,7 +273,10 @@ fn a_wrong_password_fails_after_one_retry_instead_of_looping() {
         registers += 1;
         assert!(registers <= 4, "the UA keeps answering a refused challenge");
         let www = server.challenge(Algorithm::Md5, false);
-        h.udp_from(REGISTRAR, respond(&req, 401, "Unauthorized", &[("WWW-Authenticate", &www)]));
+        h.udp_from(
+            REGISTRAR,
+            respond(&req, 401, "Unauthorized", &[("WWW-Authenticate", &www)]),
+        );
         let mut sent = h.take_sent();
         match sent.pop() {
             Some(next) => req = next,
@@ -207,18 +297,46 @@ fn a_wrong_password_fails_after_one_retry_instead_of_looping() {
 #[test]
 fn interval_too_brief_is_retried_with_min_expires() {
     let mut h = Harness::new(config());
-    h.ep.register(h.now, RegisterOptions { expires: 60, ..RegisterOptions::default() }).unwrap();
+    h.ep.register(
+        h.now,
+        RegisterOptions {
+            expires: 60,
+            ..RegisterOptions::default()
+        },
+    )
+    .unwrap();
     let r1 = h.take_one();
     assert_eq!(hdr(&r1, "Expires").as_deref(), Some("60"));
-    h.udp_from(REGISTRAR, respond(&r1, 423, "Interval Too Brief", &[("Min-Expires", "1800")]));
+    h.udp_from(
+        REGISTRAR,
+        respond(&r1, 423, "Interval Too Brief", &[("Min-Expires", "1800")]),
+    );
     let r2 = h.take_one();
     assert_eq!(hdr(&r2, "Expires").as_deref(), Some("1800"));
-    assert_eq!(hdr(&r2, "Contact").as_deref(), Some("<sip:alice@10.0.0.1:5060>;expires=1800"));
+    assert_eq!(
+        hdr(&r2, "Contact").as_deref(),
+        Some("<sip:alice@10.0.0.1:5060>;expires=1800")
+    );
     assert_eq!(r2.header::<CSeq>().unwrap().seq, 2);
-    h.udp_from(REGISTRAR, respond(&r2, 200, "OK", &[("Contact", "<sip:alice@10.0.0.1:5060>;expires=1800")]));
-    assert!(matches!(h.take_events()[..], [Event::Registered { expires: 1800, .. }]));
+    h.udp_from(
+        REGISTRAR,
+        respond(
+            &r2,
+            200,
+            "OK",
+            &[("Contact", "<sip:alice@10.0.0.1:5060>;expires=1800")],
+        ),
+    );
+    assert!(matches!(
+        h.take_events()[..],
+        [Event::Registered { expires: 1800, .. }]
+    ));
     h.advance(Duration::from_secs(1620));
-    assert_eq!(hdr(&h.take_one(), "Expires").as_deref(), Some("1800"), "refreshes keep the raised interval");
+    assert_eq!(
+        hdr(&h.take_one(), "Expires").as_deref(),
+        Some("1800"),
+        "refreshes keep the raised interval"
+    );
 }
 
 #[test]
@@ -228,7 +346,10 @@ fn a_403_is_reported_and_not_retried() {
     let r1 = h.take_one();
     h.udp_from(REGISTRAR, respond(&r1, 403, "Forbidden", &[]));
     let events = h.take_events();
-    assert!(matches!(&events[..], [Event::RegistrationFailed { id: i, status: Some(403), reason, retry_after: None }] if *i == id && reason == "Forbidden"), "{events:?}");
+    assert!(
+        matches!(&events[..], [Event::RegistrationFailed { id: i, status: Some(403), reason, retry_after: None }] if *i == id && reason == "Forbidden"),
+        "{events:?}"
+    );
     h.advance(Duration::from_secs(7200));
     assert!(h.take_sent().is_empty());
 }
@@ -238,9 +359,15 @@ fn retry_after_on_a_503_sets_the_time_of_the_next_attempt() {
     let mut h = Harness::new(config());
     let id = h.ep.register(h.now, RegisterOptions::default()).unwrap();
     let r1 = h.take_one();
-    h.udp_from(REGISTRAR, respond(&r1, 503, "Service Unavailable", &[("Retry-After", "30")]));
+    h.udp_from(
+        REGISTRAR,
+        respond(&r1, 503, "Service Unavailable", &[("Retry-After", "30")]),
+    );
     let events = h.take_events();
-    assert!(matches!(&events[..], [Event::RegistrationFailed { id: i, status: Some(503), retry_after: Some(d), .. }] if *i == id && *d == Duration::from_secs(30)), "{events:?}");
+    assert!(
+        matches!(&events[..], [Event::RegistrationFailed { id: i, status: Some(503), retry_after: Some(d), .. }] if *i == id && *d == Duration::from_secs(30)),
+        "{events:?}"
+    );
     assert_eq!(h.ep.registration(id), Some(RegistrationState::Waiting));
     h.advance(Duration::from_millis(29_999));
     assert!(h.take_sent().is_empty());
@@ -256,14 +383,30 @@ fn an_unanswered_register_fails_after_timer_f_and_backs_off_per_rfc_5626() {
     h.advance(Duration::from_secs(40));
     // UDP retransmissions (Timer E) until Timer F at 64·T1 = 32 s.
     assert_eq!(h.take_sent().len(), 11);
-    let events: Vec<(Duration, Event)> = h.events.iter().map(|(at, e)| (*at - h.t0, e.clone())).collect();
-    let [(at, Event::RegistrationFailed { id: i, status: None, retry_after: Some(wait), .. })] = &events[..] else {
+    let events: Vec<(Duration, Event)> = h
+        .events
+        .iter()
+        .map(|(at, e)| (*at - h.t0, e.clone()))
+        .collect();
+    let [(
+        at,
+        Event::RegistrationFailed {
+            id: i,
+            status: None,
+            retry_after: Some(wait),
+            ..
+        },
+    )] = &events[..]
+    else {
         panic!("{events:?}");
     };
     assert_eq!(*i, id);
     assert_eq!(*at, Duration::from_secs(32), "Timer F = 64·T1");
     // §4.5 after one failure: between half and all of 30 s × 2¹.
-    assert!((Duration::from_secs(30)..=Duration::from_secs(60)).contains(wait), "{wait:?}");
+    assert!(
+        (Duration::from_secs(30)..=Duration::from_secs(60)).contains(wait),
+        "{wait:?}"
+    );
     assert_eq!(h.ep.registration(id), Some(RegistrationState::Waiting));
     // The retry goes out when announced, as a new transaction.
     let retry_at = Duration::from_secs(32) + *wait;
@@ -283,7 +426,10 @@ fn unregister_removes_our_contact_and_ends_the_registration() {
     h.ep.unregister(h.now, id, false).unwrap();
     h.drain();
     let r2 = h.take_one();
-    assert_eq!(hdr(&r2, "Contact").as_deref(), Some("<sip:alice@10.0.0.1:5060>;expires=0"));
+    assert_eq!(
+        hdr(&r2, "Contact").as_deref(),
+        Some("<sip:alice@10.0.0.1:5060>;expires=0")
+    );
     assert_eq!(hdr(&r2, "Expires").as_deref(), Some("0"));
     assert_eq!(r2.call_id(), r1.call_id());
     h.udp_from(REGISTRAR, respond(&r2, 200, "OK", &[]));
@@ -318,16 +464,33 @@ fn outbound_and_gruu_are_asked_for_with_an_instance_id_and_exposed() {
         hdr(&r1, "Contact").as_deref(),
         Some("<sip:alice@10.0.0.1:5060;ob>;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-000a95a0e128>\";reg-id=1;expires=600")
     );
-    assert_eq!(hdr(&r1, "Supported").as_deref(), Some("path, gruu, outbound"));
+    assert_eq!(
+        hdr(&r1, "Supported").as_deref(),
+        Some("path, gruu, outbound")
+    );
     let contact = "<sip:alice@10.0.0.1:5060;ob>;expires=600;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-000a95a0e128>\";reg-id=1;\
         pub-gruu=\"sip:alice@10.0.0.2;gr=urn:uuid:00000000-0000-1000-8000-000a95a0e128\";temp-gruu=\"sip:tgruu.7hs==jd7vnzga5w7fa@10.0.0.2;gr\"";
-    h.udp_from(REGISTRAR, respond(&r1, 200, "OK", &[("Contact", contact), ("Require", "outbound")]));
+    h.udp_from(
+        REGISTRAR,
+        respond(
+            &r1,
+            200,
+            "OK",
+            &[("Contact", contact), ("Require", "outbound")],
+        ),
+    );
     let events = h.take_events();
     let [Event::Registered { gruu: Some(g), .. }] = &events[..] else {
         panic!("{events:?}");
     };
-    assert_eq!(g.public.as_deref(), Some("sip:alice@10.0.0.2;gr=urn:uuid:00000000-0000-1000-8000-000a95a0e128"));
-    assert_eq!(g.temporary.as_deref(), Some("sip:tgruu.7hs==jd7vnzga5w7fa@10.0.0.2;gr"));
+    assert_eq!(
+        g.public.as_deref(),
+        Some("sip:alice@10.0.0.2;gr=urn:uuid:00000000-0000-1000-8000-000a95a0e128")
+    );
+    assert_eq!(
+        g.temporary.as_deref(),
+        Some("sip:tgruu.7hs==jd7vnzga5w7fa@10.0.0.2;gr")
+    );
     assert_eq!(h.ep.gruu(id), Some(g));
 }
 
@@ -336,15 +499,44 @@ fn the_service_route_of_the_200_routes_the_next_message() {
     let mut h = Harness::new(config());
     h.ep.register(h.now, RegisterOptions::default()).unwrap();
     let r1 = h.take_one();
-    h.udp_from(REGISTRAR, respond(&r1, 200, "OK", &[("Expires", "600"), ("Service-Route", "<sip:10.0.0.2:5060;lr>, <sip:core.example.com;lr>")]));
+    h.udp_from(
+        REGISTRAR,
+        respond(
+            &r1,
+            200,
+            "OK",
+            &[
+                ("Expires", "600"),
+                (
+                    "Service-Route",
+                    "<sip:10.0.0.2:5060;lr>, <sip:core.example.com;lr>",
+                ),
+            ],
+        ),
+    );
     let events = h.take_events();
-    assert!(matches!(&events[..], [Event::Registered { service_route, .. }] if service_route.len() == 2), "{events:?}");
-    h.ep.message(h.now, "sip:bob@example.com", "text/plain", "hi", &[]).unwrap();
+    assert!(
+        matches!(&events[..], [Event::Registered { service_route, .. }] if service_route.len() == 2),
+        "{events:?}"
+    );
+    h.ep.message(h.now, "sip:bob@example.com", "text/plain", "hi", &[])
+        .unwrap();
     h.drain();
     let (_, t) = h.sent.last().unwrap().clone();
     assert_eq!(t.destination, addr(REGISTRAR), "sent to the first route");
     let m = h.take_one();
-    assert!(m.to_string().starts_with("MESSAGE sip:bob@example.com SIP/2.0\r\n"));
-    let routes: Vec<String> = m.fields_named(sansip::message::HeaderName::Route).map(|f| String::from_utf8_lossy(f.value).into_owned()).collect();
-    assert_eq!(routes, vec!["<sip:10.0.0.2:5060;lr>".to_owned(), "<sip:core.example.com;lr>".to_owned()]);
+    assert!(m
+        .to_string()
+        .starts_with("MESSAGE sip:bob@example.com SIP/2.0\r\n"));
+    let routes: Vec<String> = m
+        .fields_named(sansip::message::HeaderName::Route)
+        .map(|f| String::from_utf8_lossy(f.value).into_owned())
+        .collect();
+    assert_eq!(
+        routes,
+        vec![
+            "<sip:10.0.0.2:5060;lr>".to_owned(),
+            "<sip:core.example.com;lr>".to_owned()
+        ]
+    );
 }

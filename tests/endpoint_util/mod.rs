@@ -49,6 +49,7 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(config: Config) -> Harness {
+        #[allow(clippy::disallowed_methods)] // the origin of virtual time
         let t0 = Instant::now();
         let ep = Endpoint::new(config, t0).expect("config");
         let mut h = Harness {
@@ -120,7 +121,13 @@ impl Harness {
     }
 
     /// Bytes on a stream or WebSocket flow.
-    pub fn flow_data(&mut self, transport: Transport, flow: FlowId, from: &str, data: impl Into<Bytes>) {
+    pub fn flow_data(
+        &mut self,
+        transport: Transport,
+        flow: FlowId,
+        from: &str,
+        data: impl Into<Bytes>,
+    ) {
         self.input(Input::Receive {
             transport,
             flow,
@@ -159,11 +166,27 @@ impl Harness {
 /// A response to `request` with `code`, the extra raw headers, and a To tag.
 pub fn respond(request: &Message, code: u16, reason: &str, headers: &[(&str, &str)]) -> Bytes {
     let to = String::from_utf8_lossy(request.raw(sansip::message::HeaderName::To).expect("To"));
-    let to = if to.contains(";tag=") { to.into_owned() } else { format!("{to};tag=reg1") };
+    let to = if to.contains(";tag=") {
+        to.into_owned()
+    } else {
+        format!("{to};tag=reg1")
+    };
     let mut b = ResponseBuilder::new(code, reason)
-        .copy_headers(request, &[sansip::message::HeaderName::Via, sansip::message::HeaderName::From])
+        .copy_headers(
+            request,
+            &[
+                sansip::message::HeaderName::Via,
+                sansip::message::HeaderName::From,
+            ],
+        )
         .raw_header("To", to.as_bytes())
-        .copy_headers(request, &[sansip::message::HeaderName::CallId, sansip::message::HeaderName::CSeq]);
+        .copy_headers(
+            request,
+            &[
+                sansip::message::HeaderName::CallId,
+                sansip::message::HeaderName::CSeq,
+            ],
+        );
     for (n, v) in headers {
         b = b.raw_header(n, v.as_bytes());
     }
@@ -172,5 +195,6 @@ pub fn respond(request: &Message, code: u16, reason: &str, headers: &[(&str, &st
 
 /// The value of the header `name` in `msg`, as text.
 pub fn hdr(msg: &Message, name: &str) -> Option<String> {
-    msg.raw_by_name(name).map(|v| String::from_utf8_lossy(v).into_owned())
+    msg.raw_by_name(name)
+        .map(|v| String::from_utf8_lossy(v).into_owned())
 }
