@@ -273,11 +273,15 @@ SCENARIOS=(
   "phone_register_udp_auth      phone_register udp auth"
   "phone_register_udp_noauth    phone_register udp noauth"
   "phone_register_tcp_auth      phone_register tcp auth"
+  "phone_register_tcp_noauth    phone_register tcp noauth"
   "phone_register_ws_auth       phone_register ws auth"
+  "phone_register_ws_noauth     phone_register ws noauth"
   "phone_message_udp            phone_message_to_sipp_bob udp"
   "phone_message_tcp            phone_message_to_sipp_bob tcp"
   "phone_message_ws             phone_message_to_sipp_bob ws"
   "phone_receives_message_udp   phone_receives_message udp"
+  "phone_receives_message_tcp   phone_receives_message tcp"
+  "phone_receives_message_ws    phone_receives_message ws"
 )
 
 # Inside the namespace: run one scenario.
