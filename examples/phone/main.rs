@@ -172,21 +172,14 @@ fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
 
 /// A seed from the OS: /dev/urandom, else std's randomly keyed hasher.
 fn os_seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
+    use std::hash::BuildHasher;
     let mut buf = [0u8; 8];
-    if std::fs::File::open("/dev/urandom")
+    match std::fs::File::open("/dev/urandom")
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut buf))
-        .is_ok()
     {
-        return u64::from_le_bytes(buf);
+        Ok(()) => u64::from_le_bytes(buf),
+        Err(_) => std::collections::hash_map::RandomState::new().hash_one(0u8),
     }
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    h.finish()
 }
 
 /// Prints one event line and flushes (the interop harness reads it live).
@@ -225,16 +218,7 @@ impl Phone {
         loop {
             match self.ep.poll_output() {
                 Output::Transmit(t) => {
-                    if self.trace {
-                        eprintln!(
-                            "--> {:?} {} -> {} ({} bytes)\n{}",
-                            t.transport,
-                            t.source,
-                            t.destination,
-                            t.data.len(),
-                            String::from_utf8_lossy(&t.data)
-                        );
-                    }
+                    self.trace("-->", t.transport, t.source, t.destination, &t.data);
                     if let Err(e) = self.net.transmit(&t) {
                         eprintln!("phone: send to {} failed: {e}", t.destination);
                     }
@@ -257,38 +241,26 @@ impl Phone {
     }
 
     fn on_net(&mut self, ev: NetEvent) {
-        let now = Instant::now();
         let input = match ev {
-            NetEvent::Data {
-                transport,
-                flow,
-                source,
-                local,
-                data,
-            } => {
-                if self.trace {
-                    eprintln!(
-                        "<-- {transport:?} {source} -> {local} ({} bytes)\n{}",
-                        data.len(),
-                        String::from_utf8_lossy(&data)
-                    );
-                }
-                Input::Receive {
+            NetEvent::Input(input) => {
+                if let Input::Receive {
                     transport,
-                    flow,
                     source,
-                    destination: local,
+                    destination,
                     data,
+                    ..
+                } = &input
+                {
+                    self.trace("<--", *transport, *source, *destination, data);
                 }
+                input
             }
-            NetEvent::Connected { flow, writer } => {
+            NetEvent::Opened { flow, writer, ours } => {
                 self.net.add_writer(flow, writer);
+                if !ours {
+                    return; // sansip learns the flow from its first bytes
+                }
                 Input::Connected { flow }
-            }
-            NetEvent::Accepted { flow, writer } => {
-                // sansip learns the flow from its first bytes.
-                self.net.add_writer(flow, writer);
-                return;
             }
             NetEvent::Closed { flow, error } => {
                 if self.trace {
@@ -303,25 +275,35 @@ impl Phone {
                 }
                 Input::FlowClosed { flow, error }
             }
-            NetEvent::Resolved { query, records } => Input::Resolved { query, records },
             NetEvent::Signal(sig) => {
                 if self.exiting.is_some() {
                     eprintln!("phone: signal {sig} again, exiting now");
                     exit(1);
                 }
-                // A signal is the normal end of a registered phone; it
-                // interrupts a MESSAGE still waiting for its answer.
-                self.finish(
-                    if self.message.is_some() || self.pending_message.is_some() {
-                        1
-                    } else {
-                        0
-                    },
-                );
-                return;
+                // The normal end of a registered phone; it interrupts a
+                // MESSAGE still waiting for its answer.
+                let waiting = self.message.is_some() || self.pending_message.is_some();
+                return self.finish(i32::from(waiting));
             }
         };
-        self.ep.handle_input(now, input);
+        self.ep.handle_input(Instant::now(), input);
+    }
+
+    fn trace(
+        &self,
+        dir: &str,
+        transport: Transport,
+        from: SocketAddr,
+        to: SocketAddr,
+        data: &[u8],
+    ) {
+        if self.trace {
+            let text = String::from_utf8_lossy(data);
+            eprintln!(
+                "{dir} {transport:?} {from} -> {to} ({} bytes)\n{text}",
+                data.len()
+            );
+        }
     }
 
     fn on_event(&mut self, e: Event) {

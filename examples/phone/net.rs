@@ -12,12 +12,15 @@ use std::thread;
 use std::time::Duration;
 
 use bytes::Bytes;
-use sansip::endpoint::{Connect, Transmit};
-use sansip::resolve::{Query, QueryFailure, QueryId, Record, RecordKind};
+use sansip::endpoint::{Connect, Input, Transmit};
+use sansip::resolve::{Query, QueryFailure, Record, RecordKind};
 use sansip::transport::{FlowId, Transport};
+use tungstenite::client::IntoClientRequest;
 use tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tungstenite::http::HeaderValue;
 use tungstenite::{Message, WebSocket};
+
+const PROTOCOL: &str = "Sec-WebSocket-Protocol";
 
 /// How long a WebSocket thread waits for bytes before it looks for
 /// something to write.
@@ -26,25 +29,18 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What the socket threads report.
 pub(crate) enum NetEvent {
-    /// Bytes on a flow: a UDP datagram, a WebSocket message or a TCP chunk.
-    Data {
-        transport: Transport,
+    /// Something for the Endpoint as it is: bytes received (a UDP datagram,
+    /// a WebSocket message, a TCP chunk) or a DNS answer.
+    Input(Input),
+    /// A connection is open: one the Endpoint asked for (`ours`), or one
+    /// someone opened to us (sansip learns it from its first bytes).
+    Opened {
         flow: FlowId,
-        source: SocketAddr,
-        local: SocketAddr,
-        data: Bytes,
+        writer: Writer,
+        ours: bool,
     },
-    /// A connection the Endpoint asked for is open.
-    Connected { flow: FlowId, writer: Writer },
-    /// A connection someone opened to us.
-    Accepted { flow: FlowId, writer: Writer },
     /// A connection closed, or could not be opened.
     Closed { flow: FlowId, error: Option<String> },
-    /// A DNS answer.
-    Resolved {
-        query: QueryId,
-        records: Result<Vec<Record>, QueryFailure>,
-    },
     /// SIGINT or SIGTERM.
     Signal(i32),
 }
@@ -126,10 +122,7 @@ impl Net {
         let events = self.events.clone();
         thread::spawn(move || {
             if let Err(e) = connect(&c, &events) {
-                let _ = events.send(NetEvent::Closed {
-                    flow: c.flow,
-                    error: Some(e.to_string()),
-                });
+                let _ = events.send(closed(c.flow, Some(e.to_string())));
             }
         });
     }
@@ -186,35 +179,57 @@ impl Net {
     pub(crate) fn resolve(&self, q: Query) {
         let events = self.events.clone();
         thread::spawn(move || {
-            let records = match q.kind {
-                RecordKind::A | RecordKind::Aaaa => match (q.name.as_str(), 0).to_socket_addrs() {
-                    Ok(addrs) => {
-                        let v4 = q.kind == RecordKind::A;
-                        let found: Vec<Record> = addrs
-                            .filter(|a| a.is_ipv4() == v4)
-                            .map(|addr| Record::Address {
-                                addr,
-                                transport: None,
-                                ttl: 60,
-                            })
-                            .collect();
-                        if found.is_empty() {
-                            Err(QueryFailure::NotFound)
-                        } else {
-                            Ok(found)
-                        }
+            let v4 = q.kind == RecordKind::A;
+            // std has no SRV or NAPTR lookups: RFC 3263 falls back to A/AAAA.
+            let records = match (q.name.as_str(), 0).to_socket_addrs() {
+                _ if !matches!(q.kind, RecordKind::A | RecordKind::Aaaa) => {
+                    Err(QueryFailure::NotFound)
+                }
+                Err(_) => Err(QueryFailure::Failed),
+                Ok(addrs) => Ok(addrs
+                    .filter(|a| a.is_ipv4() == v4)
+                    .map(|addr| Record::Address {
+                        addr,
+                        transport: None,
+                        ttl: 60,
+                    })
+                    .collect::<Vec<_>>())
+                .and_then(|r| {
+                    if r.is_empty() {
+                        Err(QueryFailure::NotFound)
+                    } else {
+                        Ok(r)
                     }
-                    Err(_) => Err(QueryFailure::Failed),
-                },
-                // std has no SRV or NAPTR lookups: RFC 3263 falls back to A/AAAA.
-                _ => Err(QueryFailure::NotFound),
+                }),
             };
-            let _ = events.send(NetEvent::Resolved {
+            let _ = events.send(NetEvent::Input(Input::Resolved {
                 query: q.id,
                 records,
-            });
+            }));
         });
     }
+}
+
+/// Bytes received, as the Endpoint's input.
+fn data(
+    transport: Transport,
+    flow: FlowId,
+    source: SocketAddr,
+    local: SocketAddr,
+    data: &[u8],
+) -> NetEvent {
+    let data = Bytes::copy_from_slice(data);
+    NetEvent::Input(Input::Receive {
+        transport,
+        flow,
+        source,
+        destination: local,
+        data,
+    })
+}
+
+fn closed(flow: FlowId, error: Option<String>) -> NetEvent {
+    NetEvent::Closed { flow, error }
 }
 
 fn udp_reader(socket: UdpSocket, flow: FlowId, local: SocketAddr, events: Sender<NetEvent>) {
@@ -222,15 +237,10 @@ fn udp_reader(socket: UdpSocket, flow: FlowId, local: SocketAddr, events: Sender
     loop {
         match socket.recv_from(&mut buf) {
             Ok((n, source)) => {
-                let data = Bytes::copy_from_slice(&buf[..n]);
-                let ev = NetEvent::Data {
-                    transport: Transport::Udp,
-                    flow,
-                    source,
-                    local,
-                    data,
-                };
-                if events.send(ev).is_err() {
+                if events
+                    .send(data(Transport::Udp, flow, source, local, &buf[..n]))
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -244,43 +254,41 @@ fn udp_reader(socket: UdpSocket, flow: FlowId, local: SocketAddr, events: Sender
 fn connect(c: &Connect, events: &Sender<NetEvent>) -> io::Result<()> {
     let stream = TcpStream::connect_timeout(&c.remote, CONNECT_TIMEOUT)?;
     stream.set_nodelay(true)?;
+    let opened = |writer| NetEvent::Opened {
+        flow: c.flow,
+        writer,
+        ours: true,
+    };
     match c.transport {
         Transport::Tcp => {
-            let writer = Writer::Tcp(stream.try_clone()?);
-            let _ = events.send(NetEvent::Connected {
-                flow: c.flow,
-                writer,
-            });
+            let _ = events.send(opened(Writer::Tcp(stream.try_clone()?)));
             tcp_reader(stream, c.flow, events);
-            Ok(())
         }
         Transport::Ws => {
             let host = c
                 .server_name
                 .clone()
                 .unwrap_or_else(|| c.remote.to_string());
-            let mut request = tungstenite::client::IntoClientRequest::into_client_request(format!(
-                "ws://{host}/"
-            ))
-            .map_err(io::Error::other)?;
+            let mut request = format!("ws://{host}/")
+                .into_client_request()
+                .map_err(io::Error::other)?;
             // RFC 7118 §4.1: the client asks for the "sip" subprotocol.
             request
                 .headers_mut()
-                .insert("Sec-WebSocket-Protocol", HeaderValue::from_static("sip"));
+                .insert(PROTOCOL, HeaderValue::from_static("sip"));
             let (ws, _) = tungstenite::client(request, stream)
                 .map_err(|e| io::Error::other(e.to_string()))?;
             let (tx, rx) = mpsc::channel();
-            let _ = events.send(NetEvent::Connected {
-                flow: c.flow,
-                writer: Writer::Ws(tx),
-            });
+            let _ = events.send(opened(Writer::Ws(tx)));
             ws_loop(ws, c.flow, rx, events);
-            Ok(())
         }
-        other => Err(io::Error::other(format!(
-            "{other:?} is not supported by this host"
-        ))),
+        other => {
+            return Err(io::Error::other(format!(
+                "{other:?} is not supported by this host"
+            )))
+        }
     }
+    Ok(())
 }
 
 #[allow(clippy::result_large_err)] // the shape tungstenite's Callback wants
@@ -290,25 +298,27 @@ fn accepted(transport: Transport, stream: TcpStream, flow: FlowId, events: Sende
         let Ok(clone) = stream.try_clone() else {
             return;
         };
-        let _ = events.send(NetEvent::Accepted {
+        let _ = events.send(NetEvent::Opened {
             flow,
             writer: Writer::Tcp(clone),
+            ours: false,
         });
-        tcp_reader(stream, flow, &events);
-        return;
+        return tcp_reader(stream, flow, &events);
     }
     let answer_sip =
         |request: &Request, mut response: Response| -> Result<Response, ErrorResponse> {
-            let wants_sip = request
+            let asked = request
                 .headers()
-                .get_all("Sec-WebSocket-Protocol")
+                .get_all(PROTOCOL)
                 .iter()
-                .filter_map(|v| v.to_str().ok())
-                .any(|v| v.split(',').any(|p| p.trim().eq_ignore_ascii_case("sip")));
-            if wants_sip {
+                .filter_map(|v| v.to_str().ok());
+            if asked
+                .flat_map(|v| v.split(','))
+                .any(|p| p.trim().eq_ignore_ascii_case("sip"))
+            {
                 response
                     .headers_mut()
-                    .insert("Sec-WebSocket-Protocol", HeaderValue::from_static("sip"));
+                    .insert(PROTOCOL, HeaderValue::from_static("sip"));
             }
             Ok(response)
         };
@@ -316,40 +326,29 @@ fn accepted(transport: Transport, stream: TcpStream, flow: FlowId, events: Sende
         return;
     };
     let (tx, rx) = mpsc::channel();
-    let _ = events.send(NetEvent::Accepted {
+    let _ = events.send(NetEvent::Opened {
         flow,
         writer: Writer::Ws(tx),
+        ours: false,
     });
     ws_loop(ws, flow, rx, &events);
 }
 
 fn tcp_reader(mut stream: TcpStream, flow: FlowId, events: &Sender<NetEvent>) {
     let (Ok(source), Ok(local)) = (stream.peer_addr(), stream.local_addr()) else {
-        let _ = events.send(NetEvent::Closed {
-            flow,
-            error: Some("no address".into()),
-        });
+        let _ = events.send(closed(flow, Some("no address".into())));
         return;
     };
     let mut buf = vec![0u8; 16_384];
     let error = loop {
         match stream.read(&mut buf) {
             Ok(0) => break None,
-            Ok(n) => {
-                let data = Bytes::copy_from_slice(&buf[..n]);
-                let _ = events.send(NetEvent::Data {
-                    transport: Transport::Tcp,
-                    flow,
-                    source,
-                    local,
-                    data,
-                });
-            }
+            Ok(n) => drop(events.send(data(Transport::Tcp, flow, source, local, &buf[..n]))),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => break Some(e.to_string()),
         }
     };
-    let _ = events.send(NetEvent::Closed { flow, error });
+    let _ = events.send(closed(flow, error));
 }
 
 /// Owns one WebSocket: reads with a short timeout, writes what the main
@@ -361,19 +360,22 @@ fn ws_loop(
     events: &Sender<NetEvent>,
 ) {
     let (Ok(source), Ok(local)) = (ws.get_ref().peer_addr(), ws.get_ref().local_addr()) else {
-        let _ = events.send(NetEvent::Closed {
-            flow,
-            error: Some("no address".into()),
-        });
+        let _ = events.send(closed(flow, Some("no address".into())));
         return;
     };
     let _ = ws.get_ref().set_read_timeout(Some(WS_POLL));
+    let would_block = |e: &io::Error| {
+        matches!(
+            e.kind(),
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+        )
+    };
     let error = 'run: loop {
         loop {
             match rx.try_recv() {
+                // One SIP message per WebSocket message (RFC 7118 §5.2):
+                // text when it is UTF-8, as browsers expect.
                 Ok(WsCmd::Send(data)) => {
-                    // One SIP message per WebSocket message (RFC 7118 §5.2):
-                    // text when it is UTF-8, as browsers expect.
                     let msg = match String::from_utf8(data.to_vec()) {
                         Ok(text) => Message::text(text),
                         Err(_) => Message::binary(data),
@@ -391,20 +393,12 @@ fn ws_loop(
             }
         }
         match ws.flush() {
-            Ok(()) => {}
-            Err(tungstenite::Error::Io(e)) if would_block(&e) => {}
-            Err(e) => break Some(e.to_string()),
+            Err(tungstenite::Error::Io(e)) if !would_block(&e) => break Some(e.to_string()),
+            _ => {}
         }
         match ws.read() {
             Ok(m @ (Message::Text(_) | Message::Binary(_))) => {
-                let data = m.into_data();
-                let _ = events.send(NetEvent::Data {
-                    transport: Transport::Ws,
-                    flow,
-                    source,
-                    local,
-                    data,
-                });
+                let _ = events.send(data(Transport::Ws, flow, source, local, &m.into_data()));
             }
             Ok(Message::Close(_)) => break None,
             Ok(_) => {} // ping/pong: tungstenite answers pings on the next flush
@@ -415,12 +409,5 @@ fn ws_loop(
             Err(e) => break Some(e.to_string()),
         }
     };
-    let _ = events.send(NetEvent::Closed { flow, error });
-}
-
-fn would_block(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
+    let _ = events.send(closed(flow, error));
 }
