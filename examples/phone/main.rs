@@ -42,7 +42,8 @@ OPTIONS:
     --listen <t:addr:port>   a local address per transport (repeatable): udp, tcp or ws,
                              e.g. udp:127.0.0.1:5070, ws:127.0.0.1:5070 (port 0 picks one).
                              udp binds a socket, tcp and ws also accept connections there;
-                             the address goes into Via and Contact
+                             the address goes into Via and Contact. With a ws --proxy and
+                             no ws --listen, Via and Contact use a .invalid host (RFC 7118)
     --register               register the AOR (through --proxy, else the AOR's domain)
     --expires <s>            registration lifetime asked for (default 600)
     --message <target> <text>
