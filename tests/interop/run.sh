@@ -240,6 +240,27 @@ phone_message_to_sipp_bob() {
   [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS"; return 1; }
 }
 
+# phone_register_then_message: with --register and --message the phone
+# registers first, then sends the MESSAGE (delivered to sipp bob), then
+# un-registers and exits 0.
+phone_register_then_message() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  need start_sipp_bob 5072 5082 || return 1
+  spawn phone 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri tcp)" --listen "$(phone_listen tcp)" \
+    --register --message sip:bob@127.0.0.1 "registered first" --trace
+  local pid=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/bob_uas.log" '^message from=sip:alice@127\.0\.0\.1 body=registered first$' 5 || return 1
+  wait_exit "$pid"
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS"; return 1; }
+  need grep -qxE 'registered expires=[0-9]+' "$SCEN_DIR/phone.out" || return 1
+  # The order on stdout: registered, delivered, unregistered.
+  [ "$(grep -oE '^(registered|message-delivered|unregistered)' "$SCEN_DIR/phone.out" | tr '\n' ' ')" = \
+    "registered message-delivered unregistered " ] || { log "unexpected event order"; return 1; }
+  need wait_ul alice absent 2 || return 1
+}
+
 # phone_receives_message udp|tcp|ws: the phone registers alice; sipp bob
 # sends a MESSAGE to alice via kamailio; the phone prints
 # `message from=sip:bob@127.0.0.1 body=...` and sipp gets a 200.
@@ -273,11 +294,16 @@ SCENARIOS=(
   "phone_register_udp_auth      phone_register udp auth"
   "phone_register_udp_noauth    phone_register udp noauth"
   "phone_register_tcp_auth      phone_register tcp auth"
+  "phone_register_tcp_noauth    phone_register tcp noauth"
   "phone_register_ws_auth       phone_register ws auth"
+  "phone_register_ws_noauth     phone_register ws noauth"
   "phone_message_udp            phone_message_to_sipp_bob udp"
   "phone_message_tcp            phone_message_to_sipp_bob tcp"
   "phone_message_ws             phone_message_to_sipp_bob ws"
+  "phone_register_then_message  phone_register_then_message"
   "phone_receives_message_udp   phone_receives_message udp"
+  "phone_receives_message_tcp   phone_receives_message tcp"
+  "phone_receives_message_ws    phone_receives_message ws"
 )
 
 # Inside the namespace: run one scenario.

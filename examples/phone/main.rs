@@ -1,0 +1,545 @@
+//! `phone`: a small SIP phone on std sockets, the real host of sansip's
+//! sans-IO [`Endpoint`]. It registers, sends and receives MESSAGEs, and
+//! prints one line per event; `tests/interop/run.sh` drives it against
+//! kamailio and sipp. Run `cargo run --example phone -- --help`.
+//!
+//! The host loop: the main thread owns the Endpoint. Socket threads
+//! (`net.rs`) send what they read to one channel; the main thread feeds it
+//! in as [`Input`]s, carries out every [`Output`] (send, connect, close,
+//! resolve, print), and waits on the channel no longer than the Endpoint's
+//! next deadline, then calls `handle_timeout`.
+
+#![allow(clippy::disallowed_methods)] // a host: the clock and OS randomness are its job
+
+mod net;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::exit;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
+
+use sansip::auth::UserCredentials;
+use sansip::endpoint::{
+    Config, Endpoint, Event, Failure, Input, LocalAddr, MessageId, Output, RegisterOptions,
+    RegistrationId,
+};
+use sansip::transport::Transport;
+
+use net::{Net, NetEvent};
+
+const USAGE: &str = "\
+phone: a SIP phone on sansip (sans-IO core, std sockets)
+
+USAGE:
+    phone --aor <uri> --listen <transport:addr:port> [options]
+
+OPTIONS:
+    --aor <uri>              our address of record, e.g. sip:alice@example.com (required)
+    --password <pw>          digest password, used for any realm that challenges us
+    --proxy <uri>            outbound proxy, e.g. sip:127.0.0.1:5060;transport=tcp
+                             or sip:127.0.0.1:8080;transport=ws (every request goes through it)
+    --listen <t:addr:port>   a local address per transport (repeatable): udp, tcp or ws,
+                             e.g. udp:127.0.0.1:5070, ws:127.0.0.1:5070 (port 0 picks one).
+                             udp binds a socket, tcp and ws also accept connections there;
+                             the address goes into Via and Contact. With a ws --proxy and
+                             no ws --listen, Via and Contact use a .invalid host (RFC 7118)
+    --register               register the AOR (through --proxy, else the AOR's domain)
+    --expires <s>            registration lifetime asked for (default 600)
+    --message <target> <text>
+                             send one MESSAGE (text/plain); after --register succeeds when
+                             both are given; exit 0 on a 2xx answer, 1 otherwise
+    --answer auto|reject|none
+                             how to answer calls: accepted, not yet effective (no calls yet)
+    --call <target>          place a call: not implemented yet (exits with status 3)
+    --hangup-after <s>       hang up a call after this many seconds (with --call)
+    --seed <n>               seed of sansip's random tokens (default: from the OS)
+    --trace                  print every SIP message sent and received to stderr
+    -h, --help               this text
+
+OUTPUT (stdout, one line per event):
+    registered expires=N [gruu=URI]     registration-failed status=S reason=TEXT
+    unregistered                        reconnecting attempt=N delay=Ds
+    message-delivered status=S          message-failed [status=S] reason=TEXT
+    message from=URI body=TEXT
+
+With only --register (and --answer) the phone runs until SIGINT or SIGTERM,
+then unregisters (waiting up to 2 s for the answer) and exits 0.";
+
+/// The command line.
+#[derive(Debug, Default)]
+struct Args {
+    aor: String,
+    password: Option<String>,
+    proxy: Option<String>,
+    listen: Vec<(Transport, SocketAddr)>,
+    register: bool,
+    expires: Option<u32>,
+    message: Option<(String, String)>,
+    answer: Option<String>,
+    call: Option<String>,
+    hangup_after: Option<u64>,
+    seed: Option<u64>,
+    trace: bool,
+}
+
+fn usage_error(msg: &str) -> ! {
+    eprintln!("phone: {msg}\n(see phone --help)");
+    exit(2)
+}
+
+fn parse_listen(s: &str) -> Result<(Transport, SocketAddr), String> {
+    let (t, addr) = s
+        .split_once(':')
+        .ok_or_else(|| format!("--listen {s:?}: want transport:addr:port"))?;
+    let transport = match t.to_ascii_lowercase().as_str() {
+        "udp" => Transport::Udp,
+        "tcp" => Transport::Tcp,
+        "ws" => Transport::Ws,
+        _ => {
+            return Err(format!(
+                "--listen {s:?}: the transport must be udp, tcp or ws"
+            ))
+        }
+    };
+    let addr: SocketAddr = addr
+        .parse()
+        .map_err(|_| format!("--listen {s:?}: {addr:?} is not addr:port"))?;
+    if addr.ip().is_unspecified() {
+        return Err(format!(
+            "--listen {s:?}: give the address peers reach us at, not {}",
+            addr.ip()
+        ));
+    }
+    Ok((transport, addr))
+}
+
+fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let mut args = Args::default();
+    let mut it = argv.into_iter();
+    while let Some(flag) = it.next() {
+        let mut value = |what: &str| it.next().ok_or_else(|| format!("{flag} needs {what}"));
+        let number = |v: String, flag: &str| {
+            v.parse::<u64>()
+                .map_err(|_| format!("{flag}: {v:?} is not a number"))
+        };
+        match flag.as_str() {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                exit(0)
+            }
+            "--aor" => args.aor = value("a URI")?,
+            "--password" => args.password = Some(value("a password")?),
+            "--proxy" => args.proxy = Some(value("a URI")?),
+            "--listen" => args
+                .listen
+                .push(parse_listen(&value("transport:addr:port")?)?),
+            "--register" => args.register = true,
+            "--expires" => {
+                let n = number(value("seconds")?, &flag)?;
+                args.expires =
+                    Some(u32::try_from(n).map_err(|_| "--expires is too large".to_owned())?);
+            }
+            "--message" => {
+                let target = value("a target URI and a text")?;
+                let text = value("a text after the target")?;
+                args.message = Some((target, text));
+            }
+            "--answer" => {
+                let mode = value("auto, reject or none")?;
+                if !["auto", "reject", "none"].contains(&mode.as_str()) {
+                    return Err(format!("--answer {mode:?}: want auto, reject or none"));
+                }
+                args.answer = Some(mode);
+            }
+            "--call" => args.call = Some(value("a target URI")?),
+            "--hangup-after" => args.hangup_after = Some(number(value("seconds")?, &flag)?),
+            "--seed" => args.seed = Some(number(value("a number")?, &flag)?),
+            "--trace" => args.trace = true,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if args.aor.is_empty() {
+        return Err("--aor is required".into());
+    }
+    if args.listen.is_empty() {
+        return Err("give at least one --listen transport:addr:port".into());
+    }
+    if !args.register && args.message.is_none() && args.call.is_none() && args.answer.is_none() {
+        return Err("nothing to do: give --register, --message, --answer or --call".into());
+    }
+    Ok(args)
+}
+
+/// A seed from the OS: /dev/urandom, else std's randomly keyed hasher.
+fn os_seed() -> u64 {
+    use std::hash::BuildHasher;
+    let mut buf = [0u8; 8];
+    match std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut buf))
+    {
+        Ok(()) => u64::from_le_bytes(buf),
+        Err(_) => std::collections::hash_map::RandomState::new().hash_one(0u8),
+    }
+}
+
+/// Prints one event line and flushes (the interop harness reads it live).
+fn say(line: impl std::fmt::Display) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// Message text on one line.
+fn one_line(s: &str) -> String {
+    s.replace('\r', "\\r").replace('\n', "\\n")
+}
+
+/// How long the phone waits for the answer to its un-REGISTER at exit.
+const UNREGISTER_GRACE: Duration = Duration::from_secs(2);
+
+struct Phone {
+    ep: Endpoint,
+    net: Net,
+    trace: bool,
+    expires: Option<u32>,
+    registration: Option<RegistrationId>,
+    registered: bool,
+    /// The MESSAGE still to send (after registering), and the one in flight.
+    pending_message: Option<(String, String)>,
+    message: Option<MessageId>,
+    /// Shutting down: the exit status, and when to stop waiting.
+    exiting: Option<(i32, Instant)>,
+}
+
+impl Phone {
+    /// Carries out every output until the Endpoint has nothing more to do;
+    /// returns its next deadline.
+    fn drain(&mut self) -> Option<Instant> {
+        loop {
+            match self.ep.poll_output() {
+                Output::Transmit(t) => {
+                    self.trace("-->", t.transport, t.source, t.destination, &t.data);
+                    if let Err(e) = self.net.transmit(&t) {
+                        eprintln!("phone: send to {} failed: {e}", t.destination);
+                    }
+                }
+                Output::Connect(c) => {
+                    if self.trace {
+                        eprintln!(
+                            "=== connect {:?} {} (flow {:#x})",
+                            c.transport, c.remote, c.flow.0
+                        );
+                    }
+                    self.net.connect(c);
+                }
+                Output::Close { flow } => self.net.close(flow),
+                Output::Resolve(q) => self.net.resolve(q),
+                Output::Event(e) => self.on_event(e),
+                Output::Timeout(at) => return at,
+            }
+        }
+    }
+
+    fn on_net(&mut self, ev: NetEvent) {
+        let input = match ev {
+            NetEvent::Input(input) => {
+                if let Input::Receive {
+                    transport,
+                    source,
+                    destination,
+                    data,
+                    ..
+                } = &input
+                {
+                    self.trace("<--", *transport, *source, *destination, data);
+                }
+                input
+            }
+            NetEvent::Opened { flow, writer, ours } => {
+                self.net.add_writer(flow, writer);
+                if !ours {
+                    return; // sansip learns the flow from its first bytes
+                }
+                Input::Connected { flow }
+            }
+            NetEvent::Closed { flow, error } => {
+                if self.trace {
+                    eprintln!(
+                        "=== flow {:#x} closed: {}",
+                        flow.0,
+                        error.as_deref().unwrap_or("by the peer")
+                    );
+                }
+                if !self.net.reader_closed(flow) {
+                    return;
+                }
+                Input::FlowClosed { flow, error }
+            }
+            NetEvent::Signal(sig) => {
+                if self.exiting.is_some() {
+                    eprintln!("phone: signal {sig} again, exiting now");
+                    exit(1);
+                }
+                // The normal end of a registered phone; it interrupts a
+                // MESSAGE still waiting for its answer.
+                let waiting = self.message.is_some() || self.pending_message.is_some();
+                return self.finish(i32::from(waiting));
+            }
+        };
+        self.ep.handle_input(Instant::now(), input);
+    }
+
+    fn trace(
+        &self,
+        dir: &str,
+        transport: Transport,
+        from: SocketAddr,
+        to: SocketAddr,
+        data: &[u8],
+    ) {
+        if self.trace {
+            let text = String::from_utf8_lossy(data);
+            eprintln!(
+                "{dir} {transport:?} {from} -> {to} ({} bytes)\n{text}",
+                data.len()
+            );
+        }
+    }
+
+    fn on_event(&mut self, e: Event) {
+        match e {
+            Event::Registered { expires, gruu, .. } => {
+                let gruu = gruu.and_then(|g| g.public.or(g.temporary));
+                match gruu {
+                    Some(g) => say(format_args!("registered expires={expires} gruu={g}")),
+                    None => say(format_args!("registered expires={expires}")),
+                }
+                self.registered = true;
+                if let Some((target, text)) = self.pending_message.take() {
+                    self.send_message(&target, &text);
+                }
+            }
+            Event::RegistrationFailed {
+                status,
+                reason,
+                retry_after,
+                ..
+            } => {
+                let status = status.map_or("-".to_owned(), |s| s.to_string());
+                say(format_args!(
+                    "registration-failed status={status} reason={}",
+                    one_line(&reason)
+                ));
+                if self.exiting.is_some() {
+                    self.exit_now();
+                } else if retry_after.is_none() {
+                    // sansip will not try again: nothing more can happen.
+                    self.registration = None;
+                    self.registered = false;
+                    self.finish(1);
+                }
+            }
+            Event::Unregistered { .. } => {
+                say("unregistered");
+                self.registration = None;
+                self.registered = false;
+                if self.exiting.is_some() {
+                    self.exit_now();
+                }
+            }
+            Event::Reconnecting { attempt, delay, .. } => {
+                say(format_args!(
+                    "reconnecting attempt={attempt} delay={}s",
+                    delay.as_secs_f64()
+                ));
+            }
+            Event::MessageDelivered { status, .. } => {
+                say(format_args!("message-delivered status={status}"));
+                self.message = None;
+                self.finish(0);
+            }
+            Event::MessageFailed { failure, .. } => {
+                match &failure {
+                    Failure::Status { code, reason } => say(format_args!(
+                        "message-failed status={code} reason={}",
+                        one_line(reason)
+                    )),
+                    other => say(format_args!(
+                        "message-failed reason={}",
+                        one_line(&other.to_string())
+                    )),
+                }
+                self.message = None;
+                self.finish(1);
+            }
+            Event::Message { from, body, .. } => {
+                // Without the line break senders (sipp) put after the text.
+                let text = String::from_utf8_lossy(&body);
+                say(format_args!(
+                    "message from={from} body={}",
+                    one_line(text.trim_end_matches(['\r', '\n']))
+                ));
+            }
+            other => {
+                if self.trace {
+                    eprintln!("=== event {other:?}");
+                }
+            }
+        }
+    }
+
+    fn send_message(&mut self, target: &str, text: &str) {
+        match self.ep.message(
+            Instant::now(),
+            target,
+            "text/plain",
+            text.as_bytes().to_vec(),
+            &[],
+        ) {
+            Ok(id) => self.message = Some(id),
+            Err(e) => {
+                say(format_args!(
+                    "message-failed reason={}",
+                    one_line(&e.to_string())
+                ));
+                self.finish(1);
+            }
+        }
+    }
+
+    /// Ends the phone with `code`: unregisters first when registered.
+    fn finish(&mut self, code: i32) {
+        if self.exiting.is_some() {
+            return;
+        }
+        self.exiting = Some((code, Instant::now() + UNREGISTER_GRACE));
+        match self.registration {
+            Some(id) if self.ep.unregister(Instant::now(), id, false).is_ok() => {}
+            _ => self.exit_now(),
+        }
+    }
+
+    fn exit_now(&mut self) -> ! {
+        let code = self.exiting.map_or(0, |(c, _)| c);
+        let _ = std::io::stdout().flush();
+        exit(code)
+    }
+
+    fn start(&mut self, register: bool, message: Option<(String, String)>) {
+        let now = Instant::now();
+        if register {
+            let mut opts = RegisterOptions::default();
+            if let Some(e) = self.expires {
+                opts.expires = e;
+            }
+            match self.ep.register(now, opts) {
+                Ok(id) => self.registration = Some(id),
+                Err(e) => {
+                    eprintln!("phone: cannot register: {e}");
+                    exit(1);
+                }
+            }
+            self.pending_message = message;
+        } else if let Some((target, text)) = message {
+            self.send_message(&target, &text);
+        }
+    }
+}
+
+fn main() {
+    let args = parse_args(std::env::args().skip(1)).unwrap_or_else(|e| usage_error(&e));
+    if let Some(target) = &args.call {
+        eprintln!("phone: --call {target}: calls are not implemented yet");
+        exit(3);
+    }
+    if let Some(mode) = &args.answer {
+        eprintln!(
+            "phone: --answer {mode} accepted, not yet effective: calls are not implemented yet"
+        );
+    }
+    if args.hangup_after.is_some() {
+        eprintln!("phone: --hangup-after has no effect without calls");
+    }
+
+    let (mut net, events) = Net::new();
+    let mut config = Config::new(args.aor.clone());
+    for &(transport, addr) in &args.listen {
+        match net.listen(transport, addr) {
+            Ok(addr) => config.local.push(LocalAddr { transport, addr }),
+            Err(e) => {
+                eprintln!("phone: cannot listen on {transport:?} {addr}: {e}");
+                exit(1);
+            }
+        }
+    }
+    config.outbound_proxy = args.proxy.clone();
+    if let Some(pw) = &args.password {
+        let user = sansip::message::Uri::parse(&args.aor)
+            .ok()
+            .and_then(|u| u.as_sip().and_then(|s| s.user.map(str::to_owned)))
+            .unwrap_or_default();
+        config
+            .credentials
+            .set_default(UserCredentials::password(user, pw.clone()));
+    }
+    config.seed = args.seed.unwrap_or_else(os_seed);
+    let ep = Endpoint::new(config, Instant::now()).unwrap_or_else(|e| usage_error(&e.to_string()));
+
+    let signal_tx = net.events.clone();
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+    ])
+    .unwrap_or_else(|e| {
+        eprintln!("phone: cannot handle signals: {e}");
+        exit(1)
+    });
+    std::thread::spawn(move || {
+        for sig in signals.forever() {
+            if signal_tx.send(NetEvent::Signal(sig)).is_err() {
+                return;
+            }
+        }
+    });
+
+    let mut phone = Phone {
+        ep,
+        net,
+        trace: args.trace,
+        expires: args.expires,
+        registration: None,
+        registered: false,
+        pending_message: None,
+        message: None,
+        exiting: None,
+    };
+    phone.start(args.register, args.message);
+
+    loop {
+        let deadline = phone.drain();
+        let now = Instant::now();
+        if let Some((_, until)) = phone.exiting {
+            if now >= until {
+                eprintln!("phone: no answer to the un-REGISTER in {UNREGISTER_GRACE:?}");
+                phone.exit_now();
+            }
+        }
+        let wake = [deadline, phone.exiting.map(|(_, u)| u)]
+            .into_iter()
+            .flatten()
+            .min();
+        let received = match wake {
+            Some(at) => events.recv_timeout(at.saturating_duration_since(now)),
+            None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match received {
+            Ok(ev) => phone.on_net(ev),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => unreachable!("the Net keeps a sender"),
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            phone.ep.handle_timeout(Instant::now());
+        }
+    }
+}
