@@ -142,7 +142,7 @@ fn keepalives_follow_the_flow_timer_and_a_missing_pong_moves_the_registration_to
     assert_eq!(h.closes, vec![flow]);
     let events = h.take_events();
     assert!(
-        matches!(&events[..], [Event::Reconnecting { id: i, attempt: 1, delay }] if *i == id && *delay == secs(4)),
+        matches!(&events[..], [Event::Reconnecting { id: i, attempt: 1, delay, reason }] if *i == id && *delay == secs(4) && reason == "keep-alive unanswered"),
         "{events:?}"
     );
     assert_eq!(h.ep.registration(id), Some(RegistrationState::Waiting));
@@ -178,7 +178,7 @@ fn reconnection_tries_three_times_four_seconds_apart_then_backs_off() {
     for attempt in 1..=3u32 {
         let events = h.take_events();
         assert!(
-            matches!(&events[..], [Event::Reconnecting { attempt: a, delay, .. }] if *a == attempt && *delay == secs(4)),
+            matches!(&events[..], [Event::Reconnecting { attempt: a, delay, reason, .. }] if *a == attempt && *delay == secs(4) && reason == if attempt == 1 { "connection reset" } else { "transport error" }),
             "attempt {attempt}: {events:?}"
         );
         h.advance(secs(4));

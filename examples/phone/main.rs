@@ -348,9 +348,14 @@ impl Phone {
                     self.exit_now();
                 }
             }
-            Event::Reconnecting { attempt, delay, .. } => {
+            Event::Reconnecting {
+                attempt,
+                delay,
+                reason,
+                ..
+            } => {
                 say(format_args!(
-                    "reconnecting attempt={attempt} delay={}s",
+                    "reconnecting attempt={attempt} delay={}s reason={reason}",
                     delay.as_secs_f64()
                 ));
             }

@@ -198,8 +198,12 @@ impl Endpoint {
         tags.join(", ")
     }
 
-    /// Whether `flow` leads to a registrar or proxy we use.
+    /// Whether `flow` leads to a registrar or proxy we use: a connection
+    /// we opened ourselves, or the flow or address of a registration.
     fn is_trusted_source(&self, flow: &FlowInfo) -> bool {
+        if flow.flow.0 & super::flows::OWN_FLOW_BIT != 0 {
+            return true;
+        }
         self.registrations.values().any(|r| {
             r.flow == Some(flow.flow) || r.target_addr().is_some_and(|a| a.ip() == flow.remote.ip())
         })

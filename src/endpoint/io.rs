@@ -210,6 +210,8 @@ pub enum Event {
         attempt: u32,
         /// How long until the attempt.
         delay: Duration,
+        /// What failed (the host's words from `FlowClosed`, or sansip's).
+        reason: String,
     },
     /// A MESSAGE got a 2xx.
     MessageDelivered {

@@ -386,6 +386,7 @@ impl Endpoint {
         id: RegistrationId,
         failure: &Failure,
         hint: Option<Duration>,
+        detail: Option<&str>,
     ) {
         let unit = self.rng.unit();
         let policy = self.config.reconnect;
@@ -412,6 +413,7 @@ impl Endpoint {
                 id,
                 attempt: failures,
                 delay,
+                reason: detail.map_or_else(|| failure.to_string(), str::to_owned),
             });
         } else {
             self.event(Event::RegistrationFailed {
@@ -444,7 +446,7 @@ impl Endpoint {
                 let failure = failure.clone();
                 let retry = !matches!(failure, Failure::Local(_));
                 if retry {
-                    self.schedule_retry(now, id, &failure, None);
+                    self.schedule_retry(now, id, &failure, None, None);
                 } else {
                     self.registration_failed(id, None, failure.to_string(), None);
                 }
@@ -475,7 +477,7 @@ impl Endpoint {
                     code: status,
                     reason: reason_of(&response),
                 };
-                self.schedule_retry(now, id, &failure, retry_after);
+                self.schedule_retry(now, id, &failure, retry_after, None);
             }
             _ => match retry_after {
                 Some(after) => {
@@ -483,7 +485,7 @@ impl Endpoint {
                         code: status,
                         reason: reason_of(&response),
                     };
-                    self.schedule_retry(now, id, &failure, Some(after));
+                    self.schedule_retry(now, id, &failure, Some(after), None);
                 }
                 None => self.registration_failed(id, Some(status), reason_of(&response), None),
             },
@@ -626,7 +628,7 @@ impl Endpoint {
             .map(|(id, _)| *id)
             .collect();
         for id in hit {
-            self.schedule_retry(now, id, &Failure::Transport, None);
+            self.schedule_retry(now, id, &Failure::Transport, None, error);
         }
     }
 }
