@@ -104,7 +104,7 @@ mod dispatch;
 mod flows;
 mod identity;
 mod io;
-mod keepalive;
+pub(crate) mod keepalive;
 pub(crate) mod outgoing;
 pub(crate) mod timers;
 
@@ -343,6 +343,8 @@ impl Endpoint {
                 Timer::Retry(id) => self.retry_due(now, id),
                 Timer::Ping(flow) => self.ping_due(now, flow),
                 Timer::PongMissing(flow) => self.pong_missing(now, flow),
+                Timer::StunPing(id) => self.stun_ping_due(now, id),
+                Timer::StunMissing(id) => self.stun_missing(now, id),
             }
             self.pump(now);
         }

@@ -246,3 +246,132 @@ fn broken_stream_framing_closes_the_flow() {
         "{events:?}"
     );
 }
+
+/// A STUN Binding success for `request` saying we were seen at `seen`.
+fn stun_success(request: &[u8], seen: std::net::SocketAddrV4) -> Vec<u8> {
+    let mut out = vec![0x01, 0x01, 0x00, 0x0c];
+    out.extend_from_slice(&request[4..20]); // cookie and transaction id
+    out.extend_from_slice(&[0x00, 0x20, 0x00, 0x08, 0x00, 0x01]);
+    out.extend_from_slice(&(seen.port() ^ 0x2112).to_be_bytes());
+    for (b, c) in seen.ip().octets().iter().zip([0x21, 0x12, 0xa4, 0x42]) {
+        out.push(b ^ c);
+    }
+    out
+}
+
+fn stun_requests(h: &Harness) -> Vec<(std::time::Instant, bytes::Bytes)> {
+    h.sent
+        .iter()
+        .filter(|(_, t)| t.data.len() == 20 && t.data[..2] == [0x00, 0x01])
+        .map(|(at, t)| (*at, t.data.clone()))
+        .collect()
+}
+
+#[test]
+fn a_udp_registration_with_outbound_keeps_its_nat_binding_with_stun() {
+    let mut c = config();
+    c.instance_id = Some(INSTANCE.into());
+    let mut h = Harness::new(c);
+    let id = h.ep.register(h.now, RegisterOptions::default()).unwrap();
+    let reg = h.take_one();
+    h.udp_from(
+        REGISTRAR,
+        respond(
+            &reg,
+            200,
+            "OK",
+            &[
+                ("Contact", &hdr(&reg, "Contact").unwrap()),
+                ("Require", "outbound"),
+                ("Flow-Timer", "20"),
+            ],
+        ),
+    );
+    h.take_events();
+    let t_reg = h.now;
+
+    // §4.4.1: within 80–100 % of Flow-Timer, a Binding request to the
+    // registrar, from our UDP socket.
+    h.advance(secs(20));
+    let pings = stun_requests(&h);
+    assert_eq!(pings.len(), 1, "{:?}", h.sent);
+    assert!((secs(16)..=secs(20)).contains(&(pings[0].0 - t_reg)));
+    let (_, t) = h.sent.iter().find(|(_, t)| t.data.len() == 20).unwrap();
+    assert_eq!((t.source, t.destination), (addr(LOCAL), addr(REGISTRAR)));
+    h.sent.clear();
+    h.udp_from(
+        REGISTRAR,
+        stun_success(&pings[0].1, "10.0.0.1:5060".parse().unwrap()),
+    );
+    assert_eq!(h.ep.stats().pongs, 1);
+    assert!(
+        h.take_sent().is_empty(),
+        "the same mapped address: nothing to do"
+    );
+    assert_eq!(h.ep.stats().unparsable, 0, "STUN is not counted as bad SIP");
+
+    // The NAT now shows another address: register again at once.
+    h.advance(secs(20));
+    let pings = stun_requests(&h);
+    assert_eq!(pings.len(), 1);
+    h.sent.clear();
+    h.udp_from(
+        REGISTRAR,
+        stun_success(&pings[0].1, "203.0.113.5:40000".parse().unwrap()),
+    );
+    let again = h.take_one();
+    assert_eq!(
+        again
+            .header::<sansip::message::headers::CSeq>()
+            .unwrap()
+            .seq,
+        2
+    );
+    h.udp_from(
+        REGISTRAR,
+        respond(
+            &again,
+            200,
+            "OK",
+            &[
+                ("Contact", &hdr(&again, "Contact").unwrap()),
+                ("Require", "outbound"),
+                ("Flow-Timer", "20"),
+            ],
+        ),
+    );
+    h.take_events();
+
+    // An unanswered ping: 10 s later the path counts as failed and the
+    // registration is sent again after the reconnection delay.
+    let mut missing_at = None;
+    for _ in 0..40_000 {
+        h.advance(ms(1));
+        if !stun_requests(&h).is_empty() && missing_at.is_none() {
+            missing_at = Some(stun_requests(&h)[0].0 + secs(10));
+        }
+        if h.events
+            .iter()
+            .any(|(_, e)| matches!(e, Event::Reconnecting { .. }))
+        {
+            break;
+        }
+    }
+    let reported_at = h
+        .events
+        .iter()
+        .find(|(_, e)| matches!(e, Event::Reconnecting { .. }))
+        .map(|(at, _)| *at);
+    assert_eq!(reported_at, missing_at, "10 s after the unanswered ping");
+    let events = h.take_events();
+    assert!(
+        matches!(&events[..], [Event::Reconnecting { id: i, attempt: 1, reason, .. }] if *i == id && reason == "STUN keep-alive unanswered"),
+        "{events:?}"
+    );
+    h.sent.clear();
+    h.advance(secs(4));
+    assert!(h
+        .take_sent()
+        .iter()
+        .any(|m| m.method() == Some(&sansip::message::Method::Register)));
+}

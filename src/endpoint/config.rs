@@ -133,6 +133,9 @@ pub struct Config {
     /// sends no `Flow-Timer` (RFC 5626 §4.4.1 suggests 95–120 s for
     /// connections; UDP NAT bindings need 25–30 s).
     pub keepalive_interval: Duration,
+    /// STUN keep-alive interval on a UDP registration without `Flow-Timer`
+    /// (NAT bindings for UDP last about 30 s).
+    pub udp_keepalive_interval: Duration,
 }
 
 impl Config {
@@ -161,6 +164,7 @@ impl Config {
             sources: SourcePolicy::Any,
             messages: MessagePolicy::default(),
             keepalive_interval: Duration::from_secs(120),
+            udp_keepalive_interval: Duration::from_secs(25),
         }
     }
 }

@@ -18,6 +18,10 @@ pub(crate) enum Timer {
     Ping(FlowId),
     /// The keep-alive's answer is late: the flow failed.
     PongMissing(FlowId),
+    /// Send a STUN keep-alive for a UDP registration (RFC 5626 §4.4.2).
+    StunPing(RegistrationId),
+    /// Its answer is late.
+    StunMissing(RegistrationId),
 }
 
 /// A handle to stop an armed timer.

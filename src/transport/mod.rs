@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 mod error;
 mod response_route;
 mod size;
+pub mod stun;
 mod top_via;
 mod via;
 

@@ -83,6 +83,8 @@ pub(crate) struct Registration {
     too_brief: u8,
     /// `Some(all)` once `unregister` was called.
     removing: Option<bool>,
+    /// STUN keep-alives of a UDP registration (RFC 5626 §4.4.2).
+    pub(crate) stun: Option<crate::endpoint::keepalive::StunKeepalive>,
 }
 
 impl Registration {
@@ -199,6 +201,7 @@ impl Endpoint {
             failures: 0,
             too_brief: 0,
             removing: None,
+            stun: None,
         };
         self.registrations.insert(id, reg);
         self.send_register(now, id);
@@ -220,6 +223,9 @@ impl Endpoint {
             .ok_or(CommandError::NoSuchRegistration(id))?;
         let in_flight = reg.out.take();
         let bound = reg.was_registered || in_flight.is_some();
+        if let Some(mut k) = reg.stun.take() {
+            k.stop(&mut self.timers);
+        }
         self.timers.stop(&mut reg.refresh);
         self.timers.stop(&mut reg.retry);
         reg.removing = Some(all);
@@ -370,6 +376,9 @@ impl Endpoint {
                 RegistrationState::Failed
             };
             reg.flow = None;
+            if let Some(mut k) = reg.stun.take() {
+                k.stop(&mut self.timers);
+            }
         }
         self.event(Event::RegistrationFailed {
             id,
@@ -395,6 +404,9 @@ impl Endpoint {
         };
         reg.failures = reg.failures.saturating_add(1);
         reg.flow = None;
+        if let Some(mut k) = reg.stun.take() {
+            k.stop(&mut self.timers);
+        }
         self.timers.stop(&mut reg.refresh);
         self.timers.stop(&mut reg.retry);
         let failures = reg.failures;
@@ -561,11 +573,21 @@ impl Endpoint {
             flow: reg.flow,
         };
         let flow = reg.flow;
-        if let (true, Some(flow)) = (
-            outbound_used && (server_outbound || flow_timer.is_some()),
-            flow,
-        ) {
-            self.start_keepalive(now, flow, flow_timer.unwrap_or(keepalive_default));
+        let udp_target = reg
+            .target
+            .as_ref()
+            .filter(|t| !t.transport.is_reliable())
+            .map(|t| t.addr);
+        let wanted = outbound_used && (server_outbound || flow_timer.is_some());
+        match (wanted, flow, udp_target) {
+            (true, Some(flow), _) => {
+                self.start_keepalive(now, flow, flow_timer.unwrap_or(keepalive_default))
+            }
+            (true, None, Some(remote)) => {
+                let interval = flow_timer.unwrap_or(self.config.udp_keepalive_interval);
+                self.start_stun_keepalive(now, id, remote, interval);
+            }
+            _ => {}
         }
         self.event(event);
     }
@@ -574,6 +596,9 @@ impl Endpoint {
         let Some(mut reg) = self.registrations.remove(&id) else {
             return;
         };
+        if let Some(mut k) = reg.stun.take() {
+            k.stop(&mut self.timers);
+        }
         self.timers.stop(&mut reg.refresh);
         self.timers.stop(&mut reg.retry);
         match outcome.result {
@@ -608,6 +633,29 @@ impl Endpoint {
         if let Some(reg) = self.registrations.get_mut(&id) {
             reg.retry = None;
             if reg.out.is_none() {
+                self.send_register(now, id);
+            }
+        }
+    }
+
+    /// The UDP path of a registration failed (its STUN keep-alive went
+    /// unanswered): register again.
+    pub(crate) fn registration_path_failed(&mut self, now: Instant, id: RegistrationId, why: &str) {
+        if self
+            .registrations
+            .get(&id)
+            .is_some_and(|r| r.out.is_none() && r.removing.is_none())
+        {
+            self.schedule_retry(now, id, &Failure::Transport, None, Some(why));
+        }
+    }
+
+    /// The address a NAT shows for us changed (RFC 5626 §4.4.2): the
+    /// registrar must learn it now, not at the next refresh.
+    pub(crate) fn refresh_now(&mut self, now: Instant, id: RegistrationId) {
+        if let Some(reg) = self.registrations.get_mut(&id) {
+            self.timers.stop(&mut reg.refresh);
+            if reg.out.is_none() && reg.removing.is_none() {
                 self.send_register(now, id);
             }
         }
