@@ -91,7 +91,7 @@ use bytes::Bytes;
 
 use crate::auth::DigestClient;
 use crate::message::{Message, StreamItem};
-use crate::resolve::{LookupId, Resolver, ResolverConfig};
+use crate::resolve::{LookupId, Resolver, ResolverConfig, TargetHost, TargetSpec};
 use crate::rng::Rng;
 use crate::transaction::{
     Destination, TransactionLayer, Transmit as TxTransmit, TxConfig, TxEvent, TxId, TxOutput,
@@ -163,6 +163,9 @@ pub struct EndpointStats {
     pub pongs: u64,
 }
 
+/// Most responses waiting for a name to resolve.
+const MAX_UNRESOLVED: usize = 64;
+
 /// What the resolver may choose (RFC 3263 §4.1): the configured list, or
 /// the transports of our local addresses plus TCP (every host can open a
 /// connection); and any transport a configured route names explicitly.
@@ -180,7 +183,7 @@ fn usable_transports(config: &Config) -> Vec<Transport> {
     for uri in config.outbound_proxy.iter().chain(&config.route_set) {
         let named = crate::message::Uri::parse(uri.trim_matches(|c| c == '<' || c == '>'))
             .ok()
-            .and_then(|u| u.as_sip().map(crate::resolve::TargetSpec::from_uri))
+            .and_then(|u| u.as_sip().map(TargetSpec::from_uri))
             .and_then(|spec| spec.transport);
         if let Some(t) = named {
             add(t);
@@ -203,6 +206,8 @@ pub struct Endpoint {
     pub(crate) outgoing: BTreeMap<OutId, Outgoing>,
     pub(crate) by_tx: BTreeMap<TxId, OutId>,
     pub(crate) by_lookup: BTreeMap<LookupId, OutId>,
+    /// Responses waiting for their destination's name to resolve.
+    pub(crate) unresolved: BTreeMap<LookupId, TxTransmit>,
     pub(crate) registrations: BTreeMap<RegistrationId, Registration>,
     pub(crate) messages: BTreeMap<MessageId, OutId>,
     pub(crate) outputs: VecDeque<Output>,
@@ -247,6 +252,7 @@ impl Endpoint {
             outgoing: BTreeMap::new(),
             by_tx: BTreeMap::new(),
             by_lookup: BTreeMap::new(),
+            unresolved: BTreeMap::new(),
             registrations: BTreeMap::new(),
             messages: BTreeMap::new(),
             outputs: VecDeque::new(),
@@ -371,7 +377,7 @@ impl Endpoint {
             while let Some(out) = self.layer.poll_output() {
                 progressed = true;
                 match out {
-                    TxOutput::Transmit(t) => self.route_transmit(t),
+                    TxOutput::Transmit(t) => self.route_transmit(now, t),
                     TxOutput::Event(e) => self.on_tx_event(now, e),
                 }
             }
@@ -381,7 +387,19 @@ impl Endpoint {
             }
             while let Some((lookup, result)) = self.resolver.poll_done() {
                 progressed = true;
-                self.lookup_done(now, lookup, result);
+                match self.unresolved.remove(&lookup) {
+                    Some(t) => match result.ok().and_then(|r| r.into_iter().next()) {
+                        Some(target) => self.route_transmit(
+                            now,
+                            TxTransmit {
+                                destination: Destination::Addr(target.addr),
+                                ..t
+                            },
+                        ),
+                        None => self.stats.dropped_transmits += 1,
+                    },
+                    None => self.lookup_done(now, lookup, result),
+                }
             }
             if !progressed {
                 break;
@@ -410,13 +428,27 @@ impl Endpoint {
     }
 
     /// Sends what the transaction layer wants sent, on the right flow.
-    fn route_transmit(&mut self, t: TxTransmit) {
-        let destination = match t.destination {
-            Destination::Addr(a) => a,
-            // A Via sent-by that is a name: numeric ones were read as
-            // addresses already; a name needs RFC 3263 §5 resolution.
-            Destination::Name { .. } => {
-                self.stats.dropped_transmits += 1;
+    fn route_transmit(&mut self, now: Instant, t: TxTransmit) {
+        let destination = match &t.destination {
+            Destination::Addr(a) => *a,
+            // A response to a Via `maddr` or sent-by that is a name (RFC
+            // 3263 §5): sent once the name resolves.
+            Destination::Name { host, port } => {
+                let spec = TargetSpec {
+                    host: TargetHost::Name(host.clone()),
+                    port: *port,
+                    transport: Some(t.transport),
+                    secure: t.transport.is_secure(),
+                };
+                let lookup = (self.unresolved.len() < MAX_UNRESOLVED)
+                    .then(|| self.resolver.lookup(now, &spec).ok())
+                    .flatten();
+                match lookup {
+                    Some(l) => {
+                        self.unresolved.insert(l, t);
+                    }
+                    None => self.stats.dropped_transmits += 1,
+                }
                 return;
             }
         };

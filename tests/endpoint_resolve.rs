@@ -132,6 +132,8 @@ fn naptr_srv_a_then_failover_to_the_second_server_then_a_new_query_after_the_ttl
         "_sip._udp.example.com",
         vec![srv(10, "c.example.com")],
     );
+    // Without NAPTR, SRV is asked for every transport the UA can use.
+    answer(&mut h, RecordKind::Srv, "_sip._tcp.example.com", vec![]);
     answer(&mut h, RecordKind::A, "c.example.com", vec![a(23)]);
     h.drain();
     assert_eq!(h.sent.len(), 1);
@@ -151,6 +153,8 @@ fn answers_within_their_ttl_are_reused_without_asking() {
         "_sip._udp.example.com",
         vec![srv(10, "a.example.com")],
     );
+    // Without NAPTR, SRV is asked for every transport the UA can use.
+    answer(&mut h, RecordKind::Srv, "_sip._tcp.example.com", vec![]);
     answer(&mut h, RecordKind::A, "a.example.com", vec![a(21)]);
     assert_eq!(h.take_sent().len(), 1);
     h.ep.message(
@@ -189,4 +193,34 @@ fn a_name_that_does_not_resolve_fails_the_message_with_the_reason() {
         "{events:?}"
     );
     assert_eq!(h.ep.messages_in_flight(), 0);
+}
+
+#[test]
+fn a_response_to_a_via_maddr_name_waits_for_its_address() {
+    let mut h = Harness::new(example_config());
+    let req = "OPTIONS sip:alice@10.0.0.1 SIP/2.0\r\n\
+        Via: SIP/2.0/UDP 10.0.0.9:5060;maddr=relay.example.net;branch=z9hG4bKm1\r\n\
+        From: <sip:bob@example.net>;tag=b\r\nTo: <sip:alice@example.com>\r\n\
+        Call-ID: maddr-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+    h.udp_from("10.0.0.9:5060", req);
+    assert!(h.take_sent().is_empty(), "the response waits for DNS");
+    // The maddr gives no port: §5 asks SRV for the Via's transport
+    // (with the sent-by port the host could also answer A only).
+    let q = h.queries.pop().expect("a query for the maddr");
+    assert_eq!(q.name.trim_start_matches("_sip._udp."), "relay.example.net");
+    let records = match q.kind {
+        RecordKind::A => vec![a(77)],
+        _ => vec![Record::Address {
+            addr: addr("10.0.0.77:5060"),
+            transport: None,
+            ttl: 60,
+        }],
+    };
+    h.input(Input::Resolved {
+        query: q.id,
+        records: Ok(records),
+    });
+    assert_eq!(h.sent.len(), 1, "{:?}", h.queries);
+    assert_eq!(h.sent[0].1.destination, addr("10.0.0.77:5060"));
+    assert_eq!(h.take_one().status(), Some(200));
 }
