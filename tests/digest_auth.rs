@@ -555,3 +555,57 @@ fn server_checks_uri_and_opaque() {
         Verdict::Invalid(InvalidReason::OpaqueMismatch)
     );
 }
+
+#[test]
+fn a_server_inventing_realms_cannot_grow_the_remembered_challenges() {
+    let mut store = CredentialStore::new();
+    store.set_default(UserCredentials::password("bob", "zanzibar"));
+    let mut c = DigestClient::new(store);
+    let mut rng = Rng::new(3);
+    for k in 0..200 {
+        let www = format!(
+            "WWW-Authenticate: Digest realm=\"r{k}.example.com\", nonce=\"n{k}\", qop=\"auth\""
+        );
+        c.respond(
+            &challenge("401 Unauthorized", &[&www]),
+            &register(""),
+            &mut rng,
+        )
+        .expect("answered");
+        assert!(c.remembered_realms() <= sansip::auth::MAX_SESSIONS);
+    }
+    assert_eq!(c.remembered_realms(), sansip::auth::MAX_SESSIONS);
+}
+
+#[test]
+fn a_proxy_checks_proxy_authorization_and_ignores_authorization() {
+    let mut uas = Uas::new();
+    let mut c = client();
+    let mut rng = Rng::new(8);
+    let v = uas.nonces.challenge(
+        &mut uas.rng,
+        &ChallengeParams {
+            realm: REALM,
+            algorithm: Algorithm::Sha256,
+            stale: false,
+        },
+    );
+    let resp = challenge(
+        "407 Proxy Authentication Required",
+        &[&format!("Proxy-Authenticate: {v}")],
+    );
+    let answers = c.respond(&resp, &register(""), &mut rng).unwrap();
+    assert_eq!(
+        answers[0].name(),
+        HeaderName::ProxyAuthorization
+    );
+    let req = retry(&answers);
+    assert_eq!(
+        sansip::auth::verify_proxy_digest(&req, &uas.users, REALM, &mut uas.nonces),
+        Verdict::Ok {
+            username: "bob".into()
+        }
+    );
+    // The same credentials are not a user agent's Authorization.
+    assert_eq!(uas.verify(&req), Verdict::Missing);
+}

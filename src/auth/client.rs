@@ -201,6 +201,9 @@ pub struct DigestClient {
     sessions: BTreeMap<(bool, String), Session>,
 }
 
+/// Most realms whose challenge is remembered (nonce and count).
+pub const MAX_SESSIONS: usize = 16;
+
 fn rank(alg: Algorithm<'_>) -> u8 {
     match alg {
         Algorithm::Sha512_256 => 6,
@@ -287,6 +290,11 @@ impl DigestClient {
     /// the next challenge on).
     pub fn store_mut(&mut self) -> &mut CredentialStore {
         &mut self.store
+    }
+
+    /// Realms whose challenge is remembered (at most [`MAX_SESSIONS`]).
+    pub fn remembered_realms(&self) -> usize {
+        self.sessions.len()
     }
 
     /// Forgets every remembered challenge (nonces and counts).
@@ -444,6 +452,13 @@ impl DigestClient {
             };
             let req = RequestParts { method, uri, body };
             out.push(answer(&mut session, *is_proxy, realm, creds, &req, rng)?);
+            // Realms are the server's choice: a hostile one could invent
+            // a new realm per challenge. Keep a bounded few.
+            if !self.sessions.contains_key(&key) && self.sessions.len() >= MAX_SESSIONS {
+                if let Some(oldest) = self.sessions.keys().next().cloned() {
+                    self.sessions.remove(&oldest);
+                }
+            }
             self.sessions.insert(key, session);
         }
         if out.is_empty() {

@@ -16,11 +16,11 @@ mod client;
 pub mod digest;
 mod server;
 
-pub use client::{AuthHeader, CredentialStore, DigestClient, UserCredentials};
+pub use client::{AuthHeader, CredentialStore, DigestClient, UserCredentials, MAX_SESSIONS};
 pub use digest::Secret;
 pub use server::{
-    verify_digest, verify_digest_with, ChallengeParams, InvalidReason, NonceCheck, NonceState,
-    NonceTracker, UserStore, Verdict,
+    verify_digest, verify_digest_with, verify_proxy_digest, ChallengeParams, InvalidReason,
+    NonceCheck, NonceState, NonceTracker, UserStore, Verdict,
 };
 
 use thiserror::Error;

@@ -3,7 +3,9 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use super::digest::{self, constant_time_eq, DigestInput, QopParams, Secret};
-use crate::message::headers::{Algorithm, AuthParamsBuilder, Authorization, Credentials, Qop};
+use crate::message::headers::{
+    Algorithm, AuthParamsBuilder, Authorization, Credentials, ProxyAuthorization, Qop,
+};
 use crate::message::Message;
 use crate::rng::Rng;
 
@@ -241,11 +243,43 @@ pub fn verify_digest_with(
     opaque: Option<&str>,
     nonces: &mut dyn NonceCheck,
 ) -> Verdict {
-    let creds = request
-        .headers::<Authorization>()
-        .filter_map(Result::ok)
-        .map(|a| a.0)
-        .find(|c| c.is_digest() && c.realm().as_deref() == Some(realm));
+    verify_in(request, false, users, realm, opaque, nonces)
+}
+
+/// [`verify_digest`] for a proxy: reads `Proxy-Authorization` (the answer
+/// to a 407 and its `Proxy-Authenticate`, RFC 3261 §22.3).
+pub fn verify_proxy_digest(
+    request: &Message,
+    users: &UserStore,
+    realm: &str,
+    nonces: &mut NonceTracker,
+) -> Verdict {
+    let opaque = nonces.opaque().to_owned();
+    verify_in(request, true, users, realm, Some(&opaque), nonces)
+}
+
+fn verify_in(
+    request: &Message,
+    proxy: bool,
+    users: &UserStore,
+    realm: &str,
+    opaque: Option<&str>,
+    nonces: &mut dyn NonceCheck,
+) -> Verdict {
+    let matching = |c: &Credentials<'_>| c.is_digest() && c.realm().as_deref() == Some(realm);
+    let creds = if proxy {
+        request
+            .headers::<ProxyAuthorization>()
+            .filter_map(Result::ok)
+            .map(|a| a.0)
+            .find(matching)
+    } else {
+        request
+            .headers::<Authorization>()
+            .filter_map(Result::ok)
+            .map(|a| a.0)
+            .find(matching)
+    };
     let Some(creds) = creds else {
         return Verdict::Missing;
     };
