@@ -595,10 +595,7 @@ fn a_proxy_checks_proxy_authorization_and_ignores_authorization() {
         &[&format!("Proxy-Authenticate: {v}")],
     );
     let answers = c.respond(&resp, &register(""), &mut rng).unwrap();
-    assert_eq!(
-        answers[0].name(),
-        HeaderName::ProxyAuthorization
-    );
+    assert_eq!(answers[0].name(), HeaderName::ProxyAuthorization);
     let req = retry(&answers);
     assert_eq!(
         sansip::auth::verify_proxy_digest(&req, &uas.users, REALM, &mut uas.nonces),

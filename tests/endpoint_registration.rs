@@ -540,3 +540,40 @@ fn the_service_route_of_the_200_routes_the_next_message() {
         ]
     );
 }
+
+#[test]
+fn a_nextnonce_in_authentication_info_is_used_by_the_refresh() {
+    let mut h = Harness::new(with_password("secret"));
+    let mut server = Challenger::new("secret");
+    h.ep.register(h.now, RegisterOptions::default()).unwrap();
+    let r1 = h.take_one();
+    let www = server.challenge(Algorithm::Md5, false);
+    h.udp_from(
+        REGISTRAR,
+        respond(&r1, 401, "Unauthorized", &[("WWW-Authenticate", &www)]),
+    );
+    let r2 = h.take_one();
+    h.udp_from(
+        REGISTRAR,
+        respond(
+            &r2,
+            200,
+            "OK",
+            &[
+                ("Expires", "600"),
+                (
+                    "Authentication-Info",
+                    "nextnonce=\"fresh-nonce-2\", qop=auth",
+                ),
+            ],
+        ),
+    );
+    h.take_events();
+    h.advance(Duration::from_secs(540));
+    let refresh = h.take_one();
+    let auth = hdr(&refresh, "Authorization").unwrap();
+    assert!(
+        auth.contains("nonce=\"fresh-nonce-2\"") && auth.contains("nc=00000001"),
+        "{auth}"
+    );
+}

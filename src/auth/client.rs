@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use super::digest::{self, to_static, userhash, DigestInput, QopParams, Secret};
 use super::AuthError;
 use crate::message::headers::{
-    Algorithm, AuthParams, AuthParamsBuilder, Authorization, Challenge, Credentials,
-    ProxyAuthenticate, ProxyAuthorization, Qop, WwwAuthenticate,
+    Algorithm, AuthParams, AuthParamsBuilder, AuthenticationInfo, Authorization, Challenge,
+    Credentials, ProxyAuthenticate, ProxyAuthorization, Qop, WwwAuthenticate,
 };
 use crate::message::{HeaderError, HeaderName, Message};
 use crate::rng::Rng;
@@ -482,6 +482,27 @@ impl DigestClient {
             }
         }
         Ok(out)
+    }
+
+    /// Reads the `Authentication-Info` of a 2xx to `request` (RFC 7616
+    /// §3.5): a `nextnonce` replaces the nonce of the realm the request was
+    /// authorized for, so the next request uses it from count 1. (`rspauth`
+    /// is not checked.)
+    pub fn on_success(&mut self, response: &Message, request: &Message) {
+        let Ok(Some(info)) = response.header_opt::<AuthenticationInfo>() else {
+            return;
+        };
+        let Some(next) = info.nextnonce() else {
+            return;
+        };
+        let realms = carried_realms(request, false);
+        // The header names no realm: only unambiguous when one was used.
+        if let [realm] = &realms[..] {
+            if let Some(session) = self.sessions.get_mut(&(false, realm.clone())) {
+                session.nonce = next.into_owned();
+                session.nc = 0;
+            }
+        }
     }
 
     /// Credentials for a new `request` from the challenges answered before

@@ -304,6 +304,11 @@ impl Endpoint {
             return;
         }
         self.by_tx.remove(&tx);
+        if (200..300).contains(&status) {
+            if let Some(out) = self.outgoing.get(&id) {
+                self.digest.on_success(&response, &out.draft);
+            }
+        }
         match status {
             401 | 407 => self.answer_challenge(now, id, response),
             // RFC 3263 §4.3: a 503 sends the request to the next server.
