@@ -4,9 +4,9 @@
 //! and commands, and gives back bytes to send, events and the next deadline.
 //! It owns no socket, thread, clock or random source; the host does all I/O.
 //!
-//! [`endpoint::Endpoint`] is the user agent a host drives (start with its
-//! documentation: the host loop, the drain order, the panic policy); the
-//! layers under it are each usable alone:
+//! [`endpoint::Endpoint`] is the user agent a host drives (see "The
+//! Endpoint" below: its methods, the drain order, a host loop); the layers
+//! under it are each usable alone:
 //!
 //! - [`message`]: zero-copy parsing of SIP requests and responses from
 //!   [`bytes::Bytes`], typed header views, builders, a serializer that keeps
@@ -21,6 +21,91 @@
 //! - [`usage`]: what users do (registration, MESSAGE), as Endpoint commands.
 //! - [`rng`]: the seeded generator every random token comes from.
 //!
+//! ## The Endpoint
+//!
+//! An [`Endpoint`](endpoint::Endpoint) holds everything one user agent
+//! has (transactions, flows, registrations, messages in flight) and never
+//! touches a socket, a clock or the OS's randomness. Its methods come in
+//! four kinds, as in quinn-proto's `Connection`:
+//!
+//! - **getters** (`&self`): [`stats`](endpoint::Endpoint::stats),
+//!   [`registration`](endpoint::Endpoint::registration), ...;
+//! - **inputs**: [`handle_input`](endpoint::Endpoint::handle_input) (bytes
+//!   received, a connection opened or closed, a DNS answer) and
+//!   [`handle_timeout`](endpoint::Endpoint::handle_timeout);
+//! - **commands**: [`register`](endpoint::Endpoint::register),
+//!   [`unregister`](endpoint::Endpoint::unregister),
+//!   [`message`](endpoint::Endpoint::message), each returning a typed id
+//!   (or a typed error when it cannot start);
+//! - **[`poll_output`](endpoint::Endpoint::poll_output)**, which hands out,
+//!   in the order they arose, bytes to send, connections to open or close,
+//!   DNS queries and events, and last an
+//!   [`Output::Timeout`](endpoint::Output::Timeout) with the next deadline.
+//!
+//! **Single-mutation invariant**: after any input or command, drain
+//! `poll_output` until it returns `Output::Timeout`, then sleep until that
+//! deadline or the next input. Outputs are deterministic: the same inputs
+//! at the same instants, with the same
+//! [`Config::seed`](endpoint::Config::seed), give the same bytes.
+//!
+//! **Failures are events, not errors**: a request that is not answered, a
+//! connection that drops, a registrar that says 403 all surface as
+//! [`Event`](endpoint::Event)s. Commands fail only when they cannot start
+//! (bad URI, limit).
+//!
+//! ## A host loop
+//!
+//! ```
+//! use std::time::{Duration, Instant};
+//! use bytes::Bytes;
+//! use sansip::endpoint::{Config, Endpoint, Event, Input, LocalAddr, Output, RegisterOptions};
+//! use sansip::transport::{FlowId, Transport};
+//!
+//! let local = "192.0.2.10:5060".parse()?;
+//! let registrar = "192.0.2.1:5060".parse()?;
+//! let mut config = Config::new("sip:alice@192.0.2.1");
+//! config.local.push(LocalAddr { transport: Transport::Udp, addr: local });
+//! config.seed = 42; // from a CSPRNG in production
+//!
+//! let t0 = Instant::now(); // the host's clock: sansip only gets instants
+//! let mut ep = Endpoint::new(config, t0)?;
+//! let reg = ep.register(t0, RegisterOptions::default())?;
+//!
+//! let mut sent = Vec::new();
+//! let deadline = loop {
+//!     match ep.poll_output() {
+//!         Output::Transmit(t) => sent.push(t),                   // socket.send_to(...)
+//!         Output::Connect(_) | Output::Close { .. } => {}         // TCP/TLS/WS only
+//!         Output::Resolve(_) => {}                                // DNS (none: numeric host)
+//!         Output::Event(e) => println!("{e:?}"),
+//!         Output::Timeout(at) => break at,                        // arm one timer
+//!     }
+//! };
+//! assert!(deadline.is_some());
+//! assert_eq!(sent[0].destination, registrar);
+//! assert!(sent[0].data.starts_with(b"REGISTER sip:192.0.2.1 SIP/2.0\r\n"));
+//!
+//! // The registrar answers: the host passes the datagram in.
+//! let request = sansip::message::Message::parse(sent[0].data.clone())?;
+//! let ok = sansip::message::ResponseBuilder::for_request(&request, 200, "OK")
+//!     .raw_header("Contact", b"<sip:alice@192.0.2.10:5060>;expires=300")
+//!     .build()?;
+//! ep.handle_input(t0 + Duration::from_millis(20), Input::Receive {
+//!     transport: Transport::Udp, flow: FlowId(1), source: registrar, destination: local,
+//!     data: ok.to_bytes(),
+//! });
+//! let mut registered = None;
+//! while let Some(out) = Some(ep.poll_output()) {
+//!     match out {
+//!         Output::Event(Event::Registered { id, expires, .. }) => registered = Some((id, expires)),
+//!         Output::Timeout(_) => break,
+//!         _ => {}
+//!     }
+//! }
+//! assert_eq!(registered, Some((reg, 300)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Time is always an argument (`now`), randomness always comes from a seed
 //! the host provides: the same inputs give byte-identical outputs.
 //!
@@ -28,7 +113,7 @@
 //! No input from the network or from a caller makes sansip panic; malformed
 //! input is an error value. A panic is a bug: please report it.
 //!
-//! ## Example
+//! ## The message layer alone
 //! ```
 //! use bytes::Bytes;
 //! use sansip::message::{headers::{CSeq, Via}, Message};
