@@ -130,6 +130,8 @@ pub struct Endpoint {
     pub(crate) by_lookup: BTreeMap<LookupId, OutId>,
     /// Responses waiting for their destination's name to resolve.
     pub(crate) unresolved: BTreeMap<LookupId, TxTransmit>,
+    /// Why the flow being closed failed, while its transactions fail.
+    pub(crate) closing_reason: Option<String>,
     pub(crate) registrations: BTreeMap<RegistrationId, Registration>,
     pub(crate) messages: BTreeMap<MessageId, OutId>,
     pub(crate) outputs: VecDeque<Output>,
@@ -175,6 +177,7 @@ impl Endpoint {
             by_tx: BTreeMap::new(),
             by_lookup: BTreeMap::new(),
             unresolved: BTreeMap::new(),
+            closing_reason: None,
             registrations: BTreeMap::new(),
             messages: BTreeMap::new(),
             outputs: VecDeque::new(),
@@ -249,6 +252,9 @@ impl Endpoint {
                 data,
             } => self.receive(now, transport, flow, source, destination, data),
             Input::Connected { flow } => {
+                if let Some(f) = self.flows.get_mut(flow) {
+                    self.timers.stop(&mut f.connecting);
+                }
                 for data in self.flows.opened(flow) {
                     self.write_flow(flow, data);
                 }
@@ -273,6 +279,15 @@ impl Endpoint {
                 Timer::PongMissing(flow) => self.pong_missing(now, flow),
                 Timer::StunPing(id) => self.stun_ping_due(now, id),
                 Timer::StunMissing(id) => self.stun_missing(now, id),
+                Timer::ConnectTimeout(flow) => {
+                    if let Some(f) = self.flows.get_mut(flow) {
+                        f.connecting = None;
+                        if !f.open {
+                            self.outputs.push_back(Output::Close { flow });
+                            self.flow_failed(now, flow, Some("connection timed out".into()), true);
+                        }
+                    }
+                }
             }
             self.pump(now);
         }
@@ -377,14 +392,9 @@ impl Endpoint {
         if t.transport.is_reliable() {
             let flow = match t.flow {
                 Some(f) => f,
-                None => match self.flows.get_or_connect(t.transport, destination, None) {
-                    Ok((f, connect)) => {
-                        if let Some(c) = connect {
-                            self.outputs.push_back(Output::Connect(c));
-                        }
-                        f
-                    }
-                    Err(_) => {
+                None => match self.connect(now, t.transport, destination, None) {
+                    Some(f) => f,
+                    None => {
                         self.stats.dropped_transmits += 1;
                         return;
                     }
@@ -404,6 +414,32 @@ impl Endpoint {
                 data: t.bytes,
             }));
         }
+    }
+
+    /// A live flow to `remote`, or a new one: the host is asked to open it
+    /// and has `connect_timeout` to say it did. `None` at the flow limit.
+    pub(crate) fn connect(
+        &mut self,
+        now: Instant,
+        transport: Transport,
+        remote: SocketAddr,
+        server_name: Option<&str>,
+    ) -> Option<FlowId> {
+        let (flow, connect) = self
+            .flows
+            .get_or_connect(transport, remote, server_name)
+            .ok()?;
+        if let Some(c) = connect {
+            self.outputs.push_back(Output::Connect(c));
+            let key = self.timers.arm(
+                now + self.config.connect_timeout,
+                Timer::ConnectTimeout(flow),
+            );
+            if let Some(f) = self.flows.get_mut(flow) {
+                f.connecting = Some(key);
+            }
+        }
+        Some(flow)
     }
 
     /// Writes to a connection now, or once it opens.
@@ -449,7 +485,10 @@ impl Endpoint {
             remote: source,
         };
         if transport.is_reliable() && !self.flows.learn(flow, transport, source, destination) {
+            // Past the flow limit: the host should not keep a connection
+            // nobody reads.
             self.stats.dropped_transmits += 1;
+            self.outputs.push_back(Output::Close { flow });
             return;
         }
         if transport.is_message_framed() {
@@ -503,9 +542,13 @@ impl Endpoint {
         if let Some(mut f) = self.flows.remove(flow) {
             self.timers.stop(&mut f.ping);
             self.timers.stop(&mut f.pong);
+            self.timers.stop(&mut f.connecting);
         }
+        // The transactions on the flow fail now; their owners hear why.
+        self.closing_reason = error.clone();
         self.layer.flow_closed(now, flow);
         self.pump(now);
+        self.closing_reason = None;
         self.registration_flow_failed(now, flow, error.as_deref());
     }
 }

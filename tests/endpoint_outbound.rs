@@ -178,7 +178,7 @@ fn reconnection_tries_three_times_four_seconds_apart_then_backs_off() {
     for attempt in 1..=3u32 {
         let events = h.take_events();
         assert!(
-            matches!(&events[..], [Event::Reconnecting { attempt: a, delay, reason, .. }] if *a == attempt && *delay == secs(4) && reason == if attempt == 1 { "connection reset" } else { "transport error" }),
+            matches!(&events[..], [Event::Reconnecting { attempt: a, delay, reason, .. }] if *a == attempt && *delay == secs(4) && reason == if attempt == 1 { "connection reset" } else { "refused" }),
             "attempt {attempt}: {events:?}"
         );
         h.advance(secs(4));
@@ -374,4 +374,47 @@ fn a_udp_registration_with_outbound_keeps_its_nat_binding_with_stun() {
         .take_sent()
         .iter()
         .any(|m| m.method() == Some(&sansip::message::Method::Register)));
+}
+
+#[test]
+fn a_connection_the_host_never_opens_is_given_up_after_the_connect_timeout() {
+    let mut h = Harness::new(tcp_config());
+    let id = h.ep.register(h.now, RegisterOptions::default()).unwrap();
+    h.drain();
+    let c = h.connects.pop().expect("a Connect");
+    h.advance(secs(10) - ms(1));
+    assert!(h.closes.is_empty());
+    h.advance(ms(1));
+    assert_eq!(
+        h.closes,
+        vec![c.flow],
+        "sansip tells the host to drop the attempt"
+    );
+    let events = h.take_events();
+    assert!(
+        matches!(&events[..], [Event::Reconnecting { id: i, attempt: 1, reason, .. }] if *i == id && reason == "connection timed out"),
+        "{events:?}"
+    );
+    // The next attempt is a new flow, not the dead one.
+    h.advance(secs(4));
+    let c2 = h.connects.pop().expect("a new Connect");
+    assert_ne!(c2.flow, c.flow);
+    assert_eq!(h.ep.flows(), 1);
+}
+
+#[test]
+fn connections_past_the_flow_limit_are_closed_not_kept() {
+    let mut c = tcp_config();
+    c.max_flows = 2;
+    let mut h = Harness::new(c);
+    for k in 0..3u64 {
+        h.flow_data(
+            Transport::Tcp,
+            FlowId(100 + k),
+            "10.0.0.50:40000",
+            &b"\r\n\r\n"[..],
+        );
+    }
+    assert_eq!(h.ep.flows(), 2);
+    assert_eq!(h.closes, vec![FlowId(102)]);
 }

@@ -133,6 +133,9 @@ pub struct Config {
     /// sends no `Flow-Timer` (RFC 5626 §4.4.1 suggests 95–120 s for
     /// connections; UDP NAT bindings need 25–30 s).
     pub keepalive_interval: Duration,
+    /// How long the host has to open a connection asked for with
+    /// `Output::Connect` before sansip gives up on it.
+    pub connect_timeout: Duration,
     /// STUN keep-alive interval on a UDP registration without `Flow-Timer`
     /// (NAT bindings for UDP last about 30 s).
     pub udp_keepalive_interval: Duration,
@@ -165,6 +168,7 @@ impl Config {
             messages: MessagePolicy::default(),
             keepalive_interval: Duration::from_secs(120),
             udp_keepalive_interval: Duration::from_secs(25),
+            connect_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -29,6 +29,8 @@ pub(crate) struct Flow {
     /// A keep-alive is due or awaited (RFC 5626 §4.4).
     pub(crate) ping: Option<TimerKey>,
     pub(crate) pong: Option<TimerKey>,
+    /// Armed until the host says the connection opened.
+    pub(crate) connecting: Option<TimerKey>,
     /// The keep-alive interval in use.
     pub(crate) interval: std::time::Duration,
 }
@@ -122,6 +124,7 @@ impl Flows {
                 framer,
                 ping: None,
                 pong: None,
+                connecting: None,
                 interval: std::time::Duration::ZERO,
             },
         );

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
-use super::{Endpoint, Failure, Output};
+use super::{Endpoint, Failure};
 use crate::message::headers::{CSeq, Route};
 use crate::message::{HeaderName, Message, Uri};
 use crate::resolve::{LookupId, ResolveError, ResolvedTarget, TargetSpec};
@@ -48,6 +48,8 @@ pub(crate) struct Outcome {
     pub(crate) target: Option<ResolvedTarget>,
     /// The Contact URI written into the last request.
     pub(crate) contact: Option<String>,
+    /// What the host said about a failed flow, if that ended it.
+    pub(crate) detail: Option<String>,
 }
 
 /// Most digest challenges answered for one request: a realm that keeps
@@ -68,6 +70,7 @@ pub(crate) struct Outgoing {
     current: Option<(ResolvedTarget, Option<FlowId>)>,
     challenges: u8,
     last_failure: Option<Failure>,
+    detail: Option<String>,
 }
 
 impl Outgoing {
@@ -88,6 +91,7 @@ impl Outgoing {
             current: None,
             challenges: 0,
             last_failure: None,
+            detail: None,
         }
     }
 }
@@ -226,17 +230,9 @@ impl Endpoint {
         } else if let Some(f) = pinned {
             Some(f)
         } else {
-            match self
-                .flows
-                .get_or_connect(target.transport, target.addr, Some(&target.host))
-            {
-                Ok((f, connect)) => {
-                    if let Some(c) = connect {
-                        self.outputs.push_back(Output::Connect(c));
-                    }
-                    Some(f)
-                }
-                Err(_) => {
+            match self.connect(now, target.transport, target.addr, Some(&target.host)) {
+                Some(f) => Some(f),
+                None => {
                     if let Some(out) = self.outgoing.get_mut(&id) {
                         out.last_failure = Some(Failure::Local("the flow limit is reached".into()));
                     }
@@ -327,6 +323,7 @@ impl Endpoint {
         };
         if let Some(out) = self.outgoing.get_mut(&id) {
             out.last_failure = Some(failure);
+            out.detail = self.closing_reason.clone();
         }
         self.retry_next(now, id);
     }
@@ -400,6 +397,7 @@ impl Endpoint {
             flow,
             target,
             contact: out.written_contact,
+            detail: out.detail,
         };
         match out.owner {
             Owner::Registration(r) => self.registration_outcome(now, r, outcome),

@@ -22,6 +22,8 @@ pub(crate) enum Timer {
     StunPing(RegistrationId),
     /// Its answer is late.
     StunMissing(RegistrationId),
+    /// The host has not opened a connection it was asked for.
+    ConnectTimeout(FlowId),
 }
 
 /// A handle to stop an armed timer.

@@ -458,7 +458,8 @@ impl Endpoint {
                 let failure = failure.clone();
                 let retry = !matches!(failure, Failure::Local(_));
                 if retry {
-                    self.schedule_retry(now, id, &failure, None, None);
+                    let detail = outcome.detail.clone();
+                    self.schedule_retry(now, id, &failure, None, detail.as_deref());
                 } else {
                     self.registration_failed(id, None, failure.to_string(), None);
                 }
