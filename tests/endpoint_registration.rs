@@ -154,6 +154,27 @@ impl Challenger {
     }
 }
 
+/// The verdict on alice's good credentials.
+fn alice_ok() -> Verdict {
+    Verdict::Ok {
+        username: "alice".into(),
+    }
+}
+
+/// Answers `request` with 401 and these challenges; returns the retry.
+fn challenged(
+    h: &mut Harness,
+    request: &sansip::message::Message,
+    challenges: &[&str],
+) -> sansip::message::Message {
+    let headers: Vec<(&str, &str)> = challenges
+        .iter()
+        .map(|c| ("WWW-Authenticate", *c))
+        .collect();
+    h.udp_from(REGISTRAR, respond(request, 401, "Unauthorized", &headers));
+    h.take_one()
+}
+
 #[test]
 fn an_md5_challenge_is_answered_with_a_digest_the_registrar_accepts() {
     let mut h = Harness::new(with_password("secret"));
@@ -175,12 +196,7 @@ fn an_md5_challenge_is_answered_with_a_digest_the_registrar_accepts() {
         auth.contains("algorithm=MD5") && auth.contains("qop=auth") && auth.contains("nc=00000001"),
         "{auth}"
     );
-    assert_eq!(
-        server.verdict(&second),
-        Verdict::Ok {
-            username: "alice".into()
-        }
-    );
+    assert_eq!(server.verdict(&second), alice_ok());
     h.udp_from(
         REGISTRAR,
         respond(
@@ -197,12 +213,7 @@ fn an_md5_challenge_is_answered_with_a_digest_the_registrar_accepts() {
     assert!(hdr(&refresh, "Authorization")
         .unwrap()
         .contains("nc=00000002"));
-    assert_eq!(
-        server.verdict(&refresh),
-        Verdict::Ok {
-            username: "alice".into()
-        }
-    );
+    assert_eq!(server.verdict(&refresh), alice_ok());
 }
 
 #[test]
@@ -213,24 +224,10 @@ fn sha_256_is_chosen_when_offered_beside_md5() {
     let first = h.take_one();
     let md5 = server.challenge(Algorithm::Md5, false);
     let sha = server.challenge(Algorithm::Sha256, false);
-    h.udp_from(
-        REGISTRAR,
-        respond(
-            &first,
-            401,
-            "Unauthorized",
-            &[("WWW-Authenticate", &md5), ("WWW-Authenticate", &sha)],
-        ),
-    );
-    let second = h.take_one();
+    let second = challenged(&mut h, &first, &[&md5, &sha]);
     let auth = hdr(&second, "Authorization").unwrap();
     assert!(auth.contains("algorithm=SHA-256"), "{auth}");
-    assert_eq!(
-        server.verdict(&second),
-        Verdict::Ok {
-            username: "alice".into()
-        }
-    );
+    assert_eq!(server.verdict(&second), alice_ok());
 }
 
 #[test]
@@ -240,24 +237,11 @@ fn a_stale_nonce_is_retried_without_telling_the_user() {
     h.ep.register(h.now, RegisterOptions::default()).unwrap();
     let r1 = h.take_one();
     let c1 = server.challenge(Algorithm::Sha256, false);
-    h.udp_from(
-        REGISTRAR,
-        respond(&r1, 401, "Unauthorized", &[("WWW-Authenticate", &c1)]),
-    );
-    let r2 = h.take_one();
+    let r2 = challenged(&mut h, &r1, &[&c1]);
     let c2 = server.challenge(Algorithm::Sha256, true);
-    h.udp_from(
-        REGISTRAR,
-        respond(&r2, 401, "Unauthorized", &[("WWW-Authenticate", &c2)]),
-    );
-    let r3 = h.take_one();
+    let r3 = challenged(&mut h, &r2, &[&c2]);
     assert_eq!(r3.header::<CSeq>().unwrap().seq, 3);
-    assert_eq!(
-        server.verdict(&r3),
-        Verdict::Ok {
-            username: "alice".into()
-        }
-    );
+    assert_eq!(server.verdict(&r3), alice_ok());
     h.udp_from(REGISTRAR, respond(&r3, 200, "OK", &[("Expires", "600")]));
     assert!(matches!(h.take_events()[..], [Event::Registered { .. }]));
 }
@@ -548,11 +532,7 @@ fn a_nextnonce_in_authentication_info_is_used_by_the_refresh() {
     h.ep.register(h.now, RegisterOptions::default()).unwrap();
     let r1 = h.take_one();
     let www = server.challenge(Algorithm::Md5, false);
-    h.udp_from(
-        REGISTRAR,
-        respond(&r1, 401, "Unauthorized", &[("WWW-Authenticate", &www)]),
-    );
-    let r2 = h.take_one();
+    let r2 = challenged(&mut h, &r1, &[&www]);
     h.udp_from(
         REGISTRAR,
         respond(

@@ -450,6 +450,21 @@ impl<'a> Arbitrary<'a> for ChunkedStream {
     }
 }
 
+/// Deterministic bytes (xorshift64*) that the sequence targets' seed
+/// tests turn into operations.
+#[cfg(test)]
+fn sequence_bytes(seed: u64, n: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
+        })
+        .collect()
+}
+
 /// Deterministic pseudo-random bytes (xorshift).
 fn noise(seed: u64, n: usize) -> Vec<u8> {
     let mut x = seed | 1;
@@ -1153,18 +1168,7 @@ mod transaction_sequence_tests {
     use super::*;
     use arbitrary::Unstructured;
 
-    /// Deterministic bytes (xorshift64*).
-    fn bytes(seed: u64, n: usize) -> Vec<u8> {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x >> 12;
-                x ^= x << 25;
-                x ^= x >> 27;
-                (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
-            })
-            .collect()
-    }
+    use super::sequence_bytes as bytes;
 
     #[test]
     fn transaction_sequence_target_holds_on_generated_sequences() {
@@ -1237,17 +1241,7 @@ mod endpoint_sequence_tests {
     use super::*;
     use arbitrary::{Arbitrary, Unstructured};
 
-    fn bytes(seed: u64, n: usize) -> Vec<u8> {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x >> 12;
-                x ^= x << 25;
-                x ^= x >> 27;
-                (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
-            })
-            .collect()
-    }
+    use super::sequence_bytes as bytes;
 
     #[test]
     fn endpoint_sequence_target_holds_on_generated_sequences() {
