@@ -151,7 +151,9 @@ impl TransactionLayer {
                 Machine::InviteServer(m) => m.on_timer(kind, &timers),
                 Machine::NonInviteServer(m) => m.on_timer(kind, &timers),
             };
-            self.apply(now, id, actions);
+            // The timer named the slot: no id lookup (a cache miss when
+            // many transactions are live).
+            self.apply_at(now, id, Some(slot), actions, Carried::Nothing);
         }
         // Dead entries are skipped when they surface; sweep them when they
         // dominate, so memory follows the live timers.
@@ -591,6 +593,22 @@ impl TransactionLayer {
     /// that caused them, moved into the event if the machine passes it on.
     /// Zero-length timers fire at once (reliable transports zero D, I, J, K).
     fn apply_carrying(&mut self, now: Instant, id: TxId, actions: Actions, carried: Carried) {
+        self.apply_at(now, id, None, actions, carried);
+    }
+
+    /// [`apply_carrying`](Self::apply_carrying) for a transaction whose
+    /// slot may be known: the id is looked up once, not per action.
+    fn apply_at(
+        &mut self,
+        now: Instant,
+        id: TxId,
+        slot: Option<u32>,
+        actions: Actions,
+        carried: Carried,
+    ) {
+        let Some(slot) = slot.or_else(|| self.txs.slot_of(&id)) else {
+            return;
+        };
         let timers = self.config.timers;
         let mut carried = Some(carried);
         let mut queue = actions;
@@ -599,7 +617,8 @@ impl TransactionLayer {
             // Taken out in order; the placeholder left behind is never read.
             let action = std::mem::replace(&mut queue[next], Action::Terminate);
             next += 1;
-            let Some(tx) = self.txs.get_mut(&id) else {
+            // Checked by id: a terminated transaction's slot may be reused.
+            let Some(tx) = self.txs.at_mut(slot).filter(|t| t.id == id) else {
                 break;
             };
             match action {

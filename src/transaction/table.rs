@@ -129,6 +129,10 @@ impl Table {
         self.slots[slot as usize].as_mut()
     }
 
+    pub(super) fn slot_of(&self, id: &TxId) -> Option<u32> {
+        self.ids.get(id).copied()
+    }
+
     pub(super) fn at_mut(&mut self, slot: u32) -> Option<&mut Tx> {
         self.slots.get_mut(slot as usize)?.as_mut()
     }
