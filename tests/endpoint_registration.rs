@@ -78,6 +78,10 @@ fn a_registration_refreshes_at_nine_tenths_of_the_granted_time_to_the_millisecon
         "{events:?}"
     );
     assert_eq!(h.ep.registration(id), Some(RegistrationState::Registered));
+    assert_eq!(
+        h.ep.contact(id, false).as_deref(),
+        Some("sip:alice@10.0.0.1:5060")
+    );
     // 0.9 × 300 s after the 200 arrived at 37 ms: not a millisecond early.
     h.advance(Duration::from_millis(270_000 - 1));
     assert!(h.take_sent().is_empty());
@@ -476,6 +480,9 @@ fn outbound_and_gruu_are_asked_for_with_an_instance_id_and_exposed() {
         Some("sip:tgruu.7hs==jd7vnzga5w7fa@10.0.0.2;gr")
     );
     assert_eq!(h.ep.gruu(id), Some(g));
+    // RFC 5627: the GRUU is the Contact for dialogs of this instance.
+    assert_eq!(h.ep.contact(id, false), g.public.clone());
+    assert_eq!(h.ep.contact(id, true), g.temporary.clone());
 }
 
 #[test]

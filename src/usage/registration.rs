@@ -83,6 +83,8 @@ pub(crate) struct Registration {
     too_brief: u8,
     /// `Some(all)` once `unregister` was called.
     removing: Option<bool>,
+    /// The Contact URI of the last successful REGISTER.
+    contact: Option<String>,
     /// STUN keep-alives of a UDP registration (RFC 5626 §4.4.2).
     pub(crate) stun: Option<crate::endpoint::keepalive::StunKeepalive>,
 }
@@ -201,6 +203,7 @@ impl Endpoint {
             failures: 0,
             too_brief: 0,
             removing: None,
+            contact: None,
             stun: None,
         };
         self.registrations.insert(id, reg);
@@ -251,6 +254,25 @@ impl Endpoint {
     /// The GRUUs of a registration, once registered with them.
     pub fn gruu(&self, id: RegistrationId) -> Option<&Gruu> {
         self.registrations.get(&id).and_then(|r| r.gruu.as_ref())
+    }
+
+    /// The Contact to put in requests and responses that create dialogs
+    /// for this registration (RFC 5627 §4.2): the public GRUU when the
+    /// registrar gave one (`temporary` for privacy: the temporary one), else
+    /// the contact that was registered. `None` until registered.
+    pub fn contact(&self, id: RegistrationId, temporary: bool) -> Option<String> {
+        let reg = self.registrations.get(&id)?;
+        if reg.state != RegistrationState::Registered {
+            return None;
+        }
+        let gruu = reg.gruu.as_ref().and_then(|g| {
+            if temporary {
+                g.temporary.clone()
+            } else {
+                g.public.clone()
+            }
+        });
+        gruu.or_else(|| reg.contact.clone())
     }
 
     /// The Route values for a new request outside a dialog: the
@@ -543,6 +565,7 @@ impl Endpoint {
             .collect();
         reg.flow = outcome.flow;
         reg.target = outcome.target;
+        reg.contact = outcome.contact;
         reg.failures = 0;
         reg.too_brief = 0;
         reg.was_registered = true;
