@@ -171,6 +171,42 @@ impl Dialog {
         changes
     }
 
+    /// Applies a response we send to the request that created the dialog
+    /// (at the UAS): a 2xx confirms the early dialog, a 300–699 ends it. A
+    /// response for another dialog, or to another request, changes
+    /// nothing.
+    pub fn response_sent(&mut self, response: &Message) -> Changes {
+        let mut changes = Changes::default();
+        let (Some(status), Ok(cseq)) = (response.status(), response.header::<CSeq>()) else {
+            return changes;
+        };
+        // Our response carries the peer's tag in From and ours in To.
+        let ours = DialogId::of_received_response(response).is_some_and(|id| {
+            id.call_id == self.id.call_id
+                && id.local_tag == self.id.remote_tag
+                && id.remote_tag == self.id.local_tag
+        });
+        if !ours || self.role != Role::Uas || self.state != DialogState::Early {
+            return changes;
+        }
+        // A PRACK or UPDATE in the early dialog has its own responses.
+        if cseq.method != self.method {
+            return changes;
+        }
+        match status {
+            200..=299 => {
+                self.state = DialogState::Confirmed;
+                changes.confirmed = true;
+            }
+            300..=699 => {
+                self.state = DialogState::Terminated;
+                changes.terminated = true;
+            }
+            _ => {}
+        }
+        changes
+    }
+
     /// A request we sent in the dialog got no response: its transaction
     /// timed out, which counts as a 408 (RFC 3261 §12.2.1.2) and ends the
     /// dialog.

@@ -72,8 +72,8 @@ impl Dialog {
         })
     }
 
-    /// The headers every request in the dialog has: Request-URI, Route,
-    /// Max-Forwards, From and To with tags, Call-ID, CSeq.
+    /// The headers every request in the dialog has: Request-URI,
+    /// Max-Forwards, Route, From and To with tags, Call-ID, CSeq.
     fn base_request(&self, method: Method, seq: u32) -> Result<RequestBuilder, DialogError> {
         if Uri::parse(&self.remote_target).is_err() {
             return Err(DialogError::BadUri {
@@ -82,7 +82,8 @@ impl Dialog {
             });
         }
         let routing = self.routing()?;
-        let mut b = RequestBuilder::new(method.clone(), &routing.request_uri);
+        let mut b =
+            RequestBuilder::new(method.clone(), &routing.request_uri).header(&MaxForwards(70));
         for r in &routing.routes {
             b = b.raw_header("Route", r.as_bytes());
         }
@@ -91,8 +92,7 @@ impl Dialog {
         if !self.id.remote_tag.is_empty() {
             to = format!("{to};tag={}", self.id.remote_tag);
         }
-        Ok(b.header(&MaxForwards(70))
-            .raw_header("From", from.as_bytes())
+        Ok(b.raw_header("From", from.as_bytes())
             .raw_header("To", to.as_bytes())
             .raw_header("Call-ID", self.id.call_id.as_bytes())
             .header(&CSeq { seq, method }))
