@@ -6,17 +6,17 @@
 use bytes::Bytes;
 use sansip::message::Message;
 
-/// Parses `text` after turning each `\n` into CRLF (lines are trimmed of
-/// leading indentation, so messages can be indented in the source).
+/// Parses `text` (no body) after turning each `\n` into CRLF. Lines are
+/// trimmed of leading indentation, so messages can be indented in the
+/// source, and empty lines are dropped, so an optional header can be left
+/// out as `""`; the blank line ending the header section is added.
 pub(crate) fn sip(text: &str) -> Message {
     let mut out = String::new();
-    for line in text.trim_start().lines() {
-        out.push_str(line.trim_start());
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        out.push_str(line);
         out.push_str("\r\n");
     }
-    if !out.ends_with("\r\n\r\n") {
-        out.push_str("\r\n");
-    }
+    out.push_str("\r\n");
     Message::parse(Bytes::from(out)).expect("test message parses")
 }
 
