@@ -15,6 +15,9 @@
 //!   where responses go, the UDP→TCP size switch, WebSocket Vias.
 //! - [`transaction`]: the four RFC 3261 §17 state machines (with RFC 6026)
 //!   behind one sans-IO layer: inputs, `poll_output`, `poll_timeout`.
+//! - [`dialog`]: RFC 3261 §12 dialogs as data: creation at the UAC and the
+//!   UAS, forked early dialogs, loose and strict routing, CSeq rules,
+//!   target refresh, termination.
 //! - [`resolve`]: RFC 3263 server location (NAPTR, SRV, A/AAAA) as a
 //!   sans-IO state machine: the host answers the DNS queries it asks.
 //! - [`auth`]: digest authentication (RFC 2617, 7616, 8760), client and server.
@@ -132,6 +135,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod auth;
+pub mod dialog;
 pub mod endpoint;
 pub mod message;
 pub mod resolve;
