@@ -11,6 +11,8 @@
 //! - [`message`]: zero-copy parsing of SIP requests and responses from
 //!   [`bytes::Bytes`], typed header views, builders, a serializer that keeps
 //!   received bytes, and stream framing with RFC 5626 keep-alives.
+//! - [`sdp`]: SDP (RFC 8866) parsing and building, zero-copy like the
+//!   message layer, and RFC 3264 offer/answer bookkeeping.
 //! - [`transport`]: RFC 3261 §18 rules: Via stamping, `received`/`rport`,
 //!   where responses go, the UDP→TCP size switch, WebSocket Vias.
 //! - [`transaction`]: the four RFC 3261 §17 state machines (with RFC 6026)
@@ -140,6 +142,7 @@ pub mod endpoint;
 pub mod message;
 pub mod resolve;
 pub mod rng;
+pub mod sdp;
 pub mod transaction;
 pub mod transport;
 pub mod usage;

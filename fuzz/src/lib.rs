@@ -13,7 +13,9 @@ use sansip::message::{
 
 pub mod built;
 pub mod endpoint_sequence;
+pub mod sdp;
 pub use endpoint_sequence::{check_endpoint_sequence, EpOp, EpSequence};
+pub use sdp::check_parse_sdp;
 
 pub use built::{check_built, check_change, BuiltMessage, ByteSource, Change};
 
