@@ -497,7 +497,9 @@ impl Endpoint {
             200..=299 => self.registered(now, id, &response, outcome),
             423 => {
                 let min = response.header::<MinExpires>().map(|m| m.0).ok();
-                let reg = self.registrations.get_mut(&id).expect("checked above");
+                let Some(reg) = self.registrations.get_mut(&id) else {
+                    return;
+                };
                 match min {
                     Some(min) if min > reg.expires && reg.too_brief < 2 => {
                         reg.too_brief += 1;
