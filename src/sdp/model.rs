@@ -159,6 +159,16 @@ fn insert_ranked(lines: &mut Vec<Line>, line: Line, rank: fn(u8) -> u8) {
 /// The typed attribute accessors shared by the session and media sections.
 macro_rules! attribute_accessors {
     () => {
+        /// Adds `a=<name>[:<value>]` to this section.
+        pub fn push_attribute(&mut self, name: &str, value: Option<&str>) -> Result<(), SdpError> {
+            self.push_line('a', attribute_text(name, value))
+        }
+
+        /// Adds a typed attribute to this section.
+        pub fn push_attr<'a, T: SdpAttribute<'a>>(&mut self, attr: &T) -> Result<(), SdpError> {
+            self.push_attribute(T::NAME, Some(&attr.to_string()))
+        }
+
         /// The attributes of this section, in order (lines whose value is
         /// not UTF-8 are skipped).
         pub fn attributes(&self) -> impl Iterator<Item = Attribute<'_>> {
@@ -354,16 +364,6 @@ impl Sdp {
         self.raw = None;
         insert_ranked(&mut self.session, line, session_rank);
         Ok(())
-    }
-
-    /// Adds a session-level `a=<name>[:<value>]`.
-    pub fn push_attribute(&mut self, name: &str, value: Option<&str>) -> Result<(), SdpError> {
-        self.push_line('a', attribute_text(name, value))
-    }
-
-    /// Adds a typed session-level attribute.
-    pub fn push_attr<'a, T: SdpAttribute<'a>>(&mut self, attr: &T) -> Result<(), SdpError> {
-        self.push_attribute(T::NAME, Some(&attr.to_string()))
     }
 
     /// Removes every session-level line of type `kind` for which `f` says
@@ -600,16 +600,6 @@ impl Media {
         insert_ranked(&mut rest, line, media_rank);
         self.lines.extend(rest);
         Ok(())
-    }
-
-    /// Adds `a=<name>[:<value>]`.
-    pub fn push_attribute(&mut self, name: &str, value: Option<&str>) -> Result<(), SdpError> {
-        self.push_line('a', attribute_text(name, value))
-    }
-
-    /// Adds a typed attribute.
-    pub fn push_attr<'a, T: SdpAttribute<'a>>(&mut self, attr: &T) -> Result<(), SdpError> {
-        self.push_attribute(T::NAME, Some(&attr.to_string()))
     }
 
     /// Removes every line (other than `m=`) of type `kind` for which `f`
