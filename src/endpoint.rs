@@ -31,6 +31,7 @@ pub(crate) mod outgoing;
 pub(crate) mod timers;
 
 pub use crate::usage::registration::{RegisterOptions, RegistrationState};
+pub use crate::usage::session::{EndReason, InviteOptions, SessionId, SessionState};
 pub use config::{Config, ConfigError, LocalAddr, MessagePolicy, ReconnectPolicy, SourcePolicy};
 pub use io::{Connect, Event, Failure, Gruu, Input, MessageId, Output, RegistrationId, Transmit};
 
@@ -70,6 +71,15 @@ pub enum CommandError {
     /// No such registration.
     #[error("no registration {0:?}")]
     NoSuchRegistration(RegistrationId),
+    /// No such call (it ended, or is not of the right kind).
+    #[error("no call {0:?}")]
+    NoSuchSession(SessionId),
+    /// The command does not fit where the call stands.
+    #[error("{what}")]
+    WrongState {
+        /// What was wrong.
+        what: &'static str,
+    },
 }
 
 /// Counters of what the Endpoint dropped or refused, for diagnostics.
@@ -134,6 +144,14 @@ pub struct Endpoint {
     pub(crate) closing_reason: Option<String>,
     pub(crate) registrations: BTreeMap<RegistrationId, Registration>,
     pub(crate) messages: BTreeMap<MessageId, OutId>,
+    pub(crate) sessions: BTreeMap<SessionId, crate::usage::session::Session>,
+    /// Our INVITE transactions that got a 2xx: retransmissions of it are
+    /// acknowledged again.
+    pub(crate) invite_txs: BTreeMap<TxId, SessionId>,
+    /// INVITE server transactions of incoming calls.
+    pub(crate) by_server_tx: BTreeMap<TxId, SessionId>,
+    /// Requests sent outside a transaction (ACKs) waiting for DNS.
+    pub(crate) stateless_pending: BTreeMap<LookupId, Message>,
     pub(crate) outputs: VecDeque<Output>,
     pub(crate) next_id: u64,
     pub(crate) stats: EndpointStats,
@@ -180,6 +198,10 @@ impl Endpoint {
             closing_reason: None,
             registrations: BTreeMap::new(),
             messages: BTreeMap::new(),
+            sessions: BTreeMap::new(),
+            invite_txs: BTreeMap::new(),
+            by_server_tx: BTreeMap::new(),
+            stateless_pending: BTreeMap::new(),
             outputs: VecDeque::new(),
             next_id: 1,
             stats: EndpointStats::default(),
@@ -279,6 +301,7 @@ impl Endpoint {
                 Timer::PongMissing(flow) => self.pong_missing(now, flow),
                 Timer::StunPing(id) => self.stun_ping_due(now, id),
                 Timer::StunMissing(id) => self.stun_missing(now, id),
+                Timer::OkRetransmit(id) => self.ok_retransmit_due(now, id),
                 Timer::ConnectTimeout(flow) => {
                     if let Some(f) = self.flows.get_mut(flow) {
                         f.connecting = None;
@@ -324,6 +347,11 @@ impl Endpoint {
             }
             while let Some((lookup, result)) = self.resolver.poll_done() {
                 progressed = true;
+                if self.stateless_pending.contains_key(&lookup) {
+                    let target = result.ok().and_then(|r| r.into_iter().next());
+                    self.stateless_resolved(now, lookup, target);
+                    continue;
+                }
                 match self.unresolved.remove(&lookup) {
                     Some(t) => match result.ok().and_then(|r| r.into_iter().next()) {
                         Some(target) => self.route_transmit(
@@ -352,15 +380,27 @@ impl Endpoint {
                 flow,
                 cancels,
             } => self.dispatch_request(now, tx, request, flow, cancels),
-            TxEvent::Response { tx, response } => self.tx_response(now, tx, response),
+            TxEvent::Response { tx, response } => {
+                // A 2xx retransmission for an INVITE already answered.
+                if let Some(&session) = self.invite_txs.get(&tx) {
+                    if response.status().is_some_and(|s| (200..300).contains(&s)) {
+                        self.invite_answered(now, session, &response);
+                    }
+                    return;
+                }
+                self.tx_response(now, tx, response)
+            }
             TxEvent::Timeout { tx } => self.tx_failed(now, tx, Failure::Timeout),
             TxEvent::TransportError { tx } => self.tx_failed(now, tx, Failure::Transport),
             TxEvent::Terminated { tx } => {
                 self.by_tx.remove(&tx);
+                self.invite_txs.remove(&tx);
+                self.by_server_tx.remove(&tx);
             }
-            // No dialogs yet: a stray ACK or an unacknowledged final
-            // response needs nothing more from us.
-            TxEvent::Ack { .. } | TxEvent::NoAck { .. } => {}
+            TxEvent::Ack { ack, .. } => self.session_ack(now, &ack),
+            // A non-2xx final response never acknowledged: the call was
+            // already reported ended when we sent it.
+            TxEvent::NoAck { .. } => {}
         }
     }
 

@@ -37,12 +37,16 @@ impl Endpoint {
             return;
         }
         if method == Method::Cancel {
-            // No INVITE of ours can be pending: there are no calls yet.
+            // §9.2: the CANCEL is answered at once; the INVITE it cancels
+            // gets 487 if it was still pending.
             let (code, reason) = match cancels {
                 Some(_) => (200, "OK"),
                 None => (481, "Call/Transaction Does Not Exist"),
             };
             self.reply(now, tx, &request, code, reason, &[], None);
+            if let Some(invite) = cancels {
+                self.session_cancelled(now, invite);
+            }
             return;
         }
         // §8.2.2.1: a URI scheme we do not serve.
@@ -86,20 +90,12 @@ impl Endpoint {
             );
             return;
         }
-        // §12.2.2: a To tag names a dialog, and we have none.
+        // §12.2.2: a To tag names a dialog: one of our calls, or 481.
         let in_dialog = request
             .header::<ToHeader>()
             .is_ok_and(|t| t.tag().is_some());
         if in_dialog && method != Method::Options && method != Method::Message {
-            self.reply(
-                now,
-                tx,
-                &request,
-                481,
-                "Call/Transaction Does Not Exist",
-                &[],
-                None,
-            );
+            self.in_dialog_request(now, tx, &request);
             return;
         }
         match method {
@@ -121,6 +117,16 @@ impl Endpoint {
                 );
             }
             Method::Message => self.incoming_message(now, tx, &request),
+            Method::Invite => self.incoming_call(now, tx, request, flow),
+            Method::Bye | Method::Info | Method::Update | Method::Prack => self.reply(
+                now,
+                tx,
+                &request,
+                481,
+                "Call/Transaction Does Not Exist",
+                &[],
+                None,
+            ),
             _ => self.reply(
                 now,
                 tx,

@@ -8,6 +8,7 @@ use bytes::Bytes;
 
 use crate::resolve::{Query, QueryFailure, QueryId, Record};
 use crate::transport::{FlowId, Transport};
+use crate::usage::session::{EndReason, SessionId};
 
 /// Something the host observed: bytes arrived, a connection opened or
 /// closed, a DNS answer came back.
@@ -226,6 +227,43 @@ pub enum Event {
         id: MessageId,
         /// Why.
         failure: Failure,
+    },
+    /// A call arrived: answer it with `progress`, `accept` or `reject`.
+    IncomingCall {
+        /// The session.
+        session: SessionId,
+        /// The caller (From URI).
+        from: String,
+        /// Who was called (To URI).
+        to: String,
+        /// The SDP offer, if the INVITE carried one.
+        sdp_offer: Option<Bytes>,
+        /// The Replaces header value (RFC 3891), if any.
+        replaces: Option<String>,
+    },
+    /// An outgoing call got a provisional response (100, 180, 183, ...).
+    CallProgress {
+        /// The session.
+        session: SessionId,
+        /// The status.
+        status: u16,
+        /// Early SDP, if the response carried one.
+        sdp: Option<Bytes>,
+    },
+    /// The call is up: (caller) a 2xx arrived and was acknowledged;
+    /// (callee) the ACK for our 2xx arrived.
+    CallAccepted {
+        /// The session.
+        session: SessionId,
+        /// The SDP of the 2xx (caller) or of the ACK (callee), if any.
+        sdp: Option<Bytes>,
+    },
+    /// The call is over; the last event of a session.
+    CallEnded {
+        /// The session.
+        session: SessionId,
+        /// Why.
+        reason: EndReason,
     },
     /// A MESSAGE arrived (RFC 3428); it was answered 200 already.
     Message {

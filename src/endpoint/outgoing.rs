@@ -19,10 +19,14 @@ use crate::transport::FlowId;
 pub(crate) struct OutId(pub(crate) u64);
 
 /// Who sent the request and gets its outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Owner {
     Registration(super::RegistrationId),
     Message(super::MessageId),
+    /// A session's INVITE: its provisional responses go to the session too.
+    Invite(crate::usage::session::SessionId),
+    /// A request inside a session's dialog (BYE, INFO, ...).
+    InDialog(crate::usage::session::SessionId, crate::message::Method),
 }
 
 /// How the Contact of the request is written once the transport is known.
@@ -50,6 +54,10 @@ pub(crate) struct Outcome {
     pub(crate) contact: Option<String>,
     /// What the host said about a failed flow, if that ended it.
     pub(crate) detail: Option<String>,
+    /// The request as last sent (without its Via).
+    pub(crate) request: Message,
+    /// Its transaction.
+    pub(crate) tx: Option<TxId>,
 }
 
 /// Most digest challenges answered for one request: a realm that keeps
@@ -71,6 +79,7 @@ pub(crate) struct Outgoing {
     challenges: u8,
     last_failure: Option<Failure>,
     detail: Option<String>,
+    tx: Option<TxId>,
 }
 
 impl Outgoing {
@@ -92,7 +101,20 @@ impl Outgoing {
             challenges: 0,
             last_failure: None,
             detail: None,
+            tx: None,
         }
+    }
+}
+
+impl Outgoing {
+    /// The transaction of the attempt in progress.
+    pub(crate) fn tx(&self) -> Option<TxId> {
+        self.tx
+    }
+
+    /// Whether `owner` sent this request.
+    pub(crate) fn owner_is(&self, owner: Owner) -> bool {
+        self.owner == owner
     }
 }
 
@@ -277,6 +299,9 @@ impl Endpoint {
         {
             Ok(tx) => {
                 self.by_tx.insert(tx, id);
+                if let Some(out) = self.outgoing.get_mut(&id) {
+                    out.tx = Some(tx);
+                }
                 true
             }
             Err(e) => {
@@ -297,6 +322,9 @@ impl Endpoint {
             return;
         };
         if status < 200 {
+            if let Some(Owner::Invite(session)) = self.outgoing.get(&id).map(|o| o.owner.clone()) {
+                self.session_provisional(now, session, tx, &response);
+            }
             return;
         }
         self.by_tx.remove(&tx);
@@ -398,10 +426,14 @@ impl Endpoint {
             target,
             contact: out.written_contact,
             detail: out.detail,
+            request: out.draft,
+            tx: out.tx,
         };
-        match out.owner {
+        match out.owner.clone() {
             Owner::Registration(r) => self.registration_outcome(now, r, outcome),
             Owner::Message(m) => self.message_outcome(m, outcome),
+            Owner::Invite(s) => self.invite_outcome(now, s, outcome),
+            Owner::InDialog(s, method) => self.in_dialog_outcome(now, s, method, outcome),
         }
     }
 

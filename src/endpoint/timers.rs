@@ -24,6 +24,8 @@ pub(crate) enum Timer {
     StunMissing(RegistrationId),
     /// The host has not opened a connection it was asked for.
     ConnectTimeout(FlowId),
+    /// Resend our 2xx to an INVITE (or give up on its ACK).
+    OkRetransmit(crate::usage::session::SessionId),
 }
 
 /// A handle to stop an armed timer.

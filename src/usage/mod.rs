@@ -1,6 +1,9 @@
-//! What users do, on top of transactions: registration and pager-mode
-//! messages so far (calls, subscriptions and transfers come with dialogs).
+//! What users do, on top of transactions and dialogs: registration,
+//! pager-mode messages and basic calls (re-INVITE, PRACK, UPDATE, session
+//! timers, REFER and subscriptions come next).
 //! Each usage adds its commands to [`Endpoint`](crate::endpoint::Endpoint).
 
 pub mod message;
 pub mod registration;
+pub mod session;
+mod session_uas;

@@ -1,0 +1,539 @@
+//! INVITE sessions (RFC 3261 §13–15), the caller's side: `invite`,
+//! provisional responses, the 2xx and its ACK (sent by the session, not
+//! the transaction, §13.2.2.4), forked 2xx (ACK and BYE), CANCEL (§9.1,
+//! waiting for a provisional response first), BYE, and the end of the call
+//! with its reason. The callee's side is in `session_uas.rs`.
+//!
+//! Sessions carry the SDP the application gives and receives ("external
+//! media"); offer/answer bookkeeping and str0m media plug in at the same
+//! points later.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use crate::dialog::{Dialog, DialogId};
+use crate::endpoint::outgoing::{ContactSpec, Outcome, Outgoing, Owner};
+use crate::endpoint::timers::TimerKey;
+use crate::endpoint::{CommandError, Endpoint, Event, Failure};
+use crate::message::headers::{CSeq, Contact, MaxForwards};
+use crate::message::{Message, Method, RequestBuilder, Uri};
+use crate::resolve::{LookupId, TargetSpec};
+use crate::transaction::{Target, TxId};
+use crate::transport::{new_branch, stamp_via, FlowId};
+use crate::usage::message::check_extra_header;
+use crate::usage::registration::ALLOW;
+
+/// Identifies a call for its whole life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionId(pub u64);
+
+/// How to place a call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InviteOptions {
+    /// The SDP offer (`None`: no offer in the INVITE; the callee offers in
+    /// its 2xx and the answer goes in the ACK).
+    pub sdp: Option<Bytes>,
+    /// Header fields added to the INVITE, as (name, value).
+    pub extra_headers: Vec<(String, String)>,
+}
+
+/// Why a call ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EndReason {
+    /// We hung up (BYE sent).
+    LocalHangup,
+    /// The peer hung up (BYE received).
+    RemoteHangup,
+    /// We cancelled the call before it was answered.
+    Cancelled,
+    /// The caller cancelled before we answered.
+    CancelledByCaller,
+    /// The callee answered with a final non-2xx status.
+    Rejected {
+        /// The status.
+        status: u16,
+        /// The reason phrase.
+        reason: String,
+    },
+    /// The callee redirected the call (3xx) to these contacts.
+    Redirected {
+        /// The Contact URIs of the 3xx.
+        contacts: Vec<String>,
+    },
+    /// We rejected the incoming call with this status.
+    Declined {
+        /// The status sent.
+        status: u16,
+    },
+    /// Our 2xx was never acknowledged (64·T1): BYE was sent (§13.3.1.4).
+    NoAck,
+    /// The call failed without an answer (timeout, transport, DNS).
+    Failed(Failure),
+}
+
+/// Where a call stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    /// Our INVITE is on its way (or waiting for DNS).
+    Calling,
+    /// A provisional response arrived (caller), or we sent one (callee).
+    Early,
+    /// An INVITE arrived; the application has not answered it.
+    Incoming,
+    /// Callee: our 2xx is out, waiting for its ACK.
+    Answered,
+    /// The call is up.
+    Confirmed,
+    /// Ending: a CANCEL or BYE is on its way.
+    Ending,
+}
+
+/// One call.
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub(crate) state: SessionState,
+    pub(crate) caller: bool,
+    /// Caller: the INVITE as last sent; callee: the INVITE received.
+    pub(crate) invite: Option<Message>,
+    pub(crate) invite_tx: Option<TxId>,
+    pub(crate) dialog: Option<Dialog>,
+    /// Caller: the ACK for the answering 2xx, resent for each
+    /// retransmission of it.
+    pub(crate) ack: Option<Message>,
+    /// Caller: a hang-up arrived before any provisional response, so the
+    /// CANCEL waits for one (§9.1).
+    pub(crate) cancel_when_provisional: bool,
+    /// The reason to report when the session ends.
+    pub(crate) ending: Option<EndReason>,
+    /// Callee: our To tag, the 2xx and its retransmission schedule.
+    pub(crate) to_tag: String,
+    pub(crate) ok: Option<Message>,
+    pub(crate) ok_timer: Option<TimerKey>,
+    pub(crate) ok_interval: Duration,
+    pub(crate) ok_since: Option<Instant>,
+    /// Where the INVITE went (caller) or came from (callee).
+    pub(crate) flow: Option<FlowId>,
+}
+
+impl Session {
+    pub(crate) fn new(caller: bool, state: SessionState) -> Session {
+        Session {
+            state,
+            caller,
+            invite: None,
+            invite_tx: None,
+            dialog: None,
+            ack: None,
+            cancel_when_provisional: false,
+            ending: None,
+            to_tag: String::new(),
+            ok: None,
+            ok_timer: None,
+            ok_interval: Duration::ZERO,
+            ok_since: None,
+            flow: None,
+        }
+    }
+
+    /// The dialog's id, once there is a dialog.
+    pub(crate) fn dialog_id(&self) -> Option<&DialogId> {
+        self.dialog.as_ref().map(Dialog::id)
+    }
+}
+
+/// A body, if not empty.
+pub(crate) fn sdp_of(msg: &Message) -> Option<Bytes> {
+    (!msg.body().is_empty()).then(|| Bytes::copy_from_slice(msg.body()))
+}
+
+fn reason_text(msg: &Message) -> String {
+    String::from_utf8_lossy(msg.reason().unwrap_or_default()).into_owned()
+}
+
+impl Endpoint {
+    /// Calls `target` (a SIP URI). Progress arrives as
+    /// [`Event::CallProgress`], then [`Event::CallAccepted`], and always
+    /// last [`Event::CallEnded`]. The INVITE goes through the Service-Route
+    /// of a registration, or the outbound proxy, like MESSAGE.
+    pub fn invite(
+        &mut self,
+        now: Instant,
+        target: &str,
+        options: InviteOptions,
+    ) -> Result<SessionId, CommandError> {
+        let bad_uri = || CommandError::BadUri {
+            what: "the call target",
+            uri: target.to_owned(),
+        };
+        if target
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b == b'>')
+        {
+            return Err(bad_uri());
+        }
+        if !Uri::parse(target).is_ok_and(|u| u.as_sip().is_some()) {
+            return Err(bad_uri());
+        }
+        for (n, v) in &options.extra_headers {
+            check_extra_header(n, v)?;
+        }
+        if self.sessions.len() >= self.config.max_usages {
+            return Err(CommandError::Limit {
+                what: "calls",
+                limit: self.config.max_usages,
+            });
+        }
+        let tag = self.rng.token(10);
+        let call_id = self.rng.token(22);
+        let mut b = RequestBuilder::new(Method::Invite, target).header(&MaxForwards(70));
+        for r in self.request_routes() {
+            b = b.raw_header("Route", r.as_bytes());
+        }
+        b = b
+            .raw_header("From", self.identity.our_from(&tag).as_bytes())
+            .raw_header("To", format!("<{target}>").as_bytes())
+            .raw_header("Call-ID", call_id.as_bytes())
+            .header(&CSeq {
+                seq: 1,
+                method: Method::Invite,
+            })
+            .raw_header("Allow", ALLOW.as_bytes())
+            .raw_header("User-Agent", self.config.user_agent.as_bytes());
+        for (n, v) in &options.extra_headers {
+            b = b.raw_header(n, v.as_bytes());
+        }
+        if let Some(sdp) = &options.sdp {
+            b = b.body("application/sdp", sdp.to_vec());
+        }
+        let draft = b.build().map_err(|_| bad_uri())?;
+        let id = SessionId(self.next_id());
+        let mut session = Session::new(true, SessionState::Calling);
+        session.invite = Some(draft.clone());
+        self.sessions.insert(id, session);
+        let contact = ContactSpec::Ours {
+            params: String::new(),
+            ob: false,
+        };
+        self.start_outgoing(now, Outgoing::new(Owner::Invite(id), draft, contact, None));
+        self.pump(now);
+        Ok(id)
+    }
+
+    /// Calls not yet ended.
+    pub fn calls(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// The state of a call (`None` once it ended).
+    pub fn session(&self, id: SessionId) -> Option<SessionState> {
+        self.sessions.get(&id).map(|s| s.state)
+    }
+
+    /// Ends a call however far it got: CANCEL before an answer (after the
+    /// first provisional response, §9.1), BYE once answered, 603 Decline
+    /// for an incoming call not yet answered. [`Event::CallEnded`] follows.
+    pub fn hangup(&mut self, now: Instant, id: SessionId) -> Result<(), CommandError> {
+        let s = self
+            .sessions
+            .get_mut(&id)
+            .ok_or(CommandError::NoSuchSession(id))?;
+        match s.state {
+            SessionState::Calling | SessionState::Early if s.caller => {
+                s.ending = Some(EndReason::Cancelled);
+                s.state = SessionState::Ending;
+                let sent = self
+                    .outgoing
+                    .values()
+                    .find(|o| o.owner_is(Owner::Invite(id)))
+                    .and_then(|o| o.tx());
+                let Some(s) = self.sessions.get_mut(&id) else {
+                    return Ok(());
+                };
+                s.invite_tx = s.invite_tx.or(sent);
+                match s.invite_tx {
+                    Some(tx) if self.layer.cancel(now, tx).is_ok() => {}
+                    // No provisional response yet: the CANCEL waits for one.
+                    Some(_) => s.cancel_when_provisional = true,
+                    None => {
+                        // Still resolving: nothing left the host yet.
+                        let outs: Vec<_> = self
+                            .outgoing
+                            .iter()
+                            .filter(|(_, o)| o.owner_is(Owner::Invite(id)))
+                            .map(|(k, _)| *k)
+                            .collect();
+                        for o in outs {
+                            self.abandon(o);
+                        }
+                        self.end_session(id, EndReason::Cancelled);
+                    }
+                }
+            }
+            SessionState::Incoming | SessionState::Early => {
+                self.reject(now, id, 603, "Decline")?;
+            }
+            SessionState::Answered | SessionState::Confirmed => {
+                self.send_bye(now, id, EndReason::LocalHangup);
+            }
+            _ => {}
+        }
+        self.pump(now);
+        Ok(())
+    }
+
+    /// A provisional response to our INVITE.
+    pub(crate) fn session_provisional(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        tx: TxId,
+        response: &Message,
+    ) {
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        s.invite_tx = Some(tx);
+        if s.cancel_when_provisional {
+            s.cancel_when_provisional = false;
+            let _ = self.layer.cancel(now, tx);
+            return;
+        }
+        if s.state == SessionState::Calling {
+            s.state = SessionState::Early;
+        }
+        let status = response.status().unwrap_or(100);
+        self.event(Event::CallProgress {
+            session: id,
+            status,
+            sdp: sdp_of(response),
+        });
+    }
+
+    /// The final outcome of our INVITE (the first 2xx, or a failure).
+    pub(crate) fn invite_outcome(&mut self, now: Instant, id: SessionId, outcome: Outcome) {
+        if let Some(s) = self.sessions.get_mut(&id) {
+            s.invite_tx = outcome.tx.or(s.invite_tx);
+            s.invite = Some(outcome.request.clone());
+            s.flow = outcome.flow;
+        }
+        let response = match outcome.result {
+            Ok(r) => r,
+            Err(f) => {
+                let reason = match self.sessions.get(&id).and_then(|s| s.ending.clone()) {
+                    Some(r) => r,
+                    None => EndReason::Failed(f),
+                };
+                self.end_session(id, reason);
+                return;
+            }
+        };
+        let status = response.status().unwrap_or(0);
+        if let Some(tx) = outcome.tx {
+            self.invite_txs.insert(tx, id);
+        }
+        match status {
+            200..=299 => self.invite_answered(now, id, &response),
+            300..=399 => {
+                let contacts = response
+                    .headers::<Contact>()
+                    .flatten()
+                    .filter_map(|c| match c {
+                        Contact::Address(a) => Some(a.uri().to_string()),
+                        Contact::Star => None,
+                    })
+                    .collect();
+                self.end_session(id, EndReason::Redirected { contacts });
+            }
+            // 487 after our CANCEL: the cancellation completed.
+            _ => {
+                let reason = match self.sessions.get(&id).and_then(|s| s.ending.clone()) {
+                    Some(EndReason::Cancelled) if status == 487 => EndReason::Cancelled,
+                    _ => EndReason::Rejected {
+                        status,
+                        reason: reason_text(&response),
+                    },
+                };
+                self.end_session(id, reason);
+            }
+        }
+    }
+
+    /// A 2xx to our INVITE, first or retransmitted, from the answering
+    /// fork or another (§13.2.2.4: every 2xx is acknowledged; a second
+    /// fork is then ended with BYE).
+    pub(crate) fn invite_answered(&mut self, now: Instant, id: SessionId, response: &Message) {
+        let Some(s) = self.sessions.get(&id) else {
+            return;
+        };
+        let Some(invite) = s.invite.clone() else {
+            return;
+        };
+        let remote = DialogId::of_received_response(response);
+        let same_fork = match (s.dialog_id(), &remote) {
+            (Some(ours), Some(theirs)) => ours == theirs,
+            (None, _) => true,
+            _ => false,
+        };
+        if s.dialog.is_some() && same_fork {
+            // A retransmission: our ACK was lost.
+            if let Some(ack) = s.ack.clone() {
+                self.send_request_stateless(now, ack);
+            }
+            return;
+        }
+        let hang_up = s.ending.is_some();
+        let Ok(mut dialog) = Dialog::uac(&invite, response) else {
+            return;
+        };
+        let Some(ack) = dialog.ack(&invite).ok().and_then(|b| b.build().ok()) else {
+            return;
+        };
+        self.send_request_stateless(now, ack.clone());
+        if !same_fork {
+            // Another fork answered too: it gets its ACK, then a BYE.
+            if let Some(bye) = dialog
+                .request(Method::Bye)
+                .ok()
+                .and_then(|b| b.build().ok())
+            {
+                let out = Outgoing::new(
+                    Owner::InDialog(id, Method::Bye),
+                    bye,
+                    ContactSpec::None,
+                    None,
+                );
+                self.start_outgoing(now, out);
+            }
+            return;
+        }
+        if let Some(s) = self.sessions.get_mut(&id) {
+            s.dialog = Some(dialog);
+            s.ack = Some(ack);
+            s.state = SessionState::Confirmed;
+        }
+        self.event(Event::CallAccepted {
+            session: id,
+            sdp: sdp_of(response),
+        });
+        if hang_up {
+            // We hung up while the 2xx was on its way (CANCEL/200 race).
+            self.send_bye(now, id, EndReason::Cancelled);
+        }
+    }
+
+    /// Sends BYE in the session's dialog; the call ends when it completes.
+    pub(crate) fn send_bye(&mut self, now: Instant, id: SessionId, reason: EndReason) {
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        self.timers.stop(&mut s.ok_timer);
+        s.state = SessionState::Ending;
+        s.ending = Some(reason.clone());
+        let bye = s
+            .dialog
+            .as_mut()
+            .and_then(|d| d.request(Method::Bye).ok())
+            .and_then(|b| b.build().ok());
+        match bye {
+            Some(bye) => {
+                let out = Outgoing::new(
+                    Owner::InDialog(id, Method::Bye),
+                    bye,
+                    ContactSpec::None,
+                    None,
+                );
+                self.start_outgoing(now, out);
+            }
+            None => self.end_session(id, reason),
+        }
+    }
+
+    /// The outcome of a request we sent in a session's dialog.
+    pub(crate) fn in_dialog_outcome(
+        &mut self,
+        _now: Instant,
+        id: SessionId,
+        method: Method,
+        _outcome: Outcome,
+    ) {
+        // Whatever the BYE's answer, the call is over for us (§15.1.1).
+        if method == Method::Bye {
+            if let Some(reason) = self.sessions.get(&id).and_then(|s| s.ending.clone()) {
+                self.end_session(id, reason);
+            }
+        }
+    }
+
+    /// Reports the end of a call and forgets it.
+    pub(crate) fn end_session(&mut self, id: SessionId, reason: EndReason) {
+        if let Some(mut s) = self.sessions.remove(&id) {
+            self.timers.stop(&mut s.ok_timer);
+            self.invite_txs.retain(|_, sid| *sid != id);
+            self.event(Event::CallEnded {
+                session: id,
+                reason,
+            });
+        }
+    }
+
+    /// Sends a request outside any transaction (the ACK for a 2xx): to its
+    /// first Route or its Request-URI, resolved like any request, with a
+    /// fresh Via.
+    pub(crate) fn send_request_stateless(&mut self, now: Instant, request: Message) {
+        let spec = request
+            .headers::<crate::message::headers::Route>()
+            .next()
+            .and_then(Result::ok)
+            .and_then(|r| r.uri().as_sip().map(TargetSpec::from_uri))
+            .or_else(|| {
+                request
+                    .request_uri()
+                    .and_then(Result::ok)
+                    .and_then(|u| u.as_sip().map(TargetSpec::from_uri))
+            });
+        let Some(spec) = spec else {
+            return;
+        };
+        if let Ok(lookup) = self.resolver.lookup(now, &spec) {
+            self.stateless_pending.insert(lookup, request);
+        }
+    }
+
+    /// A stateless request's next hop resolved: stamp and send it.
+    pub(crate) fn stateless_resolved(
+        &mut self,
+        now: Instant,
+        lookup: LookupId,
+        target: Option<crate::resolve::ResolvedTarget>,
+    ) {
+        let (Some(mut request), Some(target)) = (self.stateless_pending.remove(&lookup), target)
+        else {
+            return;
+        };
+        let branch = new_branch(&mut self.rng);
+        let sent_by = self.identity.sent_by(target.transport, target.addr);
+        if stamp_via(&mut request, target.transport, sent_by, &branch, true).is_err() {
+            return;
+        }
+        let flow = if target.transport.is_reliable() {
+            self.connect(now, target.transport, target.addr, Some(&target.host))
+        } else {
+            None
+        };
+        let local = self
+            .identity
+            .local_for(target.transport, target.addr)
+            .unwrap_or_else(|| self.identity.ws_sent_by_addr());
+        self.layer.send_stateless(
+            &request,
+            Target {
+                transport: target.transport,
+                flow,
+                remote: target.addr,
+                local,
+            },
+        );
+    }
+}

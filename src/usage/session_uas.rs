@@ -1,0 +1,370 @@
+//! INVITE sessions, the callee's side (RFC 3261 §13.3, RFC 6026): an
+//! incoming INVITE becomes [`Event::IncomingCall`]; the application answers
+//! with `progress`, `accept` or `reject`; the 2xx is retransmitted by the
+//! session until its ACK arrives (T1 doubling to T2), and a call whose 2xx
+//! is never acknowledged is ended with BYE after 64·T1. CANCEL, and the
+//! requests inside a dialog (BYE, and 481 for unknown dialogs), are
+//! handled here too.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+
+use super::session::{sdp_of, EndReason, Session, SessionId, SessionState};
+use crate::dialog::{Dialog, DialogId};
+use crate::endpoint::timers::Timer;
+use crate::endpoint::{CommandError, Endpoint, Event};
+use crate::message::headers::{FromHeader, ToHeader};
+use crate::message::{HeaderName, Message, Method, ResponseBuilder};
+use crate::transaction::TxId;
+use crate::transport::FlowInfo;
+use crate::usage::registration::ALLOW;
+
+impl Endpoint {
+    /// An INVITE outside any dialog: a new incoming call.
+    pub(crate) fn incoming_call(
+        &mut self,
+        now: Instant,
+        tx: TxId,
+        request: Message,
+        flow: FlowInfo,
+    ) {
+        if self.sessions.len() >= self.config.max_usages {
+            self.reply(now, tx, &request, 486, "Busy Here", &[], None);
+            return;
+        }
+        let id = SessionId(self.next_id());
+        let mut s = Session::new(false, SessionState::Incoming);
+        s.to_tag = self.rng.token(10);
+        s.invite_tx = Some(tx);
+        s.flow = Some(flow.flow);
+        let from = request
+            .header::<FromHeader>()
+            .map(|f| f.uri().to_string())
+            .unwrap_or_default();
+        let to = request
+            .header::<ToHeader>()
+            .map(|t| t.uri().to_string())
+            .unwrap_or_default();
+        let replaces = request
+            .raw(HeaderName::Replaces)
+            .map(|v| String::from_utf8_lossy(v).into_owned());
+        let sdp_offer = sdp_of(&request);
+        s.invite = Some(request);
+        self.sessions.insert(id, s);
+        self.by_server_tx.insert(tx, id);
+        self.event(Event::IncomingCall {
+            session: id,
+            from,
+            to,
+            sdp_offer,
+            replaces,
+        });
+    }
+
+    /// The response to the session's INVITE with our To tag and Contact.
+    fn session_response(
+        &mut self,
+        id: SessionId,
+        code: u16,
+        reason: &str,
+        sdp: Option<&Bytes>,
+    ) -> Option<Message> {
+        let s = self.sessions.get(&id)?;
+        let invite = s.invite.as_ref()?;
+        let mut to = invite.raw(HeaderName::To)?.to_vec();
+        to.extend_from_slice(b";tag=");
+        to.extend_from_slice(s.to_tag.as_bytes());
+        let remote = s
+            .flow
+            .and_then(|f| self.flows.get(f).map(|f| (f.transport, f.remote)));
+        let mut b = ResponseBuilder::new(code, reason)
+            .copy_headers(
+                invite,
+                &[HeaderName::Via, HeaderName::RecordRoute, HeaderName::From],
+            )
+            .raw_header("To", &to)
+            .copy_headers(invite, &[HeaderName::CallId, HeaderName::CSeq]);
+        if code > 100 && code < 300 {
+            let (transport, addr) = remote.unwrap_or((
+                crate::transport::Transport::Udp,
+                self.identity.ws_sent_by_addr(),
+            ));
+            let contact = self.identity.contact_uri(transport, addr, false);
+            b = b
+                .raw_header("Contact", format!("<{contact}>").as_bytes())
+                .raw_header("Allow", ALLOW.as_bytes());
+        }
+        b = b.raw_header("Server", self.config.user_agent.as_bytes());
+        if let Some(sdp) = sdp {
+            b = b.body("application/sdp", sdp.to_vec());
+        }
+        b.build().ok()
+    }
+
+    fn incoming_session(&self, id: SessionId) -> Result<&Session, CommandError> {
+        self.sessions
+            .get(&id)
+            .filter(|s| !s.caller)
+            .ok_or(CommandError::NoSuchSession(id))
+    }
+
+    /// Sends a provisional response (180 Ringing, 183 Session Progress
+    /// with early media SDP) to an incoming call.
+    pub fn progress(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        status: u16,
+        sdp: Option<Bytes>,
+    ) -> Result<(), CommandError> {
+        let s = self.incoming_session(id)?;
+        if !(101..=199).contains(&status)
+            || !matches!(s.state, SessionState::Incoming | SessionState::Early)
+        {
+            return Err(CommandError::WrongState {
+                what: "a provisional response needs an unanswered incoming call and a status from 101 to 199",
+            });
+        }
+        let tx = s.invite_tx;
+        let reason = if status == 180 {
+            "Ringing"
+        } else {
+            "Session Progress"
+        };
+        if let (Some(tx), Some(resp)) =
+            (tx, self.session_response(id, status, reason, sdp.as_ref()))
+        {
+            let _ = self.layer.respond(now, tx, resp);
+        }
+        if let Some(s) = self.sessions.get_mut(&id) {
+            s.state = SessionState::Early;
+        }
+        self.pump(now);
+        Ok(())
+    }
+
+    /// Answers an incoming call with 200 OK and `sdp`; [`Event::CallAccepted`]
+    /// follows when the caller's ACK arrives.
+    pub fn accept(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        sdp: Option<Bytes>,
+    ) -> Result<(), CommandError> {
+        let s = self.incoming_session(id)?;
+        if !matches!(s.state, SessionState::Incoming | SessionState::Early) {
+            return Err(CommandError::WrongState {
+                what: "only an unanswered incoming call can be accepted",
+            });
+        }
+        let (Some(tx), Some(invite)) = (s.invite_tx, s.invite.clone()) else {
+            return Err(CommandError::NoSuchSession(id));
+        };
+        let Some(ok) = self.session_response(id, 200, "OK", sdp.as_ref()) else {
+            return Err(CommandError::WrongState {
+                what: "the 200 OK cannot be built",
+            });
+        };
+        if self.layer.respond(now, tx, ok.clone()).is_err() {
+            // The INVITE transaction is gone (the caller cancelled).
+            return Err(CommandError::WrongState {
+                what: "the INVITE is no longer pending",
+            });
+        }
+        let dialog = Dialog::uas(&invite, &ok).ok();
+        let t1 = self.config.timers.t1;
+        let s = self
+            .sessions
+            .get_mut(&id)
+            .ok_or(CommandError::NoSuchSession(id))?;
+        s.dialog = dialog;
+        s.ok = Some(ok);
+        s.state = SessionState::Answered;
+        s.ok_interval = t1;
+        s.ok_since = Some(now);
+        s.ok_timer = Some(self.timers.arm(now + t1, Timer::OkRetransmit(id)));
+        self.pump(now);
+        Ok(())
+    }
+
+    /// Rejects an incoming call with a final status (486 Busy Here, 603
+    /// Decline, ...).
+    pub fn reject(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        status: u16,
+        reason: &str,
+    ) -> Result<(), CommandError> {
+        let s = self.incoming_session(id)?;
+        if !(300..=699).contains(&status)
+            || !matches!(s.state, SessionState::Incoming | SessionState::Early)
+        {
+            return Err(CommandError::WrongState {
+                what: "a rejection needs an unanswered incoming call and a status from 300 to 699",
+            });
+        }
+        if reason.bytes().any(|b| b == b'\r' || b == b'\n') {
+            return Err(CommandError::BadText {
+                what: "the reason phrase",
+                value: reason.to_owned(),
+            });
+        }
+        if let (Some(tx), Some(resp)) =
+            (s.invite_tx, self.session_response(id, status, reason, None))
+        {
+            let _ = self.layer.respond(now, tx, resp);
+        }
+        self.end_session(id, EndReason::Declined { status });
+        self.pump(now);
+        Ok(())
+    }
+
+    /// Timer for our 2xx: resend it (T1 doubling up to T2) until the ACK
+    /// arrives, and give up with BYE after 64·T1 (§13.3.1.4).
+    pub(crate) fn ok_retransmit_due(&mut self, now: Instant, id: SessionId) {
+        let timers = self.config.timers;
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        s.ok_timer = None;
+        if s.state != SessionState::Answered {
+            return;
+        }
+        let since = s.ok_since.unwrap_or(now);
+        if now.saturating_duration_since(since) >= timers.timeout() {
+            self.send_bye(now, id, EndReason::NoAck);
+            return;
+        }
+        let (tx, ok) = (s.invite_tx, s.ok.clone());
+        s.ok_interval = (s.ok_interval * 2).min(timers.t2);
+        let next = (now + s.ok_interval).min(since + timers.timeout());
+        s.ok_timer = Some(self.timers.arm(next, Timer::OkRetransmit(id)));
+        if let (Some(tx), Some(ok)) = (tx, ok) {
+            // Through the transaction while it is Accepted (RFC 6026 §8.6);
+            // Timer L (64·T1) lasts as long as this schedule.
+            let _ = self.layer.respond(now, tx, ok);
+        }
+    }
+
+    /// An ACK outside a transaction: the ACK for one of our 2xx.
+    pub(crate) fn session_ack(&mut self, now: Instant, ack: &Message) {
+        let Some(dialog_id) = DialogId::of_received_request(ack) else {
+            return;
+        };
+        let hit = self
+            .sessions
+            .iter()
+            .find(|(_, s)| s.dialog_id() == Some(&dialog_id))
+            .map(|(id, _)| *id);
+        let Some(id) = hit else {
+            return;
+        };
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        if s.state != SessionState::Answered {
+            return; // a retransmitted ACK
+        }
+        self.timers.stop(&mut s.ok_timer);
+        s.state = SessionState::Confirmed;
+        let _ = now;
+        self.event(Event::CallAccepted {
+            session: id,
+            sdp: sdp_of(ack),
+        });
+    }
+
+    /// A CANCEL for an INVITE of ours that is still pending: 487 for the
+    /// INVITE (the CANCEL itself was answered 200 by the caller of this).
+    pub(crate) fn session_cancelled(&mut self, now: Instant, invite_tx: TxId) {
+        let Some(&id) = self.by_server_tx.get(&invite_tx) else {
+            return;
+        };
+        let pending = self
+            .sessions
+            .get(&id)
+            .is_some_and(|s| matches!(s.state, SessionState::Incoming | SessionState::Early));
+        if !pending {
+            return;
+        }
+        if let Some(resp) = self.session_response(id, 487, "Request Terminated", None) {
+            let _ = self.layer.respond(now, invite_tx, resp);
+        }
+        self.end_session(id, EndReason::CancelledByCaller);
+    }
+
+    /// A request with a To tag: for one of our dialogs, or 481.
+    pub(crate) fn in_dialog_request(&mut self, now: Instant, tx: TxId, request: &Message) {
+        let Some(dialog_id) = DialogId::of_received_request(request) else {
+            return;
+        };
+        let hit = self
+            .sessions
+            .iter()
+            .find(|(_, s)| s.dialog_id() == Some(&dialog_id))
+            .map(|(id, _)| *id);
+        let Some(id) = hit else {
+            self.reply(
+                now,
+                tx,
+                request,
+                481,
+                "Call/Transaction Does Not Exist",
+                &[],
+                None,
+            );
+            return;
+        };
+        let verdict = self
+            .sessions
+            .get_mut(&id)
+            .and_then(|s| s.dialog.as_mut())
+            .map(|d| d.receive_request(request));
+        match verdict {
+            Some(crate::dialog::Verdict::Accept { .. }) => {}
+            Some(crate::dialog::Verdict::Reject { status, reason, .. }) => {
+                self.reply(now, tx, request, status, reason, &[], None);
+                return;
+            }
+            _ => {
+                self.reply(
+                    now,
+                    tx,
+                    request,
+                    481,
+                    "Call/Transaction Does Not Exist",
+                    &[],
+                    None,
+                );
+                return;
+            }
+        }
+        match request.method() {
+            Some(Method::Bye) => {
+                self.reply(now, tx, request, 200, "OK", &[], None);
+                self.end_session(id, EndReason::RemoteHangup);
+            }
+            // Renegotiation comes with offer/answer: refuse it cleanly so
+            // the peer keeps the current media (RFC 3261 §14.2).
+            Some(Method::Invite) | Some(Method::Update) => {
+                self.reply(now, tx, request, 488, "Not Acceptable Here", &[], None);
+            }
+            Some(Method::Info) | Some(Method::Options) => {
+                self.reply(now, tx, request, 200, "OK", &[], None);
+            }
+            _ => {
+                self.reply(
+                    now,
+                    tx,
+                    request,
+                    405,
+                    "Method Not Allowed",
+                    &[("Allow", ALLOW.to_owned())],
+                    None,
+                );
+            }
+        }
+    }
+}

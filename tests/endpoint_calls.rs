@@ -1,0 +1,148 @@
+//! The callee's side of a call, driven by hand-written INVITEs in virtual
+//! time: the 2xx is retransmitted at T1, 2·T1, 4·T1 … capped at T2 until
+//! the ACK arrives, and a 2xx never acknowledged ends the call with BYE
+//! after 64·T1 (RFC 3261 §13.3.1.4); the 200 carries our tag, Contact and
+//! the Record-Route of the INVITE.
+
+mod endpoint_util;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use endpoint_util::*;
+use sansip::endpoint::{EndReason, Event, SessionId};
+use sansip::message::Method;
+
+const PEER: &str = "10.0.0.9:5060";
+
+fn invite() -> String {
+    let sdp = "v=0\r\no=- 1 1 IN IP4 10.0.0.9\r\ns=-\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+    format!(
+        "INVITE sip:alice@10.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKinv1\r\n\
+         Max-Forwards: 70\r\nRecord-Route: <sip:10.0.0.7;lr>\r\nFrom: <sip:bob@10.0.0.9>;tag=b1\r\n\
+         To: <sip:alice@10.0.0.2>\r\nCall-ID: call-1@10.0.0.9\r\nCSeq: 1 INVITE\r\n\
+         Contact: <sip:bob@10.0.0.9:5060>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+        sdp.len()
+    )
+}
+
+fn incoming(h: &mut Harness) -> SessionId {
+    h.udp_from(PEER, invite());
+    let events = h.take_events();
+    match &events[..] {
+        [Event::IncomingCall {
+            session,
+            from,
+            sdp_offer: Some(_),
+            ..
+        }] => {
+            assert_eq!(from, "sip:bob@10.0.0.9");
+            *session
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_200_is_resent_until_the_ack_and_carries_tag_contact_and_record_route() {
+    let mut h = Harness::new(config());
+    let id = incoming(&mut h);
+    h.ep.accept(h.now, id, Some(Bytes::from_static(b"v=0\r\n")))
+        .unwrap();
+    let ok = h.take_one();
+    assert_eq!(ok.status(), Some(200));
+    assert!(hdr(&ok, "To")
+        .unwrap()
+        .starts_with("<sip:alice@10.0.0.2>;tag="));
+    assert_eq!(
+        hdr(&ok, "Contact").as_deref(),
+        Some("<sip:alice@10.0.0.1:5060>")
+    );
+    assert_eq!(
+        hdr(&ok, "Record-Route").as_deref(),
+        Some("<sip:10.0.0.7;lr>")
+    );
+    let t0 = h.now;
+    // Resent at 0.5, 1.5, 3.5, 7.5 s (T1 doubling, then T2 = 4 s).
+    let mut at = Vec::new();
+    for _ in 0..8000 {
+        h.advance(ms(1));
+        if !h.take_sent().is_empty() {
+            at.push(h.now - t0);
+        }
+        if at.len() == 4 {
+            break;
+        }
+    }
+    assert_eq!(at, vec![ms(500), ms(1500), ms(3500), ms(7500)]);
+    // The ACK stops it and confirms the call.
+    let to = hdr(&ok, "To").unwrap();
+    let ack = format!(
+        "ACK sip:alice@10.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKack1\r\n\
+         Max-Forwards: 70\r\nFrom: <sip:bob@10.0.0.9>;tag=b1\r\nTo: {to}\r\nCall-ID: call-1@10.0.0.9\r\n\
+         CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n"
+    );
+    h.udp_from(PEER, ack);
+    assert!(matches!(h.take_events()[..], [Event::CallAccepted { session, .. }] if session == id));
+    h.advance(Duration::from_secs(40));
+    assert!(h.take_sent().is_empty(), "no more 200s after the ACK");
+}
+
+#[test]
+fn a_200_never_acknowledged_ends_the_call_with_bye_after_64_t1() {
+    let mut h = Harness::new(config());
+    let id = incoming(&mut h);
+    h.ep.accept(h.now, id, None).unwrap();
+    h.take_sent();
+    let t0 = h.now;
+    let mut bye_at = None;
+    for _ in 0..40_000 {
+        h.advance(ms(1));
+        let bye_dest = h
+            .sent
+            .iter()
+            .find(|(_, t)| t.data.starts_with(b"BYE "))
+            .map(|(_, t)| t.destination);
+        let sent = h.take_sent();
+        if let Some(bye) = sent.iter().find(|m| m.method() == Some(&Method::Bye)) {
+            bye_at = Some(h.now - t0);
+            assert_eq!(bye.request_uri_str(), Some("sip:bob@10.0.0.9:5060"));
+            assert_eq!(hdr(bye, "Route").as_deref(), Some("<sip:10.0.0.7;lr>"));
+            // Loose routing: to the record-routing proxy, not the Contact.
+            assert_eq!(bye_dest, Some(addr("10.0.0.7:5060")));
+            break;
+        }
+    }
+    assert_eq!(bye_at, Some(Duration::from_secs(32)));
+    h.advance(Duration::from_secs(40));
+    let events = h.take_events();
+    assert!(
+        matches!(&events[..], [Event::CallEnded { session, reason: EndReason::NoAck }] if *session == id),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn an_incoming_call_can_ring_then_be_rejected() {
+    let mut h = Harness::new(config());
+    let id = incoming(&mut h);
+    h.ep.progress(h.now, id, 180, None).unwrap();
+    let ringing = h.take_one();
+    assert_eq!(ringing.status(), Some(180));
+    h.ep.reject(h.now, id, 486, "Busy Here").unwrap();
+    let busy = h.take_one();
+    assert_eq!(busy.status(), Some(486));
+    assert_eq!(
+        hdr(&busy, "To"),
+        hdr(&ringing, "To"),
+        "one To tag for the whole call"
+    );
+    assert!(matches!(
+        h.take_events()[..],
+        [Event::CallEnded {
+            reason: EndReason::Declined { status: 486 },
+            ..
+        }]
+    ));
+    assert!(h.ep.accept(h.now, id, None).is_err());
+}

@@ -1,0 +1,366 @@
+//! Basic calls between Endpoints on the simulated network (10 ms links,
+//! virtual time): INVITE/180/200/ACK/BYE both ways, rejection, CANCEL
+//! after a provisional response and before any, the 2xx that is never
+//! acknowledged, a call through a record-routing proxy, and a call under
+//! 20 % loss. Every call ends with exactly one `CallEnded` on each side,
+//! and both Endpoints end with no session, transaction or timer left.
+
+mod support;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use sansip::auth::UserCredentials;
+use sansip::endpoint::{EndReason, Event, InviteOptions, RegisterOptions, SessionId};
+use sansip::message::{HeaderName, Method};
+use support::{addr, EpNode, LinkConfig, Net, NodeHandle, Registrar, RegistrarConfig};
+
+const STEPS: u64 = 200_000;
+const OFFER: &str = "v=0\r\no=alice 1 1 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+const ANSWER: &str = "v=0\r\no=bob 1 1 IN IP4 10.0.0.3\r\ns=-\r\nc=IN IP4 10.0.0.3\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+struct Pair {
+    net: Net,
+    alice: NodeHandle<EpNode>,
+    bob: NodeHandle<EpNode>,
+}
+
+fn pair(link: LinkConfig) -> Pair {
+    let mut net = Net::new(5);
+    net.set_default_link(link);
+    let start = net.now();
+    let seed = net.fork_seed();
+    let alice = net.add(
+        "alice",
+        addr(2),
+        EpNode::new("sip:alice@10.0.0.2", addr(2), seed, start, |_| {}),
+    );
+    let seed = net.fork_seed();
+    let bob = net.add(
+        "bob",
+        addr(3),
+        EpNode::new("sip:bob@10.0.0.3", addr(3), seed, start, |_| {}),
+    );
+    Pair { net, alice, bob }
+}
+
+fn call(p: &mut Pair, target: &str) -> SessionId {
+    let id = p.net.with(p.alice, |n, now| {
+        let id =
+            n.ep.invite(
+                now,
+                target,
+                InviteOptions {
+                    sdp: Some(Bytes::from_static(OFFER.as_bytes())),
+                    ..InviteOptions::default()
+                },
+            )
+            .unwrap();
+        n.drain(now);
+        id
+    });
+    p.net.run_for(ms(300), STEPS);
+    id
+}
+
+/// Bob's incoming session, from his events.
+fn incoming(p: &Pair) -> (SessionId, Option<Bytes>) {
+    p.net
+        .node(p.bob)
+        .event_list()
+        .into_iter()
+        .find_map(|e| match e {
+            Event::IncomingCall {
+                session, sdp_offer, ..
+            } => Some((session, sdp_offer)),
+            _ => None,
+        })
+        .expect("bob was called")
+}
+
+fn ended(node: &EpNode) -> Vec<EndReason> {
+    node.event_list()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::CallEnded { reason, .. } => Some(reason),
+            _ => None,
+        })
+        .collect()
+}
+
+fn act(
+    net: &mut Net,
+    who: NodeHandle<EpNode>,
+    f: impl FnOnce(&mut sansip::endpoint::Endpoint, std::time::Instant),
+) {
+    net.with(who, |n, now| {
+        f(&mut n.ep, now);
+        n.drain(now);
+    });
+}
+
+/// Runs every timer out and checks nothing is left behind.
+fn assert_clean(p: &mut Pair) {
+    p.net.run_for(Duration::from_secs(60), STEPS);
+    for h in [p.alice, p.bob] {
+        let ep = &p.net.node(h).ep;
+        assert_eq!(ep.transactions(), 0, "transactions left");
+        assert_eq!(ep.timers_armed(), 0, "timers left");
+    }
+}
+
+#[test]
+fn alice_calls_bob_who_rings_answers_and_alice_hangs_up() {
+    let mut p = pair(LinkConfig::ideal(ms(10)));
+    let a = call(&mut p, "sip:bob@10.0.0.3:5060");
+    let (b, offer) = incoming(&p);
+    assert_eq!(offer.as_deref(), Some(OFFER.as_bytes()));
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.progress(now, b, 180, None).unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
+            .unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    let alice_events = p.net.node(p.alice).event_list();
+    assert!(alice_events
+        .iter()
+        .any(|e| matches!(e, Event::CallProgress { session, status: 180, .. } if *session == a)));
+    assert!(
+        alice_events.iter().any(|e| matches!(e, Event::CallAccepted { session, sdp: Some(s) } if *session == a && &s[..] == ANSWER.as_bytes())),
+        "{alice_events:?}"
+    );
+    assert!(p
+        .net
+        .node(p.bob)
+        .event_list()
+        .iter()
+        .any(|e| matches!(e, Event::CallAccepted { session, .. } if *session == b)));
+    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
+    p.net.run_for(ms(100), STEPS);
+    assert_eq!(ended(p.net.node(p.alice)), vec![EndReason::LocalHangup]);
+    assert_eq!(ended(p.net.node(p.bob)), vec![EndReason::RemoteHangup]);
+    // The wire: INVITE, 100, 180, 200, ACK, BYE, 200 in that order.
+    let lines: Vec<String> = p
+        .net
+        .trace()
+        .entries()
+        .iter()
+        .map(|e| e.first_line.clone())
+        .collect();
+    let starts: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(' ').next().unwrap_or(""))
+        .collect();
+    let kinds: Vec<String> = lines
+        .iter()
+        .zip(&starts)
+        .map(|(l, s)| {
+            if *s == "SIP/2.0" {
+                l.split(' ').nth(1).unwrap_or("").to_owned()
+            } else {
+                (*s).to_owned()
+            }
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["INVITE", "100", "180", "200", "ACK", "BYE", "200"],
+        "{lines:#?}"
+    );
+    assert_clean(&mut p);
+}
+
+#[test]
+fn bob_hangs_up_a_call_he_answered() {
+    let mut p = pair(LinkConfig::ideal(ms(10)));
+    let _a = call(&mut p, "sip:bob@10.0.0.3:5060");
+    let (b, _) = incoming(&p);
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
+            .unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    act(&mut p.net, p.bob, |ep, now| ep.hangup(now, b).unwrap());
+    p.net.run_for(ms(100), STEPS);
+    assert_eq!(ended(p.net.node(p.alice)), vec![EndReason::RemoteHangup]);
+    assert_eq!(ended(p.net.node(p.bob)), vec![EndReason::LocalHangup]);
+    assert_clean(&mut p);
+}
+
+#[test]
+fn bob_rejects_with_486() {
+    let mut p = pair(LinkConfig::ideal(ms(10)));
+    let _a = call(&mut p, "sip:bob@10.0.0.3:5060");
+    let (b, _) = incoming(&p);
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.reject(now, b, 486, "Busy Here").unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    assert_eq!(
+        ended(p.net.node(p.alice)),
+        vec![EndReason::Rejected {
+            status: 486,
+            reason: "Busy Here".into()
+        }]
+    );
+    assert_eq!(
+        ended(p.net.node(p.bob)),
+        vec![EndReason::Declined { status: 486 }]
+    );
+    assert_clean(&mut p);
+}
+
+#[test]
+fn alice_cancels_after_180() {
+    let mut p = pair(LinkConfig::ideal(ms(10)));
+    let a = call(&mut p, "sip:bob@10.0.0.3:5060");
+    let (b, _) = incoming(&p);
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.progress(now, b, 180, None).unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
+    p.net.run_for(ms(200), STEPS);
+    assert_eq!(ended(p.net.node(p.alice)), vec![EndReason::Cancelled]);
+    assert_eq!(ended(p.net.node(p.bob)), vec![EndReason::CancelledByCaller]);
+    // Bob cannot answer a cancelled call.
+    p.net
+        .with(p.bob, |n, now| assert!(n.ep.accept(now, b, None).is_err()));
+    assert_clean(&mut p);
+}
+
+#[test]
+fn a_hangup_before_any_provisional_response_waits_for_one_to_cancel() {
+    let mut p = pair(LinkConfig::ideal(ms(10)));
+    let a = p.net.with(p.alice, |n, now| {
+        let id =
+            n.ep.invite(now, "sip:bob@10.0.0.3:5060", InviteOptions::default())
+                .unwrap();
+        n.ep.hangup(now, id).unwrap(); // the INVITE has not even left
+        n.drain(now);
+        id
+    });
+    let _ = a;
+    p.net.run_for(ms(1000), STEPS);
+    // §9.1: the CANCEL left only after bob's 100 Trying.
+    let lines: Vec<String> = p
+        .net
+        .trace()
+        .entries()
+        .iter()
+        .map(|e| e.first_line.clone())
+        .collect();
+    let cancel = lines
+        .iter()
+        .position(|l| l.starts_with("CANCEL"))
+        .expect("a CANCEL");
+    let trying = lines
+        .iter()
+        .position(|l| l.starts_with("SIP/2.0 100"))
+        .expect("a 100");
+    assert!(trying < cancel, "{lines:#?}");
+    assert_eq!(ended(p.net.node(p.alice)), vec![EndReason::Cancelled]);
+    assert_eq!(ended(p.net.node(p.bob)), vec![EndReason::CancelledByCaller]);
+    assert_clean(&mut p);
+}
+
+#[test]
+fn a_call_completes_under_twenty_percent_loss() {
+    let mut p = pair(LinkConfig::ideal(ms(10)).loss(0.2));
+    let a = call(&mut p, "sip:bob@10.0.0.3:5060");
+    p.net.run_for(Duration::from_secs(5), STEPS);
+    let (b, _) = incoming(&p);
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
+            .unwrap()
+    });
+    p.net.run_for(Duration::from_secs(10), STEPS);
+    assert!(p
+        .net
+        .node(p.alice)
+        .event_list()
+        .iter()
+        .any(|e| matches!(e, Event::CallAccepted { session, .. } if *session == a)));
+    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
+    p.net.run_for(Duration::from_secs(40), STEPS);
+    assert_eq!(ended(p.net.node(p.alice)), vec![EndReason::LocalHangup]);
+    assert_eq!(
+        ended(p.net.node(p.bob)).len(),
+        1,
+        "{:?}",
+        ended(p.net.node(p.bob))
+    );
+    assert_clean(&mut p);
+}
+
+#[test]
+fn a_call_through_a_record_routing_proxy_sends_ack_and_bye_through_it() {
+    let mut net = Net::new(9);
+    net.set_default_link(LinkConfig::ideal(ms(10)));
+    let cfg = RegistrarConfig::new("example.com", addr(1))
+        .auth(false)
+        .record_route(true);
+    let seed = net.fork_seed();
+    let registrar = net.add("proxy", addr(1), Registrar::node(cfg, seed));
+    let start = net.now();
+    let node = |net: &mut Net, name: &str, host: u8| {
+        let seed = net.fork_seed();
+        net.add(
+            name,
+            addr(host),
+            EpNode::new(
+                &format!("sip:{name}@example.com"),
+                addr(host),
+                seed,
+                start,
+                |c| {
+                    c.outbound_proxy = Some("sip:10.0.0.1:5060".into());
+                    c.credentials
+                        .set_default(UserCredentials::password(name, "x"));
+                },
+            ),
+        )
+    };
+    let alice = node(&mut net, "alice", 2);
+    let bob = node(&mut net, "bob", 3);
+    for h in [alice, bob] {
+        net.with(h, |n, now| {
+            n.ep.register(now, RegisterOptions::default()).unwrap();
+            n.drain(now);
+        });
+    }
+    net.run_for(ms(300), STEPS);
+    let mut p = Pair { net, alice, bob };
+    let a = call(&mut p, "sip:bob@example.com");
+    let (b, _) = incoming(&p);
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
+            .unwrap()
+    });
+    p.net.run_for(ms(200), STEPS);
+    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
+    p.net.run_for(ms(200), STEPS);
+    assert_eq!(ended(p.net.node(p.alice)), vec![EndReason::LocalHangup]);
+    assert_eq!(ended(p.net.node(p.bob)), vec![EndReason::RemoteHangup]);
+    let r = &p.net.node(registrar).tu;
+    // The proxy record-routed: the ACK and the BYE came back through it,
+    // each with the Route it asked for.
+    let bye = r.requests_of("BYE");
+    assert_eq!(bye.len(), 1, "the BYE went through the proxy");
+    assert_eq!(
+        bye[0].1.raw(HeaderName::Route),
+        Some(&b"<sip:10.0.0.1:5060;lr>"[..])
+    );
+    assert_eq!(r.requests_of("ACK").len(), 1);
+    assert!(r
+        .requests_of("INVITE")
+        .iter()
+        .all(|(_, m)| m.method() == Some(&Method::Invite)));
+}
