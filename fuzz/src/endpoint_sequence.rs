@@ -11,7 +11,8 @@ use arbitrary::Arbitrary;
 use bytes::Bytes;
 use sansip::auth::UserCredentials;
 use sansip::endpoint::{
-    Config, Connect, Endpoint, Input, LocalAddr, Output, RegisterOptions, RegistrationId,
+    Config, Connect, Endpoint, Event, Input, InviteOptions, LocalAddr, Output, RegisterOptions,
+    RegistrationId, SessionId,
 };
 use sansip::message::{HeaderName, Message, ResponseBuilder};
 use sansip::resolve::{Query, QueryFailure, Record};
@@ -108,6 +109,23 @@ pub enum EpOp {
         /// Answer with this many address records.
         records: u8,
     },
+    /// `invite` (to the peer's address).
+    Call {
+        /// With an SDP offer.
+        offer: bool,
+    },
+    /// The application answers an incoming call (or rings, or rejects).
+    Answer {
+        /// Which call.
+        pick: u8,
+        /// 0: 180, 1: accept, 2: reject 486.
+        how: u8,
+    },
+    /// `hangup`.
+    Hangup {
+        /// Which call.
+        pick: u8,
+    },
     /// Time passes.
     Advance {
         /// Milliseconds (times 16).
@@ -145,6 +163,7 @@ struct Host {
     connects: Vec<Connect>,
     queries: Vec<Query>,
     registrations: Vec<RegistrationId>,
+    calls: Vec<SessionId>,
 }
 
 impl Host {
@@ -160,6 +179,11 @@ impl Host {
                 }
                 Output::Connect(c) => self.connects.push(c),
                 Output::Resolve(q) => self.queries.push(q),
+                Output::Event(Event::IncomingCall { session, .. }) => {
+                    if self.calls.len() < 64 {
+                        self.calls.push(session);
+                    }
+                }
                 Output::Close { .. } | Output::Event(_) => {}
                 Output::Timeout(at) => return at,
             }
@@ -241,6 +265,7 @@ pub fn check_endpoint_sequence(input: &EpSequence) {
         connects: Vec::new(),
         queries: Vec::new(),
         registrations: Vec::new(),
+        calls: Vec::new(),
     };
     for op in &input.ops {
         match op {
@@ -364,6 +389,36 @@ pub fn check_endpoint_sequence(input: &EpSequence) {
                     records: answer,
                 });
             }
+            EpOp::Call { offer } => {
+                let options = InviteOptions {
+                    sdp: offer.then(|| {
+                        Bytes::from_static(b"v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n")
+                    }),
+                    ..InviteOptions::default()
+                };
+                if let Ok(id) = h.ep.invite(h.now, "sip:bob@192.0.2.9", options) {
+                    if h.calls.len() < 64 {
+                        h.calls.push(id);
+                    }
+                }
+                h.drain();
+            }
+            EpOp::Answer { pick: k, how } => {
+                if let Some(id) = pick(&h.calls, *k).copied() {
+                    let _ = match how % 3 {
+                        0 => h.ep.progress(h.now, id, 180, None),
+                        1 => h.ep.accept(h.now, id, None),
+                        _ => h.ep.reject(h.now, id, 486, "Busy Here"),
+                    };
+                }
+                h.drain();
+            }
+            EpOp::Hangup { pick: k } => {
+                if let Some(id) = pick(&h.calls, *k).copied() {
+                    let _ = h.ep.hangup(h.now, id);
+                }
+                h.drain();
+            }
             EpOp::Advance { ms16 } => {
                 let end = h.now + Duration::from_millis(u64::from(*ms16) * 16);
                 h.advance_to(end);
@@ -377,4 +432,12 @@ pub fn check_endpoint_sequence(input: &EpSequence) {
     let end = h.now + Duration::from_secs(600);
     h.advance_to(end);
     assert_eq!(h.ep.messages_in_flight(), 0, "a MESSAGE without an outcome");
+    // Hanging up every call and waiting leaves no call behind.
+    for id in h.calls.clone() {
+        let _ = h.ep.hangup(h.now, id);
+        h.drain();
+    }
+    let end = h.now + Duration::from_secs(600);
+    h.advance_to(end);
+    assert_eq!(h.ep.calls(), 0, "a call that never ended");
 }

@@ -19,7 +19,7 @@ use crate::endpoint::{CommandError, Endpoint, Event, Failure};
 use crate::message::headers::{CSeq, Contact, MaxForwards};
 use crate::message::{Message, Method, RequestBuilder, Uri};
 use crate::resolve::{LookupId, TargetSpec};
-use crate::transaction::{Target, TxId};
+use crate::transaction::{Target, TxId, TxState};
 use crate::transport::{new_branch, stamp_via, FlowId};
 use crate::usage::message::check_extra_header;
 use crate::usage::registration::ALLOW;
@@ -255,7 +255,11 @@ impl Endpoint {
                 match s.invite_tx {
                     Some(tx) if self.layer.cancel(now, tx).is_ok() => {}
                     // No provisional response yet: the CANCEL waits for one.
-                    Some(_) => s.cancel_when_provisional = true,
+                    Some(tx) if self.layer.state(tx) == Some(TxState::Calling) => {
+                        s.cancel_when_provisional = true
+                    }
+                    // The INVITE is over without a dialog: nothing to end.
+                    Some(_) => self.end_session(id, EndReason::Cancelled),
                     None => {
                         // Still resolving: nothing left the host yet.
                         let outs: Vec<_> = self
@@ -384,10 +388,18 @@ impl Endpoint {
             return;
         }
         let hang_up = s.ending.is_some();
-        let Ok(mut dialog) = Dialog::uac(&invite, response) else {
-            return;
-        };
-        let Some(ack) = dialog.ack(&invite).ok().and_then(|b| b.build().ok()) else {
+        let first = s.dialog.is_none();
+        let built = Dialog::uac(&invite, response).ok().and_then(|d| {
+            let ack = d.ack(&invite).ok()?.build().ok()?;
+            Some((d, ack))
+        });
+        let Some((mut dialog, ack)) = built else {
+            // A 2xx without a To tag or Contact cannot be acknowledged:
+            // the call cannot go on.
+            if first {
+                let why = Failure::Local("the 2xx cannot make a dialog (To tag, Contact)".into());
+                self.end_session(id, EndReason::Failed(why));
+            }
             return;
         };
         self.send_request_stateless(now, ack.clone());
