@@ -302,6 +302,7 @@ impl Endpoint {
                 Timer::StunPing(id) => self.stun_ping_due(now, id),
                 Timer::StunMissing(id) => self.stun_missing(now, id),
                 Timer::OkRetransmit(id) => self.ok_retransmit_due(now, id),
+                Timer::GlareRetry(id) => self.glare_retry_due(now, id),
                 Timer::ConnectTimeout(flow) => {
                     if let Some(f) = self.flows.get_mut(flow) {
                         f.connecting = None;

@@ -364,3 +364,146 @@ fn a_call_through_a_record_routing_proxy_sends_ack_and_bye_through_it() {
         .iter()
         .all(|(_, m)| m.method() == Some(&Method::Invite)));
 }
+
+/// An established call alice → bob, with bob answering `answer`.
+fn established(answer: Option<&'static str>) -> (Pair, SessionId, SessionId) {
+    let mut p = pair(LinkConfig::ideal(ms(10)));
+    let a = call(&mut p, "sip:bob@10.0.0.3:5060");
+    let (b, _) = incoming(&p);
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.accept(now, b, answer.map(|s| Bytes::from_static(s.as_bytes())))
+            .unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    (p, a, b)
+}
+
+fn updates(node: &EpNode) -> Vec<Option<String>> {
+    node.event_list()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::CallUpdated { sdp, .. } => {
+                Some(sdp.map(|s| String::from_utf8_lossy(&s).into_owned()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn hold_and_resume_by_re_invite_flip_the_directions() {
+    let (mut p, a, _b) = established(Some(ANSWER));
+    act(&mut p.net, p.alice, |ep, now| ep.hold(now, a).unwrap());
+    p.net.run_for(ms(200), STEPS);
+    let bob_saw = updates(p.net.node(p.bob));
+    assert_eq!(bob_saw.len(), 1);
+    let offer = bob_saw[0].as_deref().expect("an offer");
+    assert!(
+        offer.contains("a=sendonly") && offer.contains("o=alice 1 2 "),
+        "{offer}"
+    );
+    let alice_saw = updates(p.net.node(p.alice));
+    let answer = alice_saw[0].as_deref().expect("an answer");
+    assert!(
+        answer.contains("a=recvonly") && answer.contains("o=bob 1 2 "),
+        "{answer}"
+    );
+    assert!(p.net.node(p.alice).ep.is_on_hold(a));
+    act(&mut p.net, p.alice, |ep, now| ep.resume(now, a).unwrap());
+    p.net.run_for(ms(200), STEPS);
+    let offer = updates(p.net.node(p.bob))[1].clone().expect("an offer");
+    assert!(
+        offer.contains("a=sendrecv") && offer.contains("o=alice 1 3 "),
+        "{offer}"
+    );
+    assert!(!p.net.node(p.alice).ep.is_on_hold(a));
+    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
+    assert_clean(&mut p);
+}
+
+#[test]
+fn glare_on_both_sides_resolves_by_the_back_off_retry() {
+    let (mut p, a, b) = established(Some(ANSWER));
+    // Both re-INVITE at the same instant: each gets 491.
+    act(&mut p.net, p.alice, |ep, now| ep.hold(now, a).unwrap());
+    act(&mut p.net, p.bob, |ep, now| ep.hold(now, b).unwrap());
+    p.net.run_for(Duration::from_secs(10), STEPS);
+    let statuses: Vec<String> = p
+        .net
+        .trace()
+        .entries()
+        .iter()
+        .map(|e| e.first_line.clone())
+        .filter(|l| l.starts_with("SIP/2.0 491"))
+        .collect();
+    assert_eq!(statuses.len(), 2, "both sides saw glare");
+    // Then both re-INVITEs went through, each side once on hold.
+    assert!(p.net.node(p.alice).ep.is_on_hold(a));
+    assert!(p.net.node(p.bob).ep.is_on_hold(b));
+    for h in [p.alice, p.bob] {
+        let failed = p
+            .net
+            .node(h)
+            .event_list()
+            .into_iter()
+            .filter(|e| matches!(e, Event::CallUpdateFailed { .. }))
+            .count();
+        assert_eq!(failed, 0);
+    }
+    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
+    assert_clean(&mut p);
+}
+
+#[test]
+fn a_refused_re_invite_keeps_the_previous_media() {
+    // Bob answered without SDP: he cannot answer a new offer (488).
+    let (mut p, a, _b) = established(None);
+    act(&mut p.net, p.alice, |ep, now| ep.hold(now, a).unwrap());
+    p.net.run_for(ms(300), STEPS);
+    let events = p.net.node(p.alice).event_list();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::CallUpdateFailed { status: 488, .. })),
+        "{events:?}"
+    );
+    assert!(
+        !p.net.node(p.alice).ep.is_on_hold(a),
+        "still the media before the re-INVITE"
+    );
+    assert_eq!(
+        p.net.node(p.alice).ep.session(a),
+        Some(sansip::endpoint::SessionState::Confirmed)
+    );
+    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
+    assert_clean(&mut p);
+}
+
+#[test]
+fn dtmf_by_info_both_ways() {
+    let (mut p, a, b) = established(Some(ANSWER));
+    act(&mut p.net, p.alice, |ep, now| {
+        ep.send_dtmf(now, a, "12#", 160).unwrap()
+    });
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.send_dtmf(now, b, "5", 100).unwrap()
+    });
+    p.net.run_for(ms(500), STEPS);
+    let digits = |h: NodeHandle<EpNode>| -> Vec<(char, u32)> {
+        p.net
+            .node(h)
+            .event_list()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Dtmf {
+                    digit, duration_ms, ..
+                } => Some((digit, duration_ms)),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(digits(p.bob), vec![('1', 160), ('2', 160), ('#', 160)]);
+    assert_eq!(digits(p.alice), vec![('5', 100)]);
+    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
+    assert_clean(&mut p);
+}

@@ -258,6 +258,32 @@ pub enum Event {
         /// The SDP of the 2xx (caller) or of the ACK (callee), if any.
         sdp: Option<Bytes>,
     },
+    /// The media of an established call changed: our re-INVITE succeeded
+    /// (`sdp`: the peer's answer), or the peer's re-INVITE was answered
+    /// (`sdp`: its offer).
+    CallUpdated {
+        /// The session.
+        session: SessionId,
+        /// The peer's SDP, if it sent one.
+        sdp: Option<Bytes>,
+    },
+    /// Our re-INVITE was refused: the previous media stay in force.
+    CallUpdateFailed {
+        /// The session.
+        session: SessionId,
+        /// The status of the refusal.
+        status: u16,
+    },
+    /// A DTMF digit arrived by INFO (RFC 6086, `application/dtmf-relay`
+    /// or `application/dtmf`).
+    Dtmf {
+        /// The session.
+        session: SessionId,
+        /// `0`–`9`, `*`, `#`, `A`–`D`.
+        digit: char,
+        /// Its duration in milliseconds (0 when not given).
+        duration_ms: u32,
+    },
     /// The call is over; the last event of a session.
     CallEnded {
         /// The session.

@@ -6,4 +6,5 @@
 pub mod message;
 pub mod registration;
 pub mod session;
+mod session_mid;
 mod session_uas;

@@ -115,6 +115,8 @@ pub(crate) struct Session {
     pub(crate) ok_since: Option<Instant>,
     /// Where the INVITE went (caller) or came from (callee).
     pub(crate) flow: Option<FlowId>,
+    /// SDP, re-INVITEs and INFO once the call is up.
+    pub(crate) mid: super::session_mid::MidCall,
 }
 
 impl Session {
@@ -134,6 +136,7 @@ impl Session {
             ok_interval: Duration::ZERO,
             ok_since: None,
             flow: None,
+            mid: Default::default(),
         }
     }
 
@@ -211,6 +214,7 @@ impl Endpoint {
         let id = SessionId(self.next_id());
         let mut session = Session::new(true, SessionState::Calling);
         session.invite = Some(draft.clone());
+        session.mid.local_sdp = options.sdp.clone();
         self.sessions.insert(id, session);
         let contact = ContactSpec::Ours {
             params: String::new(),
@@ -424,6 +428,9 @@ impl Endpoint {
             s.dialog = Some(dialog);
             s.ack = Some(ack);
             s.state = SessionState::Confirmed;
+            if let Some(sdp) = sdp_of(response) {
+                s.mid.remote_sdp = Some(sdp);
+            }
         }
         self.event(Event::CallAccepted {
             session: id,
@@ -465,11 +472,19 @@ impl Endpoint {
     /// The outcome of a request we sent in a session's dialog.
     pub(crate) fn in_dialog_outcome(
         &mut self,
-        _now: Instant,
+        now: Instant,
         id: SessionId,
         method: Method,
-        _outcome: Outcome,
+        outcome: Outcome,
     ) {
+        // Credentials retries raised the CSeq past the dialog's count.
+        if let Some(d) = self.sessions.get_mut(&id).and_then(|s| s.dialog.as_mut()) {
+            d.note_cseq_sent(outcome.cseq);
+        }
+        if matches!(method, Method::Invite | Method::Info) {
+            self.mid_call_outcome(now, id, &method, &outcome);
+            return;
+        }
         // Whatever the BYE's answer, the call is over for us (§15.1.1).
         if method == Method::Bye {
             if let Some(reason) = self.sessions.get(&id).and_then(|s| s.ending.clone()) {

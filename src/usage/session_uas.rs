@@ -50,6 +50,7 @@ impl Endpoint {
             .raw(HeaderName::Replaces)
             .map(|v| String::from_utf8_lossy(v).into_owned());
         let sdp_offer = sdp_of(&request);
+        s.mid.remote_sdp = sdp_offer.clone();
         s.invite = Some(request);
         self.sessions.insert(id, s);
         self.by_server_tx.insert(tx, id);
@@ -180,6 +181,7 @@ impl Endpoint {
             .ok_or(CommandError::NoSuchSession(id))?;
         s.dialog = dialog;
         s.ok = Some(ok);
+        s.mid.local_sdp = sdp;
         s.state = SessionState::Answered;
         s.ok_interval = t1;
         s.ok_since = Some(now);
@@ -229,7 +231,7 @@ impl Endpoint {
             return;
         };
         s.ok_timer = None;
-        if s.state != SessionState::Answered {
+        if s.state != SessionState::Answered && s.mid.remote_reinvite.is_none() {
             return;
         }
         let since = s.ok_since.unwrap_or(now);
@@ -264,6 +266,11 @@ impl Endpoint {
         let Some(s) = self.sessions.get_mut(&id) else {
             return;
         };
+        if s.mid.remote_reinvite.take().is_some() {
+            // The ACK for our 2xx to their re-INVITE.
+            self.timers.stop(&mut s.ok_timer);
+            return;
+        }
         if s.state != SessionState::Answered {
             return; // a retransmitted ACK
         }
@@ -346,12 +353,14 @@ impl Endpoint {
                 self.reply(now, tx, request, 200, "OK", &[], None);
                 self.end_session(id, EndReason::RemoteHangup);
             }
-            // Renegotiation comes with offer/answer: refuse it cleanly so
-            // the peer keeps the current media (RFC 3261 §14.2).
-            Some(Method::Invite) | Some(Method::Update) => {
+            Some(Method::Invite) => self.remote_reinvite(now, id, tx, request),
+            Some(Method::Info) => self.remote_info(now, id, tx, request),
+            // UPDATE (RFC 3311) comes with PRACK: refuse it cleanly so the
+            // peer keeps the current media.
+            Some(Method::Update) => {
                 self.reply(now, tx, request, 488, "Not Acceptable Here", &[], None);
             }
-            Some(Method::Info) | Some(Method::Options) => {
+            Some(Method::Options) => {
                 self.reply(now, tx, request, 200, "OK", &[], None);
             }
             _ => {
