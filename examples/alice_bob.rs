@@ -1,8 +1,8 @@
 //! Two sansip Endpoints, Alice and Bob, in one process over real loopback
-//! UDP sockets (ephemeral ports). Alice sends Bob a MESSAGE, Bob answers
-//! and sends one back; each Endpoint answers 200 by itself. The exchange
-//! is printed as a SIP ladder diagram, and the program exits 0 only if
-//! every step happened.
+//! UDP sockets (ephemeral ports): Alice calls Bob, Bob rings and answers,
+//! they exchange a MESSAGE each way, Alice holds and resumes the call, Bob
+//! sends DTMF by INFO, Alice hangs up. The exchange is printed as a SIP
+//! ladder diagram, and the program exits 0 only if every step happened.
 //!
 //! ```sh
 //! cargo run --example alice_bob
@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use sansip::endpoint::{Config, Endpoint, Event, Input, LocalAddr, Output};
+use sansip::endpoint::{Config, Endpoint, Event, Input, InviteOptions, LocalAddr, Output};
 use sansip::transport::{FlowId, Transport};
 
 /// One user agent with its socket: the whole of a host.
@@ -123,81 +123,151 @@ fn now() -> Instant {
     Instant::now()
 }
 
+/// The steps the demo must see, in the order they should happen.
+const STEPS: [&str; 10] = [
+    "bob rings",
+    "call up (alice)",
+    "call up (bob)",
+    "bob got alice's MESSAGE",
+    "alice got bob's MESSAGE",
+    "alice on hold",
+    "alice resumed",
+    "alice got DTMF 4, 2, #",
+    "call ended (alice)",
+    "call ended (bob)",
+];
+
+const OFFER: &str = "v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+    m=audio 40000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n";
+const ANSWER: &str = "v=0\r\no=bob 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+    m=audio 40002 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n";
+
 fn run() -> std::io::Result<bool> {
     let start = now();
     let mut alice = Host::new("alice", 0, 1, start)?;
     let mut bob = Host::new("bob", 1, 2, start)?;
     println!("  alice {:<46} bob {}", alice.addr, bob.addr);
+    let mut done = [false; STEPS.len()];
+    fn mark(done: &mut [bool], k: usize) {
+        done[k] = true;
+        println!("  ({}) {}", k + 1, STEPS[k]);
+    }
 
-    let bob_uri = bob.uri();
-    let to_bob = alice
+    let call = alice
         .ep
-        .message(
+        .invite(
             start,
-            &bob_uri,
-            "text/plain",
-            "Hello Bob, from a sans-IO stack",
-            &[],
+            &bob.uri(),
+            InviteOptions {
+                sdp: Some(Bytes::from_static(OFFER.as_bytes())),
+                ..InviteOptions::default()
+            },
         )
         .map_err(std::io::Error::other)?;
     alice.drain()?;
-
-    let (mut bob_got, mut alice_got, mut delivered_to_bob, mut delivered_to_alice) =
-        (false, false, false, false);
-    let mut to_alice = None;
-    let give_up = start + Duration::from_secs(5);
-    while !(bob_got && alice_got && delivered_to_bob && delivered_to_alice) {
+    let mut bob_call = None;
+    let mut dtmf = String::new();
+    let mut updates = 0;
+    let give_up = start + Duration::from_secs(10);
+    let err = std::io::Error::other;
+    while !(done[8] && done[9]) {
         let t = now();
         if t > give_up {
             break;
         }
         for event in alice.step(t)? {
             match event {
-                Event::MessageDelivered { id, status } if id == to_bob => {
-                    say("alice", format_args!("delivered, {status}"));
-                    delivered_to_bob = true;
+                Event::CallAccepted { .. } => {
+                    mark(&mut done, 1);
+                    alice
+                        .ep
+                        .message(
+                            t,
+                            &bob.uri(),
+                            "text/plain",
+                            "Hello Bob, from a sans-IO stack",
+                            &[],
+                        )
+                        .map_err(err)?;
                 }
-                Event::MessageDelivered { id, status } if Some(id) == to_alice => {
-                    say("bob", format_args!("delivered, {status}"));
-                    delivered_to_alice = true;
-                }
-                Event::Message { from, body, .. } => {
+                Event::Message { body, .. } => {
                     say(
                         "alice",
-                        format_args!("got {:?} from {from}", String::from_utf8_lossy(&body)),
+                        format_args!("got {:?}", String::from_utf8_lossy(&body)),
                     );
-                    alice_got = true;
+                    mark(&mut done, 4);
+                    alice.ep.hold(t, call).map_err(err)?;
                 }
-                other => say("alice", format_args!("{other:?}")),
+                Event::CallUpdated { .. } => {
+                    updates += 1;
+                    if updates == 1 && alice.ep.is_on_hold(call) {
+                        mark(&mut done, 5);
+                        alice.ep.resume(t, call).map_err(err)?;
+                    } else if updates == 2 && !alice.ep.is_on_hold(call) {
+                        mark(&mut done, 6);
+                    }
+                }
+                Event::Dtmf { digit, .. } => {
+                    dtmf.push(digit);
+                    if dtmf == "42#" {
+                        mark(&mut done, 7);
+                        alice.ep.hangup(t, call).map_err(err)?;
+                    }
+                }
+                Event::CallEnded { reason, .. } => {
+                    say("alice", format_args!("call ended: {reason:?}"));
+                    mark(&mut done, 8);
+                }
+                _ => {}
             }
         }
+        alice.drain()?;
         for event in bob.step(t)? {
             match event {
-                Event::Message { from, body, .. } => {
+                Event::IncomingCall { session, from, .. } => {
+                    say("bob", format_args!("call from {from}"));
+                    bob.ep.progress(t, session, 180, None).map_err(err)?;
+                    mark(&mut done, 0);
+                    bob.ep
+                        .accept(t, session, Some(Bytes::from_static(ANSWER.as_bytes())))
+                        .map_err(err)?;
+                    bob_call = Some(session);
+                }
+                Event::CallAccepted { .. } => mark(&mut done, 2),
+                Event::Message { body, .. } => {
                     say(
                         "bob",
-                        format_args!("got {:?} from {from}", String::from_utf8_lossy(&body)),
+                        format_args!("got {:?}", String::from_utf8_lossy(&body)),
                     );
-                    bob_got = true;
-                    // Bob writes back.
-                    let alice_uri = alice.uri();
-                    to_alice = Some(
-                        bob.ep
-                            .message(t, &alice_uri, "text/plain", "Hi Alice!", &[])
-                            .map_err(std::io::Error::other)?,
-                    );
+                    mark(&mut done, 3);
+                    bob.ep
+                        .message(t, &alice.uri(), "text/plain", "Hi Alice!", &[])
+                        .map_err(err)?;
                 }
-                Event::MessageDelivered { id, status } if Some(id) == to_alice => {
-                    say("bob", format_args!("delivered, {status}"));
-                    delivered_to_alice = true;
+                // Alice resumed: Bob dials 4, 2, # by INFO.
+                Event::CallUpdated { sdp: Some(sdp), .. }
+                    if String::from_utf8_lossy(&sdp).contains("a=sendrecv") =>
+                {
+                    if let Some(session) = bob_call {
+                        bob.ep.send_dtmf(t, session, "42#", 160).map_err(err)?;
+                    }
                 }
-                other => say("bob", format_args!("{other:?}")),
+                Event::CallEnded { reason, .. } => {
+                    say("bob", format_args!("call ended: {reason:?}"));
+                    mark(&mut done, 9);
+                }
+                _ => {}
             }
         }
         bob.drain()?;
         std::thread::sleep(Duration::from_millis(1));
     }
-    Ok(bob_got && alice_got && delivered_to_bob && delivered_to_alice)
+    for (k, step) in STEPS.iter().enumerate() {
+        if !done[k] {
+            eprintln!("missing step: {step}");
+        }
+    }
+    Ok(done.iter().all(|d| *d))
 }
 
 fn main() -> ExitCode {
@@ -207,7 +277,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(false) => {
-            eprintln!("some step did not happen within 5 s");
+            eprintln!("some step did not happen within 10 s");
             ExitCode::FAILURE
         }
         Err(e) => {
