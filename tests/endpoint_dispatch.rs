@@ -48,7 +48,7 @@ fn options_is_answered_with_allow_accept_and_supported() {
     assert_eq!(r.status(), Some(200));
     assert_eq!(
         hdr(&r, "Allow").as_deref(),
-        Some("INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO")
+        Some("INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS, MESSAGE, INFO")
     );
     assert_eq!(
         hdr(&r, "Accept").as_deref(),
@@ -85,7 +85,7 @@ fn a_method_we_do_not_take_gets_405_with_allow() {
     assert_eq!(r.status(), Some(405));
     assert_eq!(
         hdr(&r, "Allow").as_deref(),
-        Some("INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO")
+        Some("INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS, MESSAGE, INFO")
     );
 }
 

@@ -133,6 +133,9 @@ pub struct Config {
     /// sends no `Flow-Timer` (RFC 5626 §4.4.1 suggests 95–120 s for
     /// connections; UDP NAT bindings need 25–30 s).
     pub keepalive_interval: Duration,
+    /// Session timers (RFC 4028) asked for in our INVITEs and granted to
+    /// callers that ask (`None`: none asked, none granted).
+    pub session_timer: Option<crate::usage::session_timer::SessionTimerConfig>,
     /// How long the host has to open a connection asked for with
     /// `Output::Connect` before sansip gives up on it.
     pub connect_timeout: Duration,
@@ -169,6 +172,7 @@ impl Config {
             keepalive_interval: Duration::from_secs(120),
             udp_keepalive_interval: Duration::from_secs(25),
             connect_timeout: Duration::from_secs(10),
+            session_timer: Some(Default::default()),
         }
     }
 }

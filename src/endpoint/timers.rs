@@ -26,6 +26,8 @@ pub(crate) enum Timer {
     ConnectTimeout(FlowId),
     /// Resend our 2xx to an INVITE (or give up on its ACK).
     OkRetransmit(crate::usage::session::SessionId),
+    /// Refresh a session, or end one nobody refreshed (RFC 4028).
+    SessionRefresh(crate::usage::session::SessionId),
     /// Retry a re-INVITE after a 491 (RFC 3261 §14.1).
     GlareRetry(crate::usage::session::SessionId),
 }

@@ -7,4 +7,5 @@ pub mod message;
 pub mod registration;
 pub mod session;
 mod session_mid;
+pub mod session_timer;
 mod session_uas;

@@ -69,6 +69,8 @@ pub enum EndReason {
     },
     /// Our 2xx was never acknowledged (64·T1): BYE was sent (§13.3.1.4).
     NoAck,
+    /// Nobody refreshed the session in time (RFC 4028 §10): BYE was sent.
+    SessionExpired,
     /// The call failed without an answer (timeout, transport, DNS).
     Failed(Failure),
 }
@@ -117,6 +119,12 @@ pub(crate) struct Session {
     pub(crate) flow: Option<FlowId>,
     /// SDP, re-INVITEs and INFO once the call is up.
     pub(crate) mid: super::session_mid::MidCall,
+    /// RFC 4028 session timer, once negotiated.
+    pub(crate) session_timer: Option<super::session_timer::SessionTimer>,
+    /// The peer's Allow lists UPDATE (refreshes use it).
+    pub(crate) peer_allows_update: bool,
+    /// 422 retries so far.
+    pub(crate) too_small: u8,
 }
 
 impl Session {
@@ -137,6 +145,9 @@ impl Session {
             ok_since: None,
             flow: None,
             mid: Default::default(),
+            session_timer: None,
+            peer_allows_update: false,
+            too_small: 0,
         }
     }
 
@@ -204,6 +215,12 @@ impl Endpoint {
             })
             .raw_header("Allow", ALLOW.as_bytes())
             .raw_header("User-Agent", self.config.user_agent.as_bytes());
+        if let Some(t) = self.config.session_timer {
+            b = b
+                .raw_header("Supported", b"timer")
+                .raw_header("Session-Expires", t.expires.to_string().as_bytes())
+                .raw_header("Min-SE", t.min_se.to_string().as_bytes());
+        }
         for (n, v) in &options.extra_headers {
             b = b.raw_header(n, v.as_bytes());
         }
@@ -343,6 +360,7 @@ impl Endpoint {
         }
         match status {
             200..=299 => self.invite_answered(now, id, &response),
+            422 if self.retry_too_small(now, id, &response, &outcome.request) => {}
             300..=399 => {
                 let contacts = response
                     .headers::<Contact>()
@@ -428,9 +446,16 @@ impl Endpoint {
             s.dialog = Some(dialog);
             s.ack = Some(ack);
             s.state = SessionState::Confirmed;
+            s.peer_allows_update = super::session_timer::allows_update(response);
             if let Some(sdp) = sdp_of(response) {
                 s.mid.remote_sdp = Some(sdp);
             }
+        }
+        // RFC 4028 §7.2: the 2xx's Session-Expires says who refreshes; no
+        // Session-Expires, no timer.
+        if let Some((interval, refresher)) = super::session_timer::session_expires(response) {
+            let we_refresh = refresher != Some(crate::message::headers::Refresher::Uas);
+            self.start_session_timer(now, id, interval, we_refresh);
         }
         self.event(Event::CallAccepted {
             session: id,
@@ -440,6 +465,53 @@ impl Endpoint {
             // We hung up while the 2xx was on its way (CANCEL/200 race).
             self.send_bye(now, id, EndReason::Cancelled);
         }
+    }
+
+    /// A 422 (RFC 4028 §7.4): the INVITE again with the interval raised to
+    /// the Min-SE asked for; `false` when there is nothing to retry.
+    fn retry_too_small(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        response: &Message,
+        sent: &Message,
+    ) -> bool {
+        let Some(min) = super::session_timer::min_se(response) else {
+            return false;
+        };
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return false;
+        };
+        if s.too_small >= 2 || s.state == SessionState::Ending {
+            return false;
+        }
+        s.too_small += 1;
+        let mut retry = sent.clone();
+        retry.remove(crate::message::HeaderName::SessionExpires);
+        retry.remove(crate::message::HeaderName::MinSe);
+        retry.push_header(&crate::message::headers::SessionExpires {
+            delta: min,
+            params: crate::message::Params::new(""),
+        });
+        retry.push_header(&crate::message::headers::MinSe {
+            delta: min,
+            params: crate::message::Params::new(""),
+        });
+        if let Ok(c) = retry.header::<CSeq>() {
+            let next = CSeq {
+                seq: c.seq.saturating_add(1),
+                method: c.method.clone(),
+            };
+            retry.set_header(&next);
+        }
+        s.invite = Some(retry.clone());
+        s.invite_tx = None;
+        let contact = ContactSpec::Ours {
+            params: String::new(),
+            ob: false,
+        };
+        self.start_outgoing(now, Outgoing::new(Owner::Invite(id), retry, contact, None));
+        true
     }
 
     /// Sends BYE in the session's dialog; the call ends when it completes.
@@ -481,7 +553,7 @@ impl Endpoint {
         if let Some(d) = self.sessions.get_mut(&id).and_then(|s| s.dialog.as_mut()) {
             d.note_cseq_sent(outcome.cseq);
         }
-        if matches!(method, Method::Invite | Method::Info) {
+        if matches!(method, Method::Invite | Method::Update | Method::Info) {
             self.mid_call_outcome(now, id, &method, &outcome);
             return;
         }
@@ -497,6 +569,9 @@ impl Endpoint {
     pub(crate) fn end_session(&mut self, id: SessionId, reason: EndReason) {
         if let Some(mut s) = self.sessions.remove(&id) {
             self.timers.stop(&mut s.ok_timer);
+            if let Some(mut t) = s.session_timer.take() {
+                self.timers.stop(&mut t.key);
+            }
             self.invite_txs.retain(|_, sid| *sid != id);
             self.event(Event::CallEnded {
                 session: id,

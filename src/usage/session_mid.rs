@@ -24,10 +24,13 @@ pub(crate) struct MidCall {
     /// The SDP we last sent (offer or answer) and the peer's last.
     pub(crate) local_sdp: Option<Bytes>,
     pub(crate) remote_sdp: Option<Bytes>,
-    /// Our re-INVITE in flight, with the SDP it offers.
+    /// Our re-INVITE or UPDATE in flight, with the SDP it offers (empty
+    /// for an offerless session refresh).
     pub(crate) reinvite_pending: Option<Bytes>,
-    /// A re-INVITE waiting for its glare back-off.
-    pub(crate) glare_retry: Option<Bytes>,
+    /// Whether what is in flight is an UPDATE rather than a re-INVITE.
+    pub(crate) via_update: bool,
+    /// A re-INVITE or UPDATE waiting for its glare back-off.
+    pub(crate) glare_retry: Option<(Method, Bytes)>,
     /// The peer's re-INVITE we answered, waiting for its ACK.
     pub(crate) remote_reinvite: Option<TxId>,
     /// Whether we put the call on hold.
@@ -35,6 +38,8 @@ pub(crate) struct MidCall {
     /// DTMF digits waiting for the INFO before them to complete.
     pub(crate) dtmf: VecDeque<(char, u32)>,
     pub(crate) info_in_flight: bool,
+    /// What is in flight is a session refresh (RFC 4028), not a change.
+    pub(crate) refreshing: bool,
 }
 
 /// `sdp` with every stream's direction mapped by `f` and the `o=` version
@@ -177,24 +182,56 @@ impl Endpoint {
     }
 
     fn send_reinvite(&mut self, now: Instant, id: SessionId, sdp: Bytes) {
+        self.send_offer(now, id, Method::Invite, sdp);
+    }
+
+    /// Sends a re-INVITE or an UPDATE offering `sdp` (an empty `sdp`: no
+    /// body, a plain session refresh).
+    pub(crate) fn send_offer(&mut self, now: Instant, id: SessionId, method: Method, sdp: Bytes) {
         let Some(s) = self.sessions.get_mut(&id) else {
             return;
         };
-        let request = s
+        let builder = s
             .dialog
             .as_mut()
-            .and_then(|d| d.request(Method::Invite).ok())
-            .and_then(|b| b.body("application/sdp", sdp.to_vec()).build().ok());
+            .and_then(|d| d.request(method.clone()).ok());
+        let request = builder.and_then(|b| {
+            if sdp.is_empty() {
+                b.build().ok()
+            } else {
+                b.body("application/sdp", sdp.to_vec()).build().ok()
+            }
+        });
         let Some(request) = request else {
             return;
         };
         s.mid.reinvite_pending = Some(sdp);
+        s.mid.via_update = method == Method::Update;
         let contact = ContactSpec::Ours {
             params: String::new(),
             ob: false,
         };
-        let out = Outgoing::new(Owner::InDialog(id, Method::Invite), request, contact, None);
+        let out = Outgoing::new(Owner::InDialog(id, method), request, contact, None);
         self.start_outgoing(now, out);
+    }
+
+    /// Sends an UPDATE (RFC 3311) offering `sdp` in an established call:
+    /// like [`renegotiate`](Self::renegotiate) without the three-way
+    /// handshake.
+    pub fn update(&mut self, now: Instant, id: SessionId, sdp: Bytes) -> Result<(), CommandError> {
+        self.confirmed_session(id)?;
+        let busy = self
+            .sessions
+            .get(&id)
+            .is_some_and(|s| s.mid.reinvite_pending.is_some() || s.mid.remote_reinvite.is_some());
+        if busy {
+            return Err(CommandError::WrongState {
+                what: "an offer is already in progress",
+            });
+        }
+        self.send_offer(now, id, Method::Update, sdp);
+        self.pump(now);
+        Ok(())
     }
 
     /// Sends DTMF by INFO (`application/dtmf-relay`), one INFO per digit,
@@ -297,14 +334,14 @@ impl Endpoint {
         let offered = s.mid.reinvite_pending.take();
         match (&outcome.result, status) {
             (Ok(resp), Some(200..=299)) => {
-                let ack = s
-                    .dialog
-                    .as_ref()
-                    .and_then(|d| d.ack(&outcome.request).ok())
+                let ack = (*method == Method::Invite)
+                    .then(|| s.dialog.as_ref().and_then(|d| d.ack(&outcome.request).ok()))
+                    .flatten()
                     .and_then(|b| b.build().ok());
                 if let Some(d) = s.dialog.as_mut() {
                     d.on_response(resp);
                 }
+                let offered = offered.filter(|o| !o.is_empty());
                 if let Some(sdp) = &offered {
                     s.mid.held = Sdp::parse(sdp.clone()).ok().is_some_and(|p| {
                         (0..p.media().len()).all(|i| {
@@ -320,6 +357,7 @@ impl Endpoint {
                 if answer.is_some() {
                     s.mid.remote_sdp = answer.clone();
                 }
+                let refresh = std::mem::take(&mut s.mid.refreshing);
                 if let Some(ack) = ack {
                     s.ack = Some(ack.clone());
                     if let Some(tx) = outcome.tx {
@@ -327,16 +365,19 @@ impl Endpoint {
                     }
                     self.send_request_stateless(now, ack);
                 }
-                self.event(Event::CallUpdated {
-                    session: id,
-                    sdp: answer,
-                });
+                self.session_refreshed(now, id);
+                if !refresh {
+                    self.event(Event::CallUpdated {
+                        session: id,
+                        sdp: answer,
+                    });
+                }
             }
             (Ok(_), Some(491)) => {
                 // §14.1: the Call-ID's owner waits 2.1–4 s, the other 0–2 s,
                 // in units of 10 ms.
                 let caller = s.caller;
-                s.mid.glare_retry = offered;
+                s.mid.glare_retry = offered.map(|o| (method.clone(), o));
                 let units = if caller {
                     210 + self.rng.below(190)
                 } else {
@@ -352,6 +393,10 @@ impl Endpoint {
                     EndReason::Failed(crate::endpoint::Failure::Timeout),
                 );
             }
+            _ if std::mem::take(&mut s.mid.refreshing) => {
+                // A refused refresh: the session ends at expiry unless the
+                // peer refreshes it.
+            }
             _ => {
                 // Refused: the media stay as they were (RFC 3261 §14.1).
                 self.event(Event::CallUpdateFailed {
@@ -363,13 +408,13 @@ impl Endpoint {
     }
 
     pub(crate) fn glare_retry_due(&mut self, now: Instant, id: SessionId) {
-        let sdp = self
+        let retry = self
             .sessions
             .get_mut(&id)
             .filter(|s| s.state == SessionState::Confirmed)
             .and_then(|s| s.mid.glare_retry.take());
-        if let Some(sdp) = sdp {
-            self.send_reinvite(now, id, sdp);
+        if let Some((method, sdp)) = retry {
+            self.send_offer(now, id, method, sdp);
         }
     }
 
@@ -434,10 +479,62 @@ impl Endpoint {
         s.ok_since = Some(now);
         self.timers.stop(&mut s.ok_timer);
         s.ok_timer = Some(self.timers.arm(now + t1, Timer::OkRetransmit(id)));
+        self.session_refreshed(now, id);
         self.event(Event::CallUpdated {
             session: id,
             sdp: offer,
         });
+    }
+
+    /// An UPDATE from the peer (RFC 3311): answered at once like a
+    /// re-INVITE, with no ACK to wait for; an offerless UPDATE (a session
+    /// refresh) gets a plain 200.
+    pub(crate) fn remote_update(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        tx: TxId,
+        request: &Message,
+    ) {
+        let Some(s) = self.sessions.get(&id) else {
+            return;
+        };
+        if s.mid.reinvite_pending.is_some() {
+            self.reply(now, tx, request, 491, "Request Pending", &[], None);
+            return;
+        }
+        let offer = sdp_of(request);
+        let answer = match (&offer, &s.mid.local_sdp) {
+            (Some(o), Some(ours)) => match answer_directions(ours, o) {
+                Some(a) => Some(a),
+                None => {
+                    self.reply(now, tx, request, 488, "Not Acceptable Here", &[], None);
+                    return;
+                }
+            },
+            (Some(_), None) => {
+                self.reply(now, tx, request, 488, "Not Acceptable Here", &[], None);
+                return;
+            }
+            (None, _) => None,
+        };
+        let Some(ok) = self.in_dialog_ok(id, request, answer.as_ref()) else {
+            return;
+        };
+        let _ = self.layer.respond(now, tx, ok);
+        if let Some(s) = self.sessions.get_mut(&id) {
+            if let Some(a) = answer {
+                s.mid.local_sdp = Some(a);
+                s.mid.remote_sdp = offer.clone();
+            }
+        }
+        self.session_refreshed(now, id);
+        if offer.is_some() {
+            self.event(Event::CallUpdated {
+                session: id,
+                sdp: offer,
+            });
+        }
     }
 
     /// A 2xx to a request inside the dialog, with our Contact (a target

@@ -11,10 +11,11 @@ use std::time::Instant;
 use bytes::Bytes;
 
 use super::session::{sdp_of, EndReason, Session, SessionId, SessionState};
+use super::session_timer::{allows_update, session_expires, supports};
 use crate::dialog::{Dialog, DialogId};
 use crate::endpoint::timers::Timer;
 use crate::endpoint::{CommandError, Endpoint, Event};
-use crate::message::headers::{FromHeader, ToHeader};
+use crate::message::headers::{FromHeader, Refresher, ToHeader};
 use crate::message::{HeaderName, Message, Method, ResponseBuilder};
 use crate::transaction::TxId;
 use crate::transport::FlowInfo;
@@ -32,6 +33,24 @@ impl Endpoint {
         if self.sessions.len() >= self.config.max_usages {
             self.reply(now, tx, &request, 486, "Busy Here", &[], None);
             return;
+        }
+        // RFC 4028 §8.1: an interval below our minimum gets 422.
+        if let (Some(timer), Some((asked, _))) =
+            (self.config.session_timer, session_expires(&request))
+        {
+            if asked < timer.min_se {
+                let min = ("Min-SE", timer.min_se.to_string());
+                self.reply(
+                    now,
+                    tx,
+                    &request,
+                    422,
+                    "Session Interval Too Small",
+                    &[min],
+                    None,
+                );
+                return;
+            }
         }
         let id = SessionId(self.next_id());
         let mut s = Session::new(false, SessionState::Incoming);
@@ -51,6 +70,7 @@ impl Endpoint {
             .map(|v| String::from_utf8_lossy(v).into_owned());
         let sdp_offer = sdp_of(&request);
         s.mid.remote_sdp = sdp_offer.clone();
+        s.peer_allows_update = allows_update(&request);
         s.invite = Some(request);
         self.sessions.insert(id, s);
         self.by_server_tx.insert(tx, id);
@@ -162,11 +182,46 @@ impl Endpoint {
         let (Some(tx), Some(invite)) = (s.invite_tx, s.invite.clone()) else {
             return Err(CommandError::NoSuchSession(id));
         };
-        let Some(ok) = self.session_response(id, 200, "OK", sdp.as_ref()) else {
+        let Some(mut ok) = self.session_response(id, 200, "OK", sdp.as_ref()) else {
             return Err(CommandError::WrongState {
                 what: "the 200 OK cannot be built",
             });
         };
+        // RFC 4028 §9: the interval the caller asked for (or ours, if it
+        // supports timers), refreshed by whom it said, else by it when it
+        // can, else by us.
+        let timer = self.config.session_timer.and_then(|cfg| {
+            let caller_supports = supports(&invite, "timer");
+            match session_expires(&invite) {
+                Some((interval, refresher)) => {
+                    let refresher = refresher.unwrap_or(if caller_supports {
+                        Refresher::Uac
+                    } else {
+                        Refresher::Uas
+                    });
+                    Some((interval, refresher, caller_supports))
+                }
+                None if caller_supports => Some((cfg.expires, Refresher::Uac, true)),
+                None => None,
+            }
+        });
+        if let Some((interval, refresher, caller_supports)) = timer {
+            let who = if refresher == Refresher::Uac {
+                "uac"
+            } else {
+                "uas"
+            };
+            let _ = ok.push_raw(
+                "Session-Expires",
+                format!("{interval};refresher={who}").as_bytes(),
+            );
+            if caller_supports && refresher == Refresher::Uac {
+                let _ = ok.push_raw("Require", b"timer");
+            }
+            ok = Message::parse(ok.to_bytes()).map_err(|_| CommandError::WrongState {
+                what: "the 200 OK cannot be built",
+            })?;
+        }
         if self.layer.respond(now, tx, ok.clone()).is_err() {
             // The INVITE transaction is gone (the caller cancelled).
             return Err(CommandError::WrongState {
@@ -186,6 +241,9 @@ impl Endpoint {
         s.ok_interval = t1;
         s.ok_since = Some(now);
         s.ok_timer = Some(self.timers.arm(now + t1, Timer::OkRetransmit(id)));
+        if let Some((interval, refresher, _)) = timer {
+            self.start_session_timer(now, id, interval, refresher == Refresher::Uas);
+        }
         self.pump(now);
         Ok(())
     }
@@ -355,11 +413,7 @@ impl Endpoint {
             }
             Some(Method::Invite) => self.remote_reinvite(now, id, tx, request),
             Some(Method::Info) => self.remote_info(now, id, tx, request),
-            // UPDATE (RFC 3311) comes with PRACK: refuse it cleanly so the
-            // peer keeps the current media.
-            Some(Method::Update) => {
-                self.reply(now, tx, request, 488, "Not Acceptable Here", &[], None);
-            }
+            Some(Method::Update) => self.remote_update(now, id, tx, request),
             Some(Method::Options) => {
                 self.reply(now, tx, request, 200, "OK", &[], None);
             }

@@ -22,7 +22,7 @@ impl Refresher {
         }
     }
 
-    fn our_from(v: Option<&str>) -> Option<Refresher> {
+    fn from_value(v: Option<&str>) -> Option<Refresher> {
         match v? {
             v if v.eq_ignore_ascii_case("uac") => Some(Refresher::Uac),
             v if v.eq_ignore_ascii_case("uas") => Some(Refresher::Uas),
@@ -51,7 +51,7 @@ pub struct SessionExpires<'a> {
 impl SessionExpires<'_> {
     /// The `refresher` parameter.
     pub fn refresher(&self) -> Option<Refresher> {
-        Refresher::our_from(self.params.get("refresher").flatten())
+        Refresher::from_value(self.params.get("refresher").flatten())
     }
 }
 
@@ -64,7 +64,7 @@ fn delta_and_params(i: &str) -> PResult<'_, (u32, Params<'_>)> {
 fn session_expires(i: &str) -> PResult<'_, SessionExpires<'_>> {
     let (rest, (delta, params)) = delta_and_params(i)?;
     check_params(i, &params, |name, value| {
-        if name.eq_ignore_ascii_case("refresher") && Refresher::our_from(value).is_none() {
+        if name.eq_ignore_ascii_case("refresher") && Refresher::from_value(value).is_none() {
             Err("refresher=uac or refresher=uas")
         } else {
             Ok(())
