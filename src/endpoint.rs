@@ -303,6 +303,7 @@ impl Endpoint {
                 Timer::StunMissing(id) => self.stun_missing(now, id),
                 Timer::OkRetransmit(id) => self.ok_retransmit_due(now, id),
                 Timer::GlareRetry(id) => self.glare_retry_due(now, id),
+                Timer::ReliableProvisional(id) => self.reliable_provisional_due(now, id),
                 Timer::SessionRefresh(id) => self.session_timer_due(now, id),
                 Timer::ConnectTimeout(flow) => {
                     if let Some(f) = self.flows.get_mut(flow) {

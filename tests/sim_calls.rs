@@ -507,3 +507,81 @@ fn dtmf_by_info_both_ways() {
     act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
     assert_clean(&mut p);
 }
+
+#[test]
+fn a_reliable_183_with_early_sdp_gets_a_prack_and_cseq_carries_on() {
+    let mut p = pair(LinkConfig::ideal(ms(10)));
+    let a = call(&mut p, "sip:bob@10.0.0.3:5060");
+    let (b, _) = incoming(&p);
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.progress_reliable(now, b, 183, Some(Bytes::from_static(ANSWER.as_bytes())))
+            .unwrap()
+    });
+    p.net.run_for(Duration::from_secs(3), STEPS);
+    let progress: Vec<Event> = p
+        .net
+        .node(p.alice)
+        .event_list()
+        .into_iter()
+        .filter(|e| matches!(e, Event::CallProgress { status: 183, .. }))
+        .collect();
+    assert_eq!(progress.len(), 1, "{progress:?}");
+    assert!(
+        matches!(&progress[0], Event::CallProgress { sdp: Some(s), .. } if &s[..] == ANSWER.as_bytes())
+    );
+    let lines: Vec<String> = p
+        .net
+        .trace()
+        .entries()
+        .iter()
+        .map(|e| e.first_line.clone())
+        .collect();
+    // The PRACK stopped the retransmissions: one 183 in 3 s.
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("SIP/2.0 183"))
+            .count(),
+        1,
+        "{lines:#?}"
+    );
+    assert_eq!(lines.iter().filter(|l| l.starts_with("PRACK")).count(), 1);
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
+            .unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
+    p.net.run_for(ms(100), STEPS);
+    assert_eq!(ended(p.net.node(p.alice)), vec![EndReason::LocalHangup]);
+    assert_eq!(
+        ended(p.net.node(p.bob)),
+        vec![EndReason::RemoteHangup],
+        "the BYE's CSeq came after the PRACK's"
+    );
+    assert_clean(&mut p);
+}
+
+#[test]
+fn a_reliable_180_is_resent_until_pracked_under_loss() {
+    let mut p = pair(LinkConfig::ideal(ms(10)).loss(0.3));
+    let a = call(&mut p, "sip:bob@10.0.0.3:5060");
+    p.net.run_for(Duration::from_secs(5), STEPS);
+    let (b, _) = incoming(&p);
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.progress_reliable(now, b, 180, None).unwrap()
+    });
+    p.net.run_for(Duration::from_secs(20), STEPS);
+    let rings = p
+        .net
+        .node(p.alice)
+        .event_list()
+        .into_iter()
+        .filter(|e| matches!(e, Event::CallProgress { status: 180, .. }))
+        .count();
+    assert_eq!(rings, 1, "one 180 reported however often it was resent");
+    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
+    p.net.run_for(Duration::from_secs(60), STEPS);
+    assert_eq!(ended(p.net.node(p.alice)).len(), 1);
+    assert_eq!(ended(p.net.node(p.bob)).len(), 1);
+}

@@ -28,6 +28,8 @@ pub(crate) enum Timer {
     OkRetransmit(crate::usage::session::SessionId),
     /// Refresh a session, or end one nobody refreshed (RFC 4028).
     SessionRefresh(crate::usage::session::SessionId),
+    /// Resend a reliable provisional response (RFC 3262).
+    ReliableProvisional(crate::usage::session::SessionId),
     /// Retry a re-INVITE after a 491 (RFC 3261 §14.1).
     GlareRetry(crate::usage::session::SessionId),
 }

@@ -7,5 +7,6 @@ pub mod message;
 pub mod registration;
 pub mod session;
 mod session_mid;
+mod session_prack;
 pub mod session_timer;
 mod session_uas;

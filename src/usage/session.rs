@@ -125,6 +125,8 @@ pub(crate) struct Session {
     pub(crate) peer_allows_update: bool,
     /// 422 retries so far.
     pub(crate) too_small: u8,
+    /// Reliable provisional responses (RFC 3262).
+    pub(crate) prack: super::session_prack::Prack,
 }
 
 impl Session {
@@ -148,6 +150,7 @@ impl Session {
             session_timer: None,
             peer_allows_update: false,
             too_small: 0,
+            prack: Default::default(),
         }
     }
 
@@ -215,9 +218,14 @@ impl Endpoint {
             })
             .raw_header("Allow", ALLOW.as_bytes())
             .raw_header("User-Agent", self.config.user_agent.as_bytes());
+        let supported = if self.config.session_timer.is_some() {
+            "100rel, timer"
+        } else {
+            "100rel"
+        };
+        b = b.raw_header("Supported", supported.as_bytes());
         if let Some(t) = self.config.session_timer {
             b = b
-                .raw_header("Supported", b"timer")
                 .raw_header("Session-Expires", t.expires.to_string().as_bytes())
                 .raw_header("Min-SE", t.min_se.to_string().as_bytes());
         }
@@ -328,6 +336,9 @@ impl Endpoint {
         if s.state == SessionState::Calling {
             s.state = SessionState::Early;
         }
+        if !self.prack_provisional(now, id, response) {
+            return; // a resent reliable 1xx, already reported
+        }
         let status = response.status().unwrap_or(100);
         self.event(Event::CallProgress {
             session: id,
@@ -411,10 +422,17 @@ impl Endpoint {
         }
         let hang_up = s.ending.is_some();
         let first = s.dialog.is_none();
-        let built = Dialog::uac(&invite, response).ok().and_then(|d| {
-            let ack = d.ack(&invite).ok()?.build().ok()?;
-            Some((d, ack))
-        });
+        let early = if first {
+            self.take_early_dialog(id, response)
+        } else {
+            None
+        };
+        let built = early
+            .or_else(|| Dialog::uac(&invite, response).ok())
+            .and_then(|d| {
+                let ack = d.ack(&invite).ok()?.build().ok()?;
+                Some((d, ack))
+            });
         let Some((mut dialog, ack)) = built else {
             // A 2xx without a To tag or Contact cannot be acknowledged:
             // the call cannot go on.
@@ -571,6 +589,9 @@ impl Endpoint {
             self.timers.stop(&mut s.ok_timer);
             if let Some(mut t) = s.session_timer.take() {
                 self.timers.stop(&mut t.key);
+            }
+            if let Some(mut u) = s.prack.unacked.take() {
+                self.timers.stop(&mut u.key);
             }
             self.invite_txs.retain(|_, sid| *sid != id);
             self.event(Event::CallEnded {

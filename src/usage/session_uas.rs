@@ -84,7 +84,7 @@ impl Endpoint {
     }
 
     /// The response to the session's INVITE with our To tag and Contact.
-    fn session_response(
+    pub(crate) fn session_response(
         &mut self,
         id: SessionId,
         code: u16,
@@ -146,6 +146,13 @@ impl Endpoint {
             return Err(CommandError::WrongState {
                 what: "a provisional response needs an unanswered incoming call and a status from 101 to 199",
             });
+        }
+        if s.invite
+            .as_ref()
+            .is_some_and(|i| super::session_prack::wants_100rel(i, false))
+        {
+            // The INVITE requires 100rel: every 1xx but 100 is reliable.
+            return self.progress_reliable(now, id, status, sdp);
         }
         let tx = s.invite_tx;
         let reason = if status == 180 {
@@ -229,6 +236,14 @@ impl Endpoint {
             });
         }
         let dialog = Dialog::uas(&invite, &ok).ok();
+        // The 2xx supersedes a reliable 1xx still awaiting its PRACK.
+        if let Some(mut u) = self
+            .sessions
+            .get_mut(&id)
+            .and_then(|s| s.prack.unacked.take())
+        {
+            self.timers.stop(&mut u.key);
+        }
         let t1 = self.config.timers.t1;
         let s = self
             .sessions
@@ -414,6 +429,7 @@ impl Endpoint {
             Some(Method::Invite) => self.remote_reinvite(now, id, tx, request),
             Some(Method::Info) => self.remote_info(now, id, tx, request),
             Some(Method::Update) => self.remote_update(now, id, tx, request),
+            Some(Method::Prack) => self.remote_prack(now, id, tx, request),
             Some(Method::Options) => {
                 self.reply(now, tx, request, 200, "OK", &[], None);
             }
