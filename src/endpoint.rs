@@ -150,6 +150,11 @@ pub struct Endpoint {
     pub(crate) invite_txs: BTreeMap<TxId, SessionId>,
     /// INVITE server transactions of incoming calls.
     pub(crate) by_server_tx: BTreeMap<TxId, SessionId>,
+    /// Transfers in progress: the new call, and the call whose REFER
+    /// asked for it (NOTIFYs go there).
+    pub(crate) transfers: BTreeMap<SessionId, SessionId>,
+    /// The latest instant given to the Endpoint.
+    pub(crate) clock: Instant,
     /// Requests sent outside a transaction (ACKs) waiting for DNS.
     pub(crate) stateless_pending: BTreeMap<LookupId, Message>,
     pub(crate) outputs: VecDeque<Output>,
@@ -160,7 +165,6 @@ pub struct Endpoint {
 impl Endpoint {
     /// A user agent with `config`, started at `now`.
     pub fn new(config: Config, now: Instant) -> Result<Endpoint, ConfigError> {
-        let _ = now; // nothing is scheduled before the first command
         let mut rng = Rng::new(config.seed);
         let ws_host = ws_invalid_host(&mut rng);
         let identity = Identity::new(&config, ws_host)?;
@@ -202,6 +206,8 @@ impl Endpoint {
             invite_txs: BTreeMap::new(),
             by_server_tx: BTreeMap::new(),
             stateless_pending: BTreeMap::new(),
+            transfers: BTreeMap::new(),
+            clock: now,
             outputs: VecDeque::new(),
             next_id: 1,
             stats: EndpointStats::default(),
@@ -303,6 +309,7 @@ impl Endpoint {
                 Timer::StunMissing(id) => self.stun_missing(now, id),
                 Timer::OkRetransmit(id) => self.ok_retransmit_due(now, id),
                 Timer::GlareRetry(id) => self.glare_retry_due(now, id),
+                Timer::ReferDecision(id) => self.refer_decision_due(now, id),
                 Timer::ReliableProvisional(id) => self.reliable_provisional_due(now, id),
                 Timer::SessionRefresh(id) => self.session_timer_due(now, id),
                 Timer::ConnectTimeout(flow) => {
@@ -335,6 +342,7 @@ impl Endpoint {
     /// Moves what the lower layers produced into outputs and reactions,
     /// until nothing is left.
     pub(crate) fn pump(&mut self, now: Instant) {
+        self.clock = self.clock.max(now);
         loop {
             let mut progressed = false;
             while let Some(out) = self.layer.poll_output() {

@@ -585,3 +585,139 @@ fn a_reliable_180_is_resent_until_pracked_under_loss() {
     assert_eq!(ended(p.net.node(p.alice)).len(), 1);
     assert_eq!(ended(p.net.node(p.bob)).len(), 1);
 }
+
+#[test]
+fn blind_transfer_end_to_end() {
+    let (mut p, alice_to_bob, bob_side) = established(Some(ANSWER));
+    let start = p.net.now();
+    let seed = p.net.fork_seed();
+    let carol = p.net.add(
+        "carol",
+        addr(4),
+        EpNode::new("sip:carol@10.0.0.4", addr(4), seed, start, |_| {}),
+    );
+    // Bob transfers alice to carol.
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.refer(now, bob_side, "sip:carol@10.0.0.4:5060").unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    let asked = p
+        .net
+        .node(p.alice)
+        .event_list()
+        .into_iter()
+        .find_map(|e| match e {
+            Event::TransferRequested {
+                session,
+                target,
+                referred_by,
+            } => Some((session, target, referred_by)),
+            _ => None,
+        });
+    assert_eq!(
+        asked,
+        Some((
+            alice_to_bob,
+            "sip:carol@10.0.0.4:5060".to_owned(),
+            Some("sip:bob@10.0.0.3".to_owned())
+        ))
+    );
+    let alice_to_carol = p.net.with(p.alice, |n, now| {
+        let id = n.ep.accept_transfer(now, alice_to_bob).unwrap();
+        n.drain(now);
+        id
+    });
+    p.net.run_for(ms(100), STEPS);
+    let carol_call = p
+        .net
+        .node(carol)
+        .event_list()
+        .into_iter()
+        .find_map(|e| match e {
+            Event::IncomingCall { session, from, .. } => Some((session, from)),
+            _ => None,
+        });
+    let (carol_side, from) = carol_call.expect("carol is called");
+    assert_eq!(from, "sip:alice@10.0.0.2");
+    act(&mut p.net, carol, |ep, now| {
+        ep.accept(now, carol_side, Some(Bytes::from_static(ANSWER.as_bytes())))
+            .unwrap()
+    });
+    p.net.run_for(ms(200), STEPS);
+    assert!(p
+        .net
+        .node(p.alice)
+        .event_list()
+        .iter()
+        .any(|e| matches!(e, Event::CallAccepted { session, .. } if *session == alice_to_carol)));
+    // Bob heard: REFER accepted, the new call trying, then answered.
+    let progress: Vec<u16> = p
+        .net
+        .node(p.bob)
+        .event_list()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::TransferProgress { status, .. } => Some(status),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        progress.first(),
+        Some(&202),
+        "the REFER's answer first: {progress:?}"
+    );
+    assert!(
+        progress.contains(&202) && progress.contains(&100),
+        "{progress:?}"
+    );
+    assert_eq!(progress.last(), Some(&200), "{progress:?}");
+    let last_notify = p
+        .net
+        .trace()
+        .entries()
+        .iter()
+        .filter(|e| e.first_line.starts_with("NOTIFY"))
+        .count();
+    assert_eq!(
+        last_notify, 2,
+        "100 Trying, then 200 OK (terminating the subscription)"
+    );
+    // Bob hangs up on alice; alice's call with carol goes on.
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.hangup(now, bob_side).unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    assert_eq!(ended(p.net.node(p.alice)), vec![EndReason::RemoteHangup]);
+    assert_eq!(
+        p.net.node(p.alice).ep.session(alice_to_carol),
+        Some(sansip::endpoint::SessionState::Confirmed)
+    );
+}
+
+#[test]
+fn a_refused_transfer_is_reported_to_the_referrer() {
+    let (mut p, alice_to_bob, bob_side) = established(Some(ANSWER));
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.refer(now, bob_side, "sip:carol@10.0.0.4:5060").unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    act(&mut p.net, p.alice, |ep, now| {
+        ep.reject_transfer(now, alice_to_bob).unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    let progress: Vec<u16> = p
+        .net
+        .node(p.bob)
+        .event_list()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::TransferProgress { status, .. } => Some(status),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(progress, vec![603]);
+    act(&mut p.net, p.alice, |ep, now| {
+        ep.hangup(now, alice_to_bob).unwrap()
+    });
+    assert_clean(&mut p);
+}

@@ -284,6 +284,25 @@ pub enum Event {
         /// Its duration in milliseconds (0 when not given).
         duration_ms: u32,
     },
+    /// The peer of call `session` asks us to call `target` (REFER):
+    /// answer with `accept_transfer` or `reject_transfer` (declined after
+    /// 30 s otherwise).
+    TransferRequested {
+        /// The call the REFER came in.
+        session: SessionId,
+        /// Who to call.
+        target: String,
+        /// Who asked (Referred-By), if said.
+        referred_by: Option<String>,
+    },
+    /// Progress of a transfer we asked for: the REFER's answer (202, or a
+    /// refusal), then the new call's status as the transferee reports it.
+    TransferProgress {
+        /// The call the REFER went in.
+        session: SessionId,
+        /// The status.
+        status: u16,
+    },
     /// The call is over; the last event of a session.
     CallEnded {
         /// The session.

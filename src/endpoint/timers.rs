@@ -30,6 +30,8 @@ pub(crate) enum Timer {
     SessionRefresh(crate::usage::session::SessionId),
     /// Resend a reliable provisional response (RFC 3262).
     ReliableProvisional(crate::usage::session::SessionId),
+    /// The application did not decide on a REFER in time.
+    ReferDecision(crate::usage::session::SessionId),
     /// Retry a re-INVITE after a 491 (RFC 3261 §14.1).
     GlareRetry(crate::usage::session::SessionId),
 }

@@ -10,3 +10,4 @@ mod session_mid;
 mod session_prack;
 pub mod session_timer;
 mod session_uas;
+mod transfer;

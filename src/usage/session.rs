@@ -127,6 +127,8 @@ pub(crate) struct Session {
     pub(crate) too_small: u8,
     /// Reliable provisional responses (RFC 3262).
     pub(crate) prack: super::session_prack::Prack,
+    /// A REFER waiting for the application (RFC 3515).
+    pub(crate) refer: Option<super::transfer::PendingRefer>,
 }
 
 impl Session {
@@ -151,6 +153,7 @@ impl Session {
             peer_allows_update: false,
             too_small: 0,
             prack: Default::default(),
+            refer: None,
         }
     }
 
@@ -340,6 +343,9 @@ impl Endpoint {
             return; // a resent reliable 1xx, already reported
         }
         let status = response.status().unwrap_or(100);
+        if status > 100 {
+            self.transfer_progress(now, id, status, &reason_text(response));
+        }
         self.event(Event::CallProgress {
             session: id,
             status,
@@ -475,6 +481,7 @@ impl Endpoint {
             let we_refresh = refresher != Some(crate::message::headers::Refresher::Uas);
             self.start_session_timer(now, id, interval, we_refresh);
         }
+        self.transfer_progress(now, id, 200, "OK");
         self.event(Event::CallAccepted {
             session: id,
             sdp: sdp_of(response),
@@ -575,6 +582,11 @@ impl Endpoint {
             self.mid_call_outcome(now, id, &method, &outcome);
             return;
         }
+        if method == Method::Refer {
+            let status = outcome.result.as_ref().ok().and_then(Message::status);
+            self.refer_outcome(id, status);
+            return;
+        }
         // Whatever the BYE's answer, the call is over for us (§15.1.1).
         if method == Method::Bye {
             if let Some(reason) = self.sessions.get(&id).and_then(|s| s.ending.clone()) {
@@ -586,6 +598,20 @@ impl Endpoint {
     /// Reports the end of a call and forgets it.
     pub(crate) fn end_session(&mut self, id: SessionId, reason: EndReason) {
         if let Some(mut s) = self.sessions.remove(&id) {
+            let now = self.clock;
+            if let Some(mut pending) = s.refer.take() {
+                self.timers.stop(&mut pending.key);
+                self.reply(
+                    now,
+                    pending.tx,
+                    &pending.request,
+                    487,
+                    "Request Terminated",
+                    &[],
+                    None,
+                );
+            }
+            self.transfer_ended(now, id, &reason);
             self.timers.stop(&mut s.ok_timer);
             if let Some(mut t) = s.session_timer.take() {
                 self.timers.stop(&mut t.key);

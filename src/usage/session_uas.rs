@@ -430,6 +430,8 @@ impl Endpoint {
             Some(Method::Info) => self.remote_info(now, id, tx, request),
             Some(Method::Update) => self.remote_update(now, id, tx, request),
             Some(Method::Prack) => self.remote_prack(now, id, tx, request),
+            Some(Method::Refer) => self.remote_refer(now, id, tx, request),
+            Some(Method::Notify) => self.remote_notify(now, id, tx, request),
             Some(Method::Options) => {
                 self.reply(now, tx, request, 200, "OK", &[], None);
             }
