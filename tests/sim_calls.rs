@@ -721,3 +721,43 @@ fn a_refused_transfer_is_reported_to_the_referrer() {
     });
     assert_clean(&mut p);
 }
+
+#[test]
+fn a_cancel_crossing_the_200_ends_the_call_with_ack_and_bye() {
+    let mut p = pair(LinkConfig::ideal(ms(10)));
+    let a = call(&mut p, "sip:bob@10.0.0.3:5060");
+    let (b, _) = incoming(&p);
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.progress(now, b, 180, None).unwrap()
+    });
+    p.net.run_for(ms(50), STEPS);
+    // Bob answers; 5 ms later, with the 200 still on the wire, alice
+    // hangs up: her CANCEL crosses it.
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
+            .unwrap()
+    });
+    p.net.run_for(ms(5), STEPS);
+    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
+    p.net.run_for(ms(500), STEPS);
+    let lines: Vec<String> = p
+        .net
+        .trace()
+        .entries()
+        .iter()
+        .map(|e| e.first_line.clone())
+        .collect();
+    let at = |prefix: &str| {
+        lines
+            .iter()
+            .position(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix}: {lines:#?}"))
+    };
+    assert!(
+        at("CANCEL") < at("ACK") && at("ACK") < at("BYE"),
+        "{lines:#?}"
+    );
+    assert_eq!(ended(p.net.node(p.alice)), vec![EndReason::Cancelled]);
+    assert_eq!(ended(p.net.node(p.bob)), vec![EndReason::RemoteHangup]);
+    assert_clean(&mut p);
+}
