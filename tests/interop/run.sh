@@ -422,6 +422,36 @@ phone_call_rejected_through_kamailio() {
   [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
 }
 
+# baresip registers as bob (answermode=auto) to kamailio; the phone
+# (alice) calls sip:bob@127.0.0.1 through kamailio (407 answered), baresip
+# answers with its own SDP (g711), the phone hangs up after 1 s and exits
+# 0; baresip sees the BYE.
+phone_calls_baresip_through_kamailio() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  write_baresip_config "$SCEN_DIR/baresip" 5090
+  # ausine only makes 48 kHz stereo, and its "device" is the tone's
+  # frequency: else the answer stalls after 180 (baresip resamples for g711).
+  sed -i 's/^audio_source.*/audio_source\t\tausine,440/' "$SCEN_DIR/baresip/config"
+  printf 'ausrc_srate\t\t48000\nausrc_channels\t\t2\nauplay_srate\t\t48000\nauplay_channels\t\t2\n' \
+    >>"$SCEN_DIR/baresip/config"
+  mkfifo "$SCEN_DIR/baresip/stdin"
+  spawn baresip 20 bash -c 'exec baresip -f "$1" -s <>"$1/stdin"' baresip "$SCEN_DIR/baresip"
+  local baresip_pid=$SPAWNED_PID
+  need wait_ul bob present 5 || return 1
+  spawn alice 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --call sip:bob@127.0.0.1 --hangup-after 1 --trace
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS"; return 1; }
+  need grep -Eq '^call-accepted codec=PCM[UA]/8000 remote-media=127\.0\.0\.1:[1-9][0-9]*$' "$SCEN_DIR/alice.out" || return 1
+  need grep -qx 'call-ended reason=local-hangup' "$SCEN_DIR/alice.out" || return 1
+  need grep -q '^Server: baresip\|^User-Agent: baresip' "$SCEN_DIR/alice.err" || return 1
+  need expect_line "$SCEN_DIR/baresip.out" '^BYE sip:bob' 2 || return 1
+  stop_pid "$baresip_pid" TERM
+  need wait_ul bob absent 3 || return 1
+}
+
 # ============================================================= the suite
 
 # name  function-and-arguments
@@ -452,6 +482,7 @@ SCENARIOS=(
   "phone_calls_kamailio_tcp     phone_calls_through_kamailio tcp"
   "phone_calls_kamailio_ws      phone_calls_through_kamailio ws"
   "phone_call_rejected_kamailio phone_call_rejected_through_kamailio"
+  "phone_calls_baresip          phone_calls_baresip_through_kamailio"
 )
 
 # Inside the namespace: run one scenario.
