@@ -422,6 +422,36 @@ phone_call_rejected_through_kamailio() {
   [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
 }
 
+# baresip_call_config DIR SIP_PORT CTRL_PORT: write_baresip_config for
+# calls: ausine makes 48 kHz stereo only and its "device" is the tone's
+# frequency (else an answer stalls after 180; baresip resamples for g711),
+# and ctrl_tcp takes commands (netstring JSON) on 127.0.0.1:CTRL_PORT
+# (not SIP_PORT+1: baresip listens there for TLS).
+baresip_call_config() {
+  write_baresip_config "$1" "$2"
+  sed -i 's/^audio_source.*/audio_source\t\tausine,440/' "$1/config"
+  printf '%s\t\t%s\n' ausrc_srate 48000 ausrc_channels 2 auplay_srate 48000 auplay_channels 2 \
+    module_app ctrl_tcp.so ctrl_tcp_listen "127.0.0.1:$3" >>"$1/config"
+  mkfifo "$1/stdin"
+}
+
+# baresip_command PORT COMMAND [PARAMS]: one ctrl_tcp command (netstring).
+baresip_command() {
+  local json
+  json=$(printf '{"command":"%s","params":"%s","token":"t1"}' "$2" "${3:-}")
+  "$PYTHON" - "$1" "$json" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
+data = sys.argv[2].encode()
+s.sendall(b"%d:%s," % (len(data), data))
+s.settimeout(2)
+try:
+    print(s.recv(4096).decode(errors="replace"))
+except OSError:
+    pass
+PY
+}
+
 # baresip registers as bob (answermode=auto) to kamailio; the phone
 # (alice) calls sip:bob@127.0.0.1 through kamailio (407 answered), baresip
 # answers with its own SDP (g711), the phone hangs up after 1 s and exits
@@ -429,13 +459,7 @@ phone_call_rejected_through_kamailio() {
 phone_calls_baresip_through_kamailio() {
   have_phone || return 77
   need start_kamailio auth || return 1
-  write_baresip_config "$SCEN_DIR/baresip" 5090
-  # ausine only makes 48 kHz stereo, and its "device" is the tone's
-  # frequency: else the answer stalls after 180 (baresip resamples for g711).
-  sed -i 's/^audio_source.*/audio_source\t\tausine,440/' "$SCEN_DIR/baresip/config"
-  printf 'ausrc_srate\t\t48000\nausrc_channels\t\t2\nauplay_srate\t\t48000\nauplay_channels\t\t2\n' \
-    >>"$SCEN_DIR/baresip/config"
-  mkfifo "$SCEN_DIR/baresip/stdin"
+  baresip_call_config "$SCEN_DIR/baresip" 5090 5099
   spawn baresip 20 bash -c 'exec baresip -f "$1" -s <>"$1/stdin"' baresip "$SCEN_DIR/baresip"
   local baresip_pid=$SPAWNED_PID
   need wait_ul bob present 5 || return 1
@@ -450,6 +474,61 @@ phone_calls_baresip_through_kamailio() {
   need expect_line "$SCEN_DIR/baresip.out" '^BYE sip:bob' 2 || return 1
   stop_pid "$baresip_pid" TERM
   need wait_ul bob absent 3 || return 1
+}
+
+# The other way: the phone registers alice (--answer auto, --hangup-after
+# 1); baresip (bob) dials sip:alice@127.0.0.1 through kamailio (ctrl_tcp);
+# the phone rings, answers baresip's offer and, as the callee, hangs up
+# after 1 s: its BYE follows the route set of the callee's side (the
+# Record-Route in order) through kamailio to baresip.
+phone_answers_baresip_through_kamailio() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  spawn alice 20 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --register --answer auto --hangup-after 1 --trace
+  local alice=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/alice.out" '^registered expires=[0-9]+' 5 || return 1
+  baresip_call_config "$SCEN_DIR/baresip" 5090 5099
+  spawn baresip 20 bash -c 'exec baresip -f "$1" -s <>"$1/stdin"' baresip "$SCEN_DIR/baresip"
+  local baresip_pid=$SPAWNED_PID
+  need wait_ul bob present 5 || return 1
+  need baresip_command 5099 dial sip:alice@127.0.0.1 >"$SCEN_DIR/ctrl.out" || return 1
+  need expect_line "$SCEN_DIR/alice.out" '^call-ended reason=local-hangup$' 4 || return 1
+  [ "$(phone_events "$SCEN_DIR/alice.out")" = \
+    "call-incoming call-accepted call-ended reason=local-hangup " ] || { log "unexpected call lines"; return 1; }
+  need grep -qx 'call-incoming from=sip:bob@127.0.0.1' "$SCEN_DIR/alice.out" || return 1
+  need grep -Eq '^call-accepted codec=PCM[UA]/8000 remote-media=127\.0\.0\.1:[1-9][0-9]*$' "$SCEN_DIR/alice.out" || return 1
+  need expect_line "$SCEN_DIR/baresip.out" '^BYE sip:bob' 2 || return 1
+  need grep -q 'RECV BYE sip:bob' "$SCEN_DIR/kamailio.err" || return 1
+  stop_pid "$alice" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS after SIGTERM"; return 1; }
+  stop_pid "$baresip_pid" TERM
+}
+
+# Through kamailio, bob's phone rings and never answers (--answer none);
+# alice's phone gets SIGTERM: it CANCELs (487), exits 1 (not answered);
+# bob reports `call-ended reason=remote-cancelled`.
+phone_call_cancelled_through_kamailio() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  spawn bob 20 "$PHONE" --aor sip:bob@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen udp:127.0.0.1:5072 \
+    --register --answer none --trace
+  local bob=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/bob.out" '^registered expires=[0-9]+' 5 || return 1
+  spawn alice 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --call sip:bob@127.0.0.1 --trace
+  local alice=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/alice.out" '^call-progress status=180$' 5 || return 1
+  stop_pid "$alice" TERM
+  [ "$WAIT_STATUS" = 1 ] || { log "alice exit $WAIT_STATUS, expected 1"; return 1; }
+  need grep -qx 'call-ended reason=cancelled' "$SCEN_DIR/alice.out" || return 1
+  need expect_line "$SCEN_DIR/bob.out" '^call-ended reason=remote-cancelled$' 2 || return 1
+  need grep -q 'RECV CANCEL sip:bob' "$SCEN_DIR/kamailio.err" || return 1
+  stop_pid "$bob" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
 }
 
 # ============================================================= the suite
@@ -482,7 +561,9 @@ SCENARIOS=(
   "phone_calls_kamailio_tcp     phone_calls_through_kamailio tcp"
   "phone_calls_kamailio_ws      phone_calls_through_kamailio ws"
   "phone_call_rejected_kamailio phone_call_rejected_through_kamailio"
+  "phone_call_cancelled_kamailio phone_call_cancelled_through_kamailio"
   "phone_calls_baresip          phone_calls_baresip_through_kamailio"
+  "phone_answers_baresip        phone_answers_baresip_through_kamailio"
 )
 
 # Inside the namespace: run one scenario.
