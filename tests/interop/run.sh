@@ -344,6 +344,26 @@ phone_answers_sipp_uac() {
   [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS after SIGTERM"; return 1; }
 }
 
+# A delayed offer: sipp sends an INVITE without SDP straight to the phone
+# (--answer auto); the phone's 200 carries its offer, sipp's ACK the
+# answer (PCMU), which the phone takes; sipp hangs up.
+phone_answers_offerless_invite() {
+  have_phone || return 77
+  spawn phone 20 "$PHONE" --aor sip:alice@127.0.0.1 --listen udp:127.0.0.1:5070 \
+    --answer auto --trace
+  local pid=$SPAWNED_PID
+  need wait_udp 5070 || return 1
+  sipp_args uac uac_invite_no_offer.xml 5080 u1 -s alice 127.0.0.1:5070
+  spawn uac $((SIPP_TIMEOUT + 5)) "${SIPP_ARGV[@]}"
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "sipp exit $WAIT_STATUS"; return 1; }
+  need expect_line "$SCEN_DIR/phone.out" '^call-ended reason=remote-hangup$' 2 || return 1
+  # The answer in the ACK was taken: the codec and sipp's media address.
+  need grep -qx 'call-accepted codec=PCMU/8000 remote-media=127.0.0.1:6000' "$SCEN_DIR/phone.out" || return 1
+  stop_pid "$pid" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS after SIGTERM"; return 1; }
+}
+
 # The phone calls sipp's built-in uas directly (UDP) and hangs up after
 # 1 s: 180, 200 (PCMU answer), ACK, BYE, 200; the phone exits 0.
 phone_calls_sipp_uas() {
@@ -556,6 +576,7 @@ SCENARIOS=(
   "phone_receives_message_tcp   phone_receives_message tcp"
   "phone_receives_message_ws    phone_receives_message ws"
   "phone_answers_sipp_uac       phone_answers_sipp_uac"
+  "phone_answers_offerless_invite phone_answers_offerless_invite"
   "phone_calls_sipp_uas         phone_calls_sipp_uas"
   "phone_calls_through_kamailio phone_calls_through_kamailio udp"
   "phone_calls_kamailio_tcp     phone_calls_through_kamailio tcp"
