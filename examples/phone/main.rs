@@ -60,10 +60,11 @@ OPTIONS:
                              RFC 3264 answer to the offer (488 if nothing in common);
                              reject answers 486; none rings and never answers.
                              Without --answer, calls get 480
-    --answer-after <s>       with --answer auto: ring this long first (default 0)
-    --hangup-after <s>       hang up every call this long after it is up
+    --answer-after <s>       with --answer auto: ring this long first (default 0; seconds
+                             may have fractions, e.g. 0.5)
+    --hangup-after <s>       hang up every call this long after it is up (fractions too)
     --media-port <n>         the RTP port written in our SDP (default 40000; the phone
-                             sends and receives no media). Seconds may have fractions
+                             sends and receives no media)
     --seed <n>               seed of sansip's random tokens (default: from the OS)
     --trace                  print every SIP message sent and received to stderr
     -h, --help               this text
