@@ -1,5 +1,6 @@
 //! `phone`: a small SIP phone on std sockets, the real host of sansip's
-//! sans-IO [`Endpoint`]. It registers, sends and receives MESSAGEs, and
+//! sans-IO [`Endpoint`]. It registers, sends and receives MESSAGEs, places
+//! and answers calls (SDP offer/answer, external media: no RTP), and
 //! prints one line per event; `tests/interop/run.sh` drives it against
 //! kamailio and sipp. Run `cargo run --example phone -- --help`.
 //!
@@ -11,6 +12,7 @@
 
 #![allow(clippy::disallowed_methods)] // a host: the clock and OS randomness are its job
 
+mod calls;
 mod net;
 
 use std::io::Write;
@@ -26,6 +28,7 @@ use sansip::endpoint::{
 };
 use sansip::transport::Transport;
 
+use calls::{AnswerMode, CallConfig, Calls};
 use net::{Net, NetEvent};
 
 const USAGE: &str = "\
@@ -49,10 +52,19 @@ OPTIONS:
     --message <target> <text>
                              send one MESSAGE (text/plain); after --register succeeds when
                              both are given; exit 0 on a 2xx answer, 1 otherwise
+    --call <target>          place one call (INVITE with an SDP audio offer: PCMU, PCMA,
+                             telephone-event); after --register succeeds when both are
+                             given; exit once it ended: 0 if it had been answered, 1 if not
     --answer auto|reject|none
-                             how to answer calls: accepted, not yet effective (no calls yet)
-    --call <target>          place a call: not implemented yet (exits with status 3)
-    --hangup-after <s>       hang up a call after this many seconds (with --call)
+                             incoming calls: auto rings (180), then answers 200 with an
+                             RFC 3264 answer to the offer (488 if nothing in common);
+                             reject answers 486; none rings and never answers.
+                             Without --answer, calls get 480
+    --answer-after <s>       with --answer auto: ring this long first (default 0; seconds
+                             may have fractions, e.g. 0.5)
+    --hangup-after <s>       hang up every call this long after it is up (fractions too)
+    --media-port <n>         the RTP port written in our SDP (default 40000; the phone
+                             sends and receives no media)
     --seed <n>               seed of sansip's random tokens (default: from the OS)
     --trace                  print every SIP message sent and received to stderr
     -h, --help               this text
@@ -62,9 +74,15 @@ OUTPUT (stdout, one line per event):
     unregistered                        reconnecting attempt=N delay=Ds
     message-delivered status=S          message-failed [status=S] reason=TEXT
     message from=URI body=TEXT
+    call-incoming from=URI              call-progress status=N
+    call-accepted [codec=NAME/RATE remote-media=ADDR:PORT]
+    call-ended reason=R [...]   R: local-hangup, remote-hangup, cancelled,
+                                remote-cancelled, rejected status=N, declined status=N,
+                                redirected, no-ack, failed detail=TEXT
 
-With only --register (and --answer) the phone runs until SIGINT or SIGTERM,
-then unregisters (waiting up to 2 s for the answer) and exits 0.";
+With only --register and/or --answer the phone runs until SIGINT or SIGTERM,
+then hangs up its calls, unregisters (waiting up to 2 s for the answers) and
+exits 0.";
 
 /// The command line.
 #[derive(Debug, Default)]
@@ -76,9 +94,11 @@ struct Args {
     register: bool,
     expires: Option<u32>,
     message: Option<(String, String)>,
-    answer: Option<String>,
+    answer: Option<AnswerMode>,
     call: Option<String>,
-    hangup_after: Option<u64>,
+    answer_after: Option<Duration>,
+    hangup_after: Option<Duration>,
+    media_port: Option<u16>,
     seed: Option<u64>,
     trace: bool,
 }
@@ -123,6 +143,12 @@ fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             v.parse::<u64>()
                 .map_err(|_| format!("{flag}: {v:?} is not a number"))
         };
+        let seconds = |v: String, flag: &str| {
+            v.parse::<f64>()
+                .ok()
+                .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                .ok_or_else(|| format!("{flag}: {v:?} is not a number of seconds"))
+        };
         match flag.as_str() {
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -147,13 +173,23 @@ fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
             }
             "--answer" => {
                 let mode = value("auto, reject or none")?;
-                if !["auto", "reject", "none"].contains(&mode.as_str()) {
-                    return Err(format!("--answer {mode:?}: want auto, reject or none"));
-                }
-                args.answer = Some(mode);
+                args.answer = Some(
+                    AnswerMode::parse(&mode)
+                        .ok_or_else(|| format!("--answer {mode:?}: want auto, reject or none"))?,
+                );
             }
             "--call" => args.call = Some(value("a target URI")?),
-            "--hangup-after" => args.hangup_after = Some(number(value("seconds")?, &flag)?),
+            "--answer-after" => args.answer_after = Some(seconds(value("seconds")?, &flag)?),
+            "--hangup-after" => args.hangup_after = Some(seconds(value("seconds")?, &flag)?),
+            "--media-port" => {
+                let n = number(value("a port")?, &flag)?;
+                args.media_port = Some(
+                    u16::try_from(n)
+                        .ok()
+                        .filter(|&p| p != 0)
+                        .ok_or_else(|| format!("--media-port {n}: want 1 to 65535"))?,
+                );
+            }
             "--seed" => args.seed = Some(number(value("a number")?, &flag)?),
             "--trace" => args.trace = true,
             other => return Err(format!("unknown argument {other:?}")),
@@ -167,6 +203,9 @@ fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     }
     if !args.register && args.message.is_none() && args.call.is_none() && args.answer.is_none() {
         return Err("nothing to do: give --register, --message, --answer or --call".into());
+    }
+    if args.call.is_some() && args.message.is_some() {
+        return Err("give --call or --message, not both".into());
     }
     Ok(args)
 }
@@ -208,8 +247,16 @@ struct Phone {
     /// The MESSAGE still to send (after registering), and the one in flight.
     pending_message: Option<(String, String)>,
     message: Option<MessageId>,
-    /// Shutting down: the exit status, and when to stop waiting.
+    /// Calls, and the `--call` still to place (after registering).
+    calls: Calls,
+    pending_call: Option<String>,
+    /// Shutting down: the exit status, and when to stop waiting (for the
+    /// calls to end, then for the un-REGISTER).
     exiting: Option<(i32, Instant)>,
+    /// The calls have ended during shutdown: unregistering now.
+    unregistering: bool,
+    /// Exit with this status once the Endpoint's outputs are carried out.
+    done: Option<i32>,
 }
 
 impl Phone {
@@ -282,8 +329,11 @@ impl Phone {
                     exit(1);
                 }
                 // The normal end of a registered phone; it interrupts a
-                // MESSAGE still waiting for its answer.
-                let waiting = self.message.is_some() || self.pending_message.is_some();
+                // MESSAGE still waiting for its answer, or a --call.
+                let waiting = self.message.is_some()
+                    || self.pending_message.is_some()
+                    || self.pending_call.is_some()
+                    || self.calls.placing();
                 return self.finish(i32::from(waiting));
             }
         };
@@ -308,6 +358,15 @@ impl Phone {
     }
 
     fn on_event(&mut self, e: Event) {
+        if Calls::is_call_event(&e) {
+            if let Some(code) = self.calls.on_event(&mut self.ep, e) {
+                self.finish(code);
+            }
+            if self.exiting.is_some() && self.calls.active() == 0 {
+                self.after_calls();
+            }
+            return;
+        }
         match e {
             Event::Registered { expires, gruu, .. } => {
                 let gruu = gruu.and_then(|g| g.public.or(g.temporary));
@@ -318,6 +377,9 @@ impl Phone {
                 self.registered = true;
                 if let Some((target, text)) = self.pending_message.take() {
                     self.send_message(&target, &text);
+                }
+                if let Some(target) = self.pending_call.take() {
+                    self.place_call(&target);
                 }
             }
             Event::RegistrationFailed {
@@ -413,25 +475,50 @@ impl Phone {
         }
     }
 
-    /// Ends the phone with `code`: unregisters first when registered.
+    fn place_call(&mut self, target: &str) {
+        if let Err(e) = self.calls.place(&mut self.ep, target) {
+            say(format_args!(
+                "call-ended reason=failed detail={}",
+                one_line(&e)
+            ));
+            self.finish(1);
+        }
+    }
+
+    /// Ends the phone with `code`: hangs up its calls and waits for them
+    /// to end, then unregisters when registered.
     fn finish(&mut self, code: i32) {
         if self.exiting.is_some() {
             return;
         }
         self.exiting = Some((code, Instant::now() + UNREGISTER_GRACE));
+        if !self.calls.hangup_all(&mut self.ep) {
+            self.after_calls();
+        }
+    }
+
+    /// Shutting down and no call left: unregister, or exit.
+    fn after_calls(&mut self) {
+        if self.unregistering {
+            return;
+        }
+        self.unregistering = true;
+        self.exiting = self
+            .exiting
+            .map(|(code, _)| (code, Instant::now() + UNREGISTER_GRACE));
         match self.registration {
             Some(id) if self.ep.unregister(Instant::now(), id, false).is_ok() => {}
             _ => self.exit_now(),
         }
     }
 
-    fn exit_now(&mut self) -> ! {
-        let code = self.exiting.map_or(0, |(c, _)| c);
-        let _ = std::io::stdout().flush();
-        exit(code)
+    /// Exits once what the Endpoint has queued (a 200 for a BYE, ...) is
+    /// sent: the main loop exits after `drain`.
+    fn exit_now(&mut self) {
+        self.done = Some(self.exiting.map_or(0, |(c, _)| c));
     }
 
-    fn start(&mut self, register: bool, message: Option<(String, String)>) {
+    fn start(&mut self, register: bool, message: Option<(String, String)>, call: Option<String>) {
         let now = Instant::now();
         if register {
             let mut opts = RegisterOptions::default();
@@ -446,26 +533,17 @@ impl Phone {
                 }
             }
             self.pending_message = message;
+            self.pending_call = call;
         } else if let Some((target, text)) = message {
             self.send_message(&target, &text);
+        } else if let Some(target) = call {
+            self.place_call(&target);
         }
     }
 }
 
 fn main() {
     let args = parse_args(std::env::args().skip(1)).unwrap_or_else(|e| usage_error(&e));
-    if let Some(target) = &args.call {
-        eprintln!("phone: --call {target}: calls are not implemented yet");
-        exit(3);
-    }
-    if let Some(mode) = &args.answer {
-        eprintln!(
-            "phone: --answer {mode} accepted, not yet effective: calls are not implemented yet"
-        );
-    }
-    if args.hangup_after.is_some() {
-        eprintln!("phone: --hangup-after has no effect without calls");
-    }
 
     let (mut net, events) = Net::new();
     let mut config = Config::new(args.aor.clone());
@@ -489,6 +567,19 @@ fn main() {
             .set_default(UserCredentials::password(user, pw.clone()));
     }
     config.seed = args.seed.unwrap_or_else(os_seed);
+    let calls = Calls::new(
+        CallConfig {
+            answer: args.answer,
+            answer_after: args.answer_after.unwrap_or_default(),
+            hangup_after: args.hangup_after,
+            media_addr: config
+                .local
+                .first()
+                .map_or("127.0.0.1".to_owned(), |l| l.addr.ip().to_string()),
+            media_port: args.media_port.unwrap_or(40000),
+        },
+        config.seed,
+    );
     let ep = Endpoint::new(config, Instant::now()).unwrap_or_else(|e| usage_error(&e.to_string()));
 
     let signal_tx = net.events.clone();
@@ -517,23 +608,45 @@ fn main() {
         registered: false,
         pending_message: None,
         message: None,
+        calls,
+        pending_call: None,
         exiting: None,
+        unregistering: false,
+        done: None,
     };
-    phone.start(args.register, args.message);
+    phone.start(args.register, args.message, args.call);
 
     loop {
         let deadline = phone.drain();
+        if let Some(code) = phone.done {
+            let _ = std::io::stdout().flush();
+            exit(code);
+        }
         let now = Instant::now();
         if let Some((_, until)) = phone.exiting {
             if now >= until {
-                eprintln!("phone: no answer to the un-REGISTER in {UNREGISTER_GRACE:?}");
-                phone.exit_now();
+                if phone.unregistering {
+                    eprintln!("phone: no answer to the un-REGISTER in {UNREGISTER_GRACE:?}");
+                    let _ = std::io::stdout().flush();
+                    exit(phone.exiting.map_or(0, |(c, _)| c));
+                }
+                eprintln!("phone: calls still ending after {UNREGISTER_GRACE:?}");
+                phone.after_calls();
+                continue;
             }
         }
-        let wake = [deadline, phone.exiting.map(|(_, u)| u)]
-            .into_iter()
-            .flatten()
-            .min();
+        if phone.calls.next_deadline().is_some_and(|t| t <= now) {
+            phone.calls.tick(&mut phone.ep, now);
+            continue;
+        }
+        let wake = [
+            deadline,
+            phone.exiting.map(|(_, u)| u),
+            phone.calls.next_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         let received = match wake {
             Some(at) => events.recv_timeout(at.saturating_duration_since(now)),
             None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),

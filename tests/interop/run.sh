@@ -280,6 +280,277 @@ phone_receives_message() {
   [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS after SIGTERM"; return 1; }
 }
 
+# ------------------------------------------------------------ phone calls
+# Calls (examples/phone/calls.rs): --call TARGET, --answer auto|reject|none,
+# --answer-after S, --hangup-after S, --media-port N; stdout lines
+# `call-incoming from=URI`, `call-progress status=N`, `call-accepted [...]`,
+# `call-ended reason=R`; with --call the phone exits 0 iff it was answered.
+
+# wait_udp PORT: until something listens on udp 127.0.0.1:PORT (2 s).
+wait_udp() {
+  local i
+  for i in $(seq 40); do
+    ss -lnu | grep -q "127.0.0.1:$1 " && return 0
+    sleep 0.05
+  done
+  log "nothing listens on udp 127.0.0.1:$1"
+  return 1
+}
+
+# sipp_builtin NAME uac|uas LOCAL_PORT [ARGS...]: one call of sipp's
+# built-in scenario, every trace in $SCEN_DIR (stdout: the final stats).
+sipp_builtin() {
+  local name=$1 role=$2 port=$3
+  shift 3
+  spawn "$name" $((SIPP_TIMEOUT + 5)) sipp -sn "$role" -i 127.0.0.1 -p "$port" -t u1 \
+    -m 1 -nostdin -timeout "$SIPP_TIMEOUT" -timeout_error \
+    -trace_err -error_file "$SCEN_DIR/$name.errors.log" \
+    -trace_msg -message_file "$SCEN_DIR/$name.messages.log" "$@"
+}
+
+# sipp_one_success NAME: sipp's final stats (its stdout) count one
+# successful call and no failed one.
+sipp_one_success() {
+  grep -Eq 'Successful call +\| +[0-9]+ +\| +1 *$' "$SCEN_DIR/$1.out" &&
+    grep -Eq 'Failed call +\| +[0-9]+ +\| +0 *$' "$SCEN_DIR/$1.out"
+}
+
+# phone_events FILE: the phone's call lines, keywords only, on one line.
+phone_events() {
+  grep -oE '^call-(incoming|progress status=[0-9]+|accepted|ended reason=[a-z-]+)' "$1" | tr '\n' ' '
+}
+
+# The phone (alice, no registrar) answers sipp's built-in uac over UDP:
+# 180, then 200 with an RFC 3264 answer to sipp's PCMU offer; sipp ACKs
+# and hangs up with BYE; one successful call for sipp.
+phone_answers_sipp_uac() {
+  have_phone || return 77
+  spawn phone 20 "$PHONE" --aor sip:alice@127.0.0.1 --listen udp:127.0.0.1:5070 \
+    --answer auto --media-port 40000 --trace
+  local pid=$SPAWNED_PID
+  need wait_udp 5070 || return 1
+  sipp_builtin uac uac 5080 -s alice 127.0.0.1:5070
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "sipp uac exit $WAIT_STATUS"; return 1; }
+  need sipp_one_success uac || return 1
+  need expect_line "$SCEN_DIR/phone.out" '^call-ended reason=remote-hangup$' 2 || return 1
+  need grep -qx 'call-incoming from=sip:sipp@127.0.0.1:5080' "$SCEN_DIR/phone.out" || return 1
+  [ "$(phone_events "$SCEN_DIR/phone.out")" = \
+    "call-incoming call-accepted call-ended reason=remote-hangup " ] || { log "unexpected call lines"; return 1; }
+  # What sipp got: 180, then 200 with our answer (PCMU on our port).
+  need grep -q '^SIP/2.0 180 Ringing' "$SCEN_DIR/uac.messages.log" || return 1
+  need grep -q '^m=audio 40000 RTP/AVP 0' "$SCEN_DIR/uac.messages.log" || return 1
+  stop_pid "$pid" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS after SIGTERM"; return 1; }
+}
+
+# A delayed offer: sipp sends an INVITE without SDP straight to the phone
+# (--answer auto); the phone's 200 carries its offer, sipp's ACK the
+# answer (PCMU), which the phone takes; sipp hangs up.
+phone_answers_offerless_invite() {
+  have_phone || return 77
+  spawn phone 20 "$PHONE" --aor sip:alice@127.0.0.1 --listen udp:127.0.0.1:5070 \
+    --answer auto --trace
+  local pid=$SPAWNED_PID
+  need wait_udp 5070 || return 1
+  sipp_args uac uac_invite_no_offer.xml 5080 u1 -s alice 127.0.0.1:5070
+  spawn uac $((SIPP_TIMEOUT + 5)) "${SIPP_ARGV[@]}"
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "sipp exit $WAIT_STATUS"; return 1; }
+  need expect_line "$SCEN_DIR/phone.out" '^call-ended reason=remote-hangup$' 2 || return 1
+  # The answer in the ACK was taken: the codec and sipp's media address.
+  need grep -qx 'call-accepted codec=PCMU/8000 remote-media=127.0.0.1:6000' "$SCEN_DIR/phone.out" || return 1
+  stop_pid "$pid" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS after SIGTERM"; return 1; }
+}
+
+# The phone calls sipp's built-in uas directly (UDP) and hangs up after
+# 1 s: 180, 200 (PCMU answer), ACK, BYE, 200; the phone exits 0.
+phone_calls_sipp_uas() {
+  have_phone || return 77
+  sipp_builtin uas uas 5090
+  local uas=$SPAWNED_PID
+  need wait_udp 5090 || return 1
+  spawn phone 15 "$PHONE" --aor sip:alice@127.0.0.1 --listen udp:127.0.0.1:5070 \
+    --call sip:service@127.0.0.1:5090 --hangup-after 1 --trace
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS"; return 1; }
+  [ "$(phone_events "$SCEN_DIR/phone.out")" = \
+    "call-progress status=180 call-accepted call-ended reason=local-hangup " ] || { log "unexpected call lines"; return 1; }
+  need grep -q '^call-accepted codec=PCMU/8000 ' "$SCEN_DIR/phone.out" || return 1
+  wait_exit "$uas"
+  [ "$WAIT_STATUS" = 0 ] || { log "sipp uas exit $WAIT_STATUS"; return 1; }
+  need sipp_one_success uas || return 1
+  # Our offer: PCMU, PCMA, telephone-event on the default media port.
+  need grep -q '^m=audio 40000 RTP/AVP 0 8 101' "$SCEN_DIR/uas.messages.log" || return 1
+}
+
+# phone_calls_through_kamailio udp|tcp|ws: phones alice and bob register
+# to kamailio (digest); alice calls sip:bob@127.0.0.1 through it (the
+# INVITE is challenged with 407 and answered), kamailio record-routes,
+# bob rings for 0.5 s and answers; alice hangs up after 1 s; the ACK and
+# the BYE go through kamailio (the Route learnt from Record-Route); both
+# report the end of the call; alice exits 0.
+phone_calls_through_kamailio() {
+  local tr=${1:-udp}
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  spawn bob 20 "$PHONE" --aor sip:bob@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri "$tr")" --listen "$tr:127.0.0.1:5072" \
+    --register --answer auto --answer-after 0.5 --media-port 40002 --trace
+  local bob=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/bob.out" '^registered expires=[0-9]+' 5 || return 1
+  spawn alice 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri "$tr")" --listen "$(phone_listen "$tr")" \
+    --call sip:bob@127.0.0.1 --hangup-after 1 --trace
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS"; return 1; }
+  need expect_line "$SCEN_DIR/bob.out" '^call-ended reason=remote-hangup$' 2 || return 1
+  [ "$(phone_events "$SCEN_DIR/alice.out" | sed 's/call-progress status=100 //')" = \
+    "call-progress status=180 call-accepted call-ended reason=local-hangup " ] || { log "unexpected call lines (alice)"; return 1; }
+  [ "$(phone_events "$SCEN_DIR/bob.out")" = \
+    "call-incoming call-accepted call-ended reason=remote-hangup " ] || { log "unexpected call lines (bob)"; return 1; }
+  need grep -qx 'call-incoming from=sip:alice@127.0.0.1' "$SCEN_DIR/bob.out" || return 1
+  need grep -q '^call-accepted codec=PCMU/8000 remote-media=127.0.0.1:40002$' "$SCEN_DIR/alice.out" || return 1
+  need grep -q '407 for INVITE user=' "$SCEN_DIR/kamailio.err" || return 1
+  need grep -q 'RECV ACK sip:bob@' "$SCEN_DIR/kamailio.err" || return 1
+  need grep -q 'RECV BYE sip:bob@' "$SCEN_DIR/kamailio.err" || return 1
+  need grep -q '^Record-Route: ' "$SCEN_DIR/bob.err" || return 1
+  stop_pid "$bob" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
+  need wait_ul bob absent 2 || return 1
+}
+
+# Through kamailio, bob's phone rejects (--answer reject): alice's phone
+# reports `call-ended reason=rejected status=486` and exits 1.
+phone_call_rejected_through_kamailio() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  spawn bob 20 "$PHONE" --aor sip:bob@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen udp:127.0.0.1:5072 \
+    --register --answer reject --trace
+  local bob=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/bob.out" '^registered expires=[0-9]+' 5 || return 1
+  spawn alice 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --call sip:bob@127.0.0.1 --trace
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 1 ] || { log "alice exit $WAIT_STATUS, expected 1"; return 1; }
+  need grep -q '^call-ended reason=rejected status=486 ' "$SCEN_DIR/alice.out" || return 1
+  need grep -qx 'call-ended reason=declined status=486' "$SCEN_DIR/bob.out" || return 1
+  stop_pid "$bob" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
+}
+
+# baresip_call_config DIR SIP_PORT CTRL_PORT: write_baresip_config for
+# calls: ausine makes 48 kHz stereo only and its "device" is the tone's
+# frequency (else an answer stalls after 180; baresip resamples for g711),
+# and ctrl_tcp takes commands (netstring JSON) on 127.0.0.1:CTRL_PORT
+# (not SIP_PORT+1: baresip listens there for TLS).
+baresip_call_config() {
+  write_baresip_config "$1" "$2"
+  sed -i 's/^audio_source.*/audio_source\t\tausine,440/' "$1/config"
+  printf '%s\t\t%s\n' ausrc_srate 48000 ausrc_channels 2 auplay_srate 48000 auplay_channels 2 \
+    module_app ctrl_tcp.so ctrl_tcp_listen "127.0.0.1:$3" >>"$1/config"
+  mkfifo "$1/stdin"
+}
+
+# baresip_command PORT COMMAND [PARAMS]: one ctrl_tcp command (netstring).
+baresip_command() {
+  local json
+  json=$(printf '{"command":"%s","params":"%s","token":"t1"}' "$2" "${3:-}")
+  "$PYTHON" - "$1" "$json" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
+data = sys.argv[2].encode()
+s.sendall(b"%d:%s," % (len(data), data))
+s.settimeout(2)
+try:
+    print(s.recv(4096).decode(errors="replace"))
+except OSError:
+    pass
+PY
+}
+
+# baresip registers as bob (answermode=auto) to kamailio; the phone
+# (alice) calls sip:bob@127.0.0.1 through kamailio (407 answered), baresip
+# answers with its own SDP (g711), the phone hangs up after 1 s and exits
+# 0; baresip sees the BYE.
+phone_calls_baresip_through_kamailio() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  baresip_call_config "$SCEN_DIR/baresip" 5090 5099
+  spawn baresip 20 bash -c 'exec baresip -f "$1" -s <>"$1/stdin"' baresip "$SCEN_DIR/baresip"
+  local baresip_pid=$SPAWNED_PID
+  need wait_ul bob present 5 || return 1
+  spawn alice 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --call sip:bob@127.0.0.1 --hangup-after 1 --trace
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS"; return 1; }
+  need grep -Eq '^call-accepted codec=PCM[UA]/8000 remote-media=127\.0\.0\.1:[1-9][0-9]*$' "$SCEN_DIR/alice.out" || return 1
+  need grep -qx 'call-ended reason=local-hangup' "$SCEN_DIR/alice.out" || return 1
+  need grep -q '^Server: baresip\|^User-Agent: baresip' "$SCEN_DIR/alice.err" || return 1
+  need expect_line "$SCEN_DIR/baresip.out" '^BYE sip:bob' 2 || return 1
+  stop_pid "$baresip_pid" TERM
+  need wait_ul bob absent 3 || return 1
+}
+
+# The other way: the phone registers alice (--answer auto, --hangup-after
+# 1); baresip (bob) dials sip:alice@127.0.0.1 through kamailio (ctrl_tcp);
+# the phone rings, answers baresip's offer and, as the callee, hangs up
+# after 1 s: its BYE follows the route set of the callee's side (the
+# Record-Route in order) through kamailio to baresip.
+phone_answers_baresip_through_kamailio() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  spawn alice 20 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --register --answer auto --hangup-after 1 --trace
+  local alice=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/alice.out" '^registered expires=[0-9]+' 5 || return 1
+  baresip_call_config "$SCEN_DIR/baresip" 5090 5099
+  spawn baresip 20 bash -c 'exec baresip -f "$1" -s <>"$1/stdin"' baresip "$SCEN_DIR/baresip"
+  local baresip_pid=$SPAWNED_PID
+  need wait_ul bob present 5 || return 1
+  need baresip_command 5099 dial sip:alice@127.0.0.1 >"$SCEN_DIR/ctrl.out" || return 1
+  need expect_line "$SCEN_DIR/alice.out" '^call-ended reason=local-hangup$' 4 || return 1
+  [ "$(phone_events "$SCEN_DIR/alice.out")" = \
+    "call-incoming call-accepted call-ended reason=local-hangup " ] || { log "unexpected call lines"; return 1; }
+  need grep -qx 'call-incoming from=sip:bob@127.0.0.1' "$SCEN_DIR/alice.out" || return 1
+  need grep -Eq '^call-accepted codec=PCM[UA]/8000 remote-media=127\.0\.0\.1:[1-9][0-9]*$' "$SCEN_DIR/alice.out" || return 1
+  need expect_line "$SCEN_DIR/baresip.out" '^BYE sip:bob' 2 || return 1
+  need grep -q 'RECV BYE sip:bob' "$SCEN_DIR/kamailio.err" || return 1
+  stop_pid "$alice" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS after SIGTERM"; return 1; }
+  stop_pid "$baresip_pid" TERM
+}
+
+# Through kamailio, bob's phone rings and never answers (--answer none);
+# alice's phone gets SIGTERM: it CANCELs (487), exits 1 (not answered);
+# bob reports `call-ended reason=remote-cancelled`.
+phone_call_cancelled_through_kamailio() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  spawn bob 20 "$PHONE" --aor sip:bob@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen udp:127.0.0.1:5072 \
+    --register --answer none --trace
+  local bob=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/bob.out" '^registered expires=[0-9]+' 5 || return 1
+  spawn alice 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --call sip:bob@127.0.0.1 --trace
+  local alice=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/alice.out" '^call-progress status=180$' 5 || return 1
+  stop_pid "$alice" TERM
+  [ "$WAIT_STATUS" = 1 ] || { log "alice exit $WAIT_STATUS, expected 1"; return 1; }
+  need grep -qx 'call-ended reason=cancelled' "$SCEN_DIR/alice.out" || return 1
+  need expect_line "$SCEN_DIR/bob.out" '^call-ended reason=remote-cancelled$' 2 || return 1
+  need grep -q 'RECV CANCEL sip:bob' "$SCEN_DIR/kamailio.err" || return 1
+  stop_pid "$bob" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
+}
+
 # ============================================================= the suite
 
 # name  function-and-arguments
@@ -304,6 +575,16 @@ SCENARIOS=(
   "phone_receives_message_udp   phone_receives_message udp"
   "phone_receives_message_tcp   phone_receives_message tcp"
   "phone_receives_message_ws    phone_receives_message ws"
+  "phone_answers_sipp_uac       phone_answers_sipp_uac"
+  "phone_answers_offerless_invite phone_answers_offerless_invite"
+  "phone_calls_sipp_uas         phone_calls_sipp_uas"
+  "phone_calls_through_kamailio phone_calls_through_kamailio udp"
+  "phone_calls_kamailio_tcp     phone_calls_through_kamailio tcp"
+  "phone_calls_kamailio_ws      phone_calls_through_kamailio ws"
+  "phone_call_rejected_kamailio phone_call_rejected_through_kamailio"
+  "phone_call_cancelled_kamailio phone_call_cancelled_through_kamailio"
+  "phone_calls_baresip          phone_calls_baresip_through_kamailio"
+  "phone_answers_baresip        phone_answers_baresip_through_kamailio"
 )
 
 # Inside the namespace: run one scenario.
