@@ -564,3 +564,22 @@ fn a_nextnonce_in_authentication_info_is_used_by_the_refresh() {
         "{auth}"
     );
 }
+
+#[test]
+fn the_registrars_credentials_are_not_sent_on_other_requests() {
+    let mut h = Harness::new(with_password("secret"));
+    let mut server = Challenger::new("secret");
+    h.ep.register(h.now, RegisterOptions::default()).unwrap();
+    let r1 = h.take_one();
+    let www = server.challenge(Algorithm::Md5, false);
+    let r2 = challenged(&mut h, &r1, &[&www]);
+    h.udp_from(REGISTRAR, respond(&r2, 200, "OK", &[("Expires", "600")]));
+    h.ep.message(h.now, "sip:bob@10.0.0.9", "text/plain", "hi", &[])
+        .unwrap();
+    let m = h.take_one();
+    assert_eq!(m.method(), Some(&sansip::message::Method::Message));
+    assert!(
+        hdr(&m, "Authorization").is_none(),
+        "a MESSAGE to a peer carries no registrar credentials"
+    );
+}

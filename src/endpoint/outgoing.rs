@@ -152,9 +152,15 @@ impl Endpoint {
         let id = OutId(self.next_id());
         // Credentials from challenges answered before (RFC 7616 §3.4: the
         // nonce is reused with the next count) save a round trip.
+        // A registrar's (WWW) credentials go only to REGISTERs: a BYE or
+        // MESSAGE to a peer must not carry them; a proxy's (407) apply to
+        // every request through it.
+        let register = out.draft.method() == Some(&crate::message::Method::Register);
         if let Ok(headers) = self.digest.authorize(&out.draft, &mut self.rng) {
             for h in headers {
-                h.push_to(&mut out.draft);
+                if register || h.name() == HeaderName::ProxyAuthorization {
+                    h.push_to(&mut out.draft);
+                }
             }
         }
         let pinned_open = out
