@@ -761,3 +761,157 @@ fn a_cancel_crossing_the_200_ends_the_call_with_ack_and_bye() {
     assert_eq!(ended(p.net.node(p.bob)), vec![EndReason::RemoteHangup]);
     assert_clean(&mut p);
 }
+
+#[test]
+fn attended_transfer_with_replaces() {
+    // Call A: alice -> bob. Call B: bob -> carol.
+    let (mut p, _alice_a, bob_a) = established(Some(ANSWER));
+    let start = p.net.now();
+    let seed = p.net.fork_seed();
+    let carol = p.net.add(
+        "carol",
+        addr(4),
+        EpNode::new("sip:carol@10.0.0.4", addr(4), seed, start, |_| {}),
+    );
+    let bob_b = p.net.with(p.bob, |n, now| {
+        let id =
+            n.ep.invite(
+                now,
+                "sip:carol@10.0.0.4:5060",
+                InviteOptions {
+                    sdp: Some(Bytes::from_static(OFFER.as_bytes())),
+                    ..InviteOptions::default()
+                },
+            )
+            .unwrap();
+        n.drain(now);
+        id
+    });
+    p.net.run_for(ms(100), STEPS);
+    let carol_b = p
+        .net
+        .node(carol)
+        .event_list()
+        .into_iter()
+        .find_map(|e| match e {
+            Event::IncomingCall { session, .. } => Some(session),
+            _ => None,
+        })
+        .expect("carol is called by bob");
+    act(&mut p.net, carol, |ep, now| {
+        ep.accept(now, carol_b, Some(Bytes::from_static(ANSWER.as_bytes())))
+            .unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    // Bob asks alice to call carol in place of call B.
+    act(&mut p.net, p.bob, |ep, now| {
+        ep.refer_with_replaces(now, bob_a, bob_b).unwrap()
+    });
+    p.net.run_for(ms(100), STEPS);
+    let (alice_a, target) = p
+        .net
+        .node(p.alice)
+        .event_list()
+        .into_iter()
+        .find_map(|e| match e {
+            Event::TransferRequested {
+                session, target, ..
+            } => Some((session, target)),
+            _ => None,
+        })
+        .expect("alice is asked");
+    assert!(
+        target.starts_with("sip:carol@10.0.0.4:5060?Replaces="),
+        "{target}"
+    );
+    let alice_c = p.net.with(p.alice, |n, now| {
+        let id = n.ep.accept_transfer(now, alice_a).unwrap();
+        n.drain(now);
+        id
+    });
+    p.net.run_for(ms(100), STEPS);
+    // Carol sees a call that replaces B, answers it, and B ends.
+    let (carol_c, replaces) = p
+        .net
+        .node(carol)
+        .event_list()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::IncomingCall {
+                session, replaces, ..
+            } => Some((session, replaces)),
+            _ => None,
+        })
+        .last()
+        .expect("alice calls carol");
+    assert!(
+        replaces
+            .as_deref()
+            .is_some_and(|r| r.contains("to-tag=") && r.contains("from-tag=")),
+        "{replaces:?}"
+    );
+    assert_eq!(p.net.node(carol).ep.replaces(carol_c), Some(carol_b));
+    act(&mut p.net, carol, |ep, now| {
+        ep.accept(now, carol_c, Some(Bytes::from_static(ANSWER.as_bytes())))
+            .unwrap()
+    });
+    p.net.run_for(ms(200), STEPS);
+    assert!(p
+        .net
+        .node(p.alice)
+        .event_list()
+        .iter()
+        .any(|e| matches!(e, Event::CallAccepted { session, .. } if *session == alice_c)));
+    assert_eq!(ended(p.net.node(carol)), vec![EndReason::Replaced]);
+    let bob_ends: Vec<EndReason> = ended(p.net.node(p.bob));
+    assert_eq!(
+        bob_ends,
+        vec![EndReason::RemoteHangup],
+        "call B ended by carol"
+    );
+    let progress: Vec<u16> = p
+        .net
+        .node(p.bob)
+        .event_list()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::TransferProgress { status, .. } => Some(status),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(progress.last(), Some(&200), "{progress:?}");
+}
+
+#[test]
+fn a_replaces_naming_no_call_gets_481() {
+    let mut p = pair(LinkConfig::ideal(ms(10)));
+    let a = p.net.with(p.alice, |n, now| {
+        let id =
+            n.ep.invite(
+                now,
+                "sip:bob@10.0.0.3:5060",
+                InviteOptions {
+                    sdp: None,
+                    extra_headers: vec![("Replaces".into(), "nope@x;to-tag=1;from-tag=2".into())],
+                },
+            )
+            .unwrap();
+        n.drain(now);
+        id
+    });
+    p.net.run_for(ms(200), STEPS);
+    assert!(!p
+        .net
+        .node(p.bob)
+        .event_list()
+        .iter()
+        .any(|e| matches!(e, Event::IncomingCall { .. })));
+    let _ = a;
+    assert_eq!(
+        ended(p.net.node(p.alice)),
+        vec![EndReason::Rejected {
+            status: 481,
+            reason: "Call/Transaction Does Not Exist".into()
+        }]
+    );
+}

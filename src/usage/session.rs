@@ -71,6 +71,8 @@ pub enum EndReason {
     NoAck,
     /// Nobody refreshed the session in time (RFC 4028 §10): BYE was sent.
     SessionExpired,
+    /// Another call replaced this one (RFC 3891): BYE was sent.
+    Replaced,
     /// The call failed without an answer (timeout, transport, DNS).
     Failed(Failure),
 }
@@ -129,6 +131,8 @@ pub(crate) struct Session {
     pub(crate) prack: super::session_prack::Prack,
     /// A REFER waiting for the application (RFC 3515).
     pub(crate) refer: Option<super::transfer::PendingRefer>,
+    /// Callee: the call this one replaces (RFC 3891), ended once it is up.
+    pub(crate) replaces: Option<SessionId>,
 }
 
 impl Session {
@@ -154,6 +158,7 @@ impl Session {
             too_small: 0,
             prack: Default::default(),
             refer: None,
+            replaces: None,
         }
     }
 
@@ -251,6 +256,12 @@ impl Endpoint {
         self.start_outgoing(now, Outgoing::new(Owner::Invite(id), draft, contact, None));
         self.pump(now);
         Ok(id)
+    }
+
+    /// For an incoming call with a Replaces (RFC 3891): the established
+    /// call it will replace once it is up.
+    pub fn replaces(&self, id: SessionId) -> Option<SessionId> {
+        self.sessions.get(&id).and_then(|s| s.replaces)
     }
 
     /// Calls not yet ended.

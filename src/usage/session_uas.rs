@@ -15,7 +15,7 @@ use super::session_timer::{allows_update, session_expires, supports};
 use crate::dialog::{Dialog, DialogId};
 use crate::endpoint::timers::Timer;
 use crate::endpoint::{CommandError, Endpoint, Event};
-use crate::message::headers::{FromHeader, Refresher, ToHeader};
+use crate::message::headers::{FromHeader, Refresher, Replaces, ToHeader};
 use crate::message::{HeaderName, Message, Method, ResponseBuilder};
 use crate::transaction::TxId;
 use crate::transport::FlowInfo;
@@ -52,8 +52,48 @@ impl Endpoint {
                 return;
             }
         }
+        // RFC 3891 §3: a Replaces must name one of our established calls
+        // (its to-tag is our tag), else 481.
+        let replaces = match request.header_opt::<Replaces>() {
+            Ok(Some(r)) => {
+                let wanted = r.to_tag().zip(r.from_tag()).map(|(to, from)| DialogId {
+                    call_id: r.call_id.to_owned(),
+                    local_tag: to.to_owned(),
+                    remote_tag: from.to_owned(),
+                });
+                let hit = wanted.and_then(|w| {
+                    self.sessions
+                        .iter()
+                        .find(|(_, s)| {
+                            s.state == SessionState::Confirmed && s.dialog_id() == Some(&w)
+                        })
+                        .map(|(id, _)| *id)
+                });
+                match hit {
+                    Some(old) => Some(old),
+                    None => {
+                        self.reply(
+                            now,
+                            tx,
+                            &request,
+                            481,
+                            "Call/Transaction Does Not Exist",
+                            &[],
+                            None,
+                        );
+                        return;
+                    }
+                }
+            }
+            Ok(None) => None,
+            Err(_) => {
+                self.reply(now, tx, &request, 400, "Bad Replaces", &[], None);
+                return;
+            }
+        };
         let id = SessionId(self.next_id());
         let mut s = Session::new(false, SessionState::Incoming);
+        s.replaces = replaces;
         s.to_tag = self.rng.token(10);
         s.invite_tx = Some(tx);
         s.flow = Some(flow.flow);
@@ -348,6 +388,13 @@ impl Endpoint {
             return; // a retransmitted ACK
         }
         self.timers.stop(&mut s.ok_timer);
+        // The new call is up: the one it replaces ends (RFC 3891 §3).
+        if let Some(old) = s.replaces.take() {
+            self.send_bye(now, old, EndReason::Replaced);
+        }
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return;
+        };
         s.state = SessionState::Confirmed;
         let _ = now;
         self.event(Event::CallAccepted {

@@ -12,7 +12,7 @@ use crate::endpoint::outgoing::{ContactSpec, Outgoing, Owner};
 use crate::endpoint::timers::{Timer, TimerKey};
 use crate::endpoint::{CommandError, Endpoint, Event};
 use crate::message::headers::{ReferTo, ReferredBy};
-use crate::message::{Message, Method, Uri};
+use crate::message::{unescape, Message, Method, Uri, UriComponent};
 use crate::transaction::TxId;
 
 /// How long the application has to accept or refuse a REFER before
@@ -75,6 +75,35 @@ impl Endpoint {
         );
         self.pump(now);
         Ok(())
+    }
+
+    /// Attended transfer (RFC 5589 §7): asks the peer of call `id` to
+    /// call the peer of call `other` with a Replaces (RFC 3891) naming
+    /// `other`'s dialog, so the new call takes its place.
+    pub fn refer_with_replaces(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        other: SessionId,
+    ) -> Result<(), CommandError> {
+        let d = self
+            .sessions
+            .get(&other)
+            .filter(|s| s.state == SessionState::Confirmed)
+            .and_then(|s| s.dialog.as_ref())
+            .ok_or(CommandError::WrongState {
+                what: "the call to replace is not established",
+            })?;
+        // The tags as the target sees them: its own tag is our remote one.
+        let dialog = d.id();
+        let replaces = format!(
+            "{};to-tag={};from-tag={}",
+            dialog.call_id, dialog.remote_tag, dialog.local_tag
+        );
+        let target = d.remote_target().to_owned();
+        let base = target.split('?').next().unwrap_or_default().to_owned();
+        let escaped = crate::message::escape(replaces.as_bytes(), UriComponent::Header);
+        self.refer(now, id, &format!("{base}?Replaces={escaped}"))
     }
 
     /// The answer to our REFER: a refusal ends the transfer at once.
@@ -192,12 +221,15 @@ impl Endpoint {
             None,
         );
         self.send_sipfrag(now, id, 100, "Trying", false);
+        // Headers embedded in the Refer-To URI (a Replaces) become headers
+        // of the INVITE (RFC 3515 §2.1).
+        let (target, extra_headers) = split_uri_headers(&pending.target);
         let new_call = self.invite(
             now,
-            &pending.target,
+            &target,
             InviteOptions {
                 sdp: self.sessions.get(&id).and_then(|s| s.mid.local_sdp.clone()),
-                ..InviteOptions::default()
+                extra_headers,
             },
         )?;
         self.transfers.insert(new_call, id);
@@ -293,4 +325,23 @@ impl Endpoint {
             self.start_outgoing(now, out);
         }
     }
+}
+
+/// A URI without its `?headers`, and those headers (unescaped), only the
+/// ones a referred INVITE may carry.
+fn split_uri_headers(uri: &str) -> (String, Vec<(String, String)>) {
+    let Some((base, headers)) = uri.split_once('?') else {
+        return (uri.to_owned(), Vec::new());
+    };
+    let extra = headers
+        .split('&')
+        .filter_map(|h| h.split_once('='))
+        .filter(|(n, _)| n.eq_ignore_ascii_case("Replaces"))
+        .map(|(_, v)| {
+            let value = String::from_utf8_lossy(&unescape(v)).into_owned();
+            ("Replaces".to_owned(), value)
+        })
+        .filter(|(_, v)| !v.bytes().any(|b| b.is_ascii_control()))
+        .collect();
+    (base.to_owned(), extra)
 }
