@@ -19,6 +19,9 @@ use sansip::resolve::{Query, QueryFailure, Record};
 use sansip::transport::{FlowId, Transport};
 
 const STATUS: [u16; 12] = [100, 180, 200, 202, 302, 401, 403, 407, 423, 481, 503, 604];
+const IN_DIALOG: [&str; 9] = [
+    "BYE", "INVITE", "UPDATE", "INFO", "NOTIFY", "REFER", "PRACK", "ACK", "OPTIONS",
+];
 const METHODS: [&str; 8] = [
     "OPTIONS",
     "MESSAGE",
@@ -120,6 +123,18 @@ pub enum EpOp {
         pick: u8,
         /// 0: 180, 1: accept, 2: reject 486.
         how: u8,
+    },
+    /// A request from the peer inside the dialog of one of our INVITEs
+    /// (its 2xx carried the To tag `f1`).
+    InDialog {
+        /// Which INVITE we sent.
+        pick: u8,
+        /// Index into the in-dialog method vocabulary.
+        method: u8,
+        /// CSeq number.
+        cseq: u8,
+        /// With an SDP body.
+        sdp: bool,
     },
     /// `hangup`.
     Hangup {
@@ -412,6 +427,68 @@ pub fn check_endpoint_sequence(input: &EpSequence) {
                     };
                 }
                 h.drain();
+            }
+            EpOp::InDialog {
+                pick: k,
+                method,
+                cseq,
+                sdp,
+            } => {
+                let invites: Vec<Message> = h
+                    .sent
+                    .iter()
+                    .filter(|(_, _, m)| m.method() == Some(&sansip::message::Method::Invite))
+                    .map(|(_, _, m)| m.clone())
+                    .collect();
+                let Some(invite) = pick(&invites, *k) else {
+                    continue;
+                };
+                let m = IN_DIALOG[usize::from(*method) % IN_DIALOG.len()];
+                let (Some(call_id), Some(from)) = (invite.call_id(), invite.raw(HeaderName::From))
+                else {
+                    continue;
+                };
+                let from = String::from_utf8_lossy(from);
+                let our_tag = from.split(";tag=").nth(1).unwrap_or("x").to_owned();
+                let body = if *sdp {
+                    "v=0\r\no=- 1 2 IN IP4 192.0.2.9\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly\r\n"
+                } else {
+                    ""
+                };
+                let extra = match m {
+                    "REFER" => "Refer-To: <sip:carol@192.0.2.9>\r\n",
+                    "NOTIFY" => "Event: refer\r\nSubscription-State: active\r\nContent-Type: message/sipfrag\r\n",
+                    "PRACK" => "RAck: 1 1 INVITE\r\n",
+                    "INFO" => "Content-Type: application/dtmf-relay\r\n",
+                    _ => "",
+                };
+                let body = if m == "NOTIFY" {
+                    "SIP/2.0 200 OK\r\n"
+                } else if m == "INFO" {
+                    "Signal=5\r\nDuration=100\r\n"
+                } else {
+                    body
+                };
+                let ctype = if *sdp && extra.is_empty() {
+                    "Content-Type: application/sdp\r\n"
+                } else {
+                    ""
+                };
+                let req = format!(
+                    "{m} sip:alice@192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKd{}\r\n\
+                     From: <sip:bob@192.0.2.9>;tag=f1\r\nTo: <sip:alice@example.com>;tag={our_tag}\r\n\
+                     Call-ID: {call_id}\r\nCSeq: {} {m}\r\nContact: <sip:bob@192.0.2.9>\r\n{extra}{ctype}Content-Length: {}\r\n\r\n{body}",
+                    h.sent.len() + usize::from(*cseq),
+                    u32::from(*cseq) + 1,
+                    body.len()
+                );
+                h.input(Input::Receive {
+                    transport: Transport::Udp,
+                    flow: FlowId(0),
+                    source: PEER,
+                    destination: LOCAL,
+                    data: Bytes::from(req),
+                });
             }
             EpOp::Hangup { pick: k } => {
                 if let Some(id) = pick(&h.calls, *k).copied() {
