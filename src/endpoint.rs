@@ -32,6 +32,7 @@ pub(crate) mod timers;
 
 pub use crate::usage::registration::{RegisterOptions, RegistrationState};
 pub use crate::usage::session::{EndReason, InviteOptions, SessionId, SessionState};
+pub use crate::usage::subscription::{SubState, SubscriptionId};
 pub use config::{Config, ConfigError, LocalAddr, MessagePolicy, ReconnectPolicy, SourcePolicy};
 pub use io::{Connect, Event, Failure, Gruu, Input, MessageId, Output, RegistrationId, Transmit};
 
@@ -150,6 +151,8 @@ pub struct Endpoint {
     pub(crate) invite_txs: BTreeMap<TxId, SessionId>,
     /// INVITE server transactions of incoming calls.
     pub(crate) by_server_tx: BTreeMap<TxId, SessionId>,
+    /// Subscriptions, ours and peers'.
+    pub(crate) subscriptions: crate::usage::subscription::Subscriptions,
     /// Transfers in progress: the new call, and the call whose REFER
     /// asked for it (NOTIFYs go there).
     pub(crate) transfers: BTreeMap<SessionId, SessionId>,
@@ -207,6 +210,7 @@ impl Endpoint {
             by_server_tx: BTreeMap::new(),
             stateless_pending: BTreeMap::new(),
             transfers: BTreeMap::new(),
+            subscriptions: Default::default(),
             clock: now,
             outputs: VecDeque::new(),
             next_id: 1,
@@ -309,6 +313,7 @@ impl Endpoint {
                 Timer::StunMissing(id) => self.stun_missing(now, id),
                 Timer::OkRetransmit(id) => self.ok_retransmit_due(now, id),
                 Timer::GlareRetry(id) => self.glare_retry_due(now, id),
+                Timer::Subscription(id) => self.subscription_due(now, id),
                 Timer::ReferDecision(id) => self.refer_decision_due(now, id),
                 Timer::ReliableProvisional(id) => self.reliable_provisional_due(now, id),
                 Timer::SessionRefresh(id) => self.session_timer_due(now, id),

@@ -48,7 +48,7 @@ fn options_is_answered_with_allow_accept_and_supported() {
     assert_eq!(r.status(), Some(200));
     assert_eq!(
         hdr(&r, "Allow").as_deref(),
-        Some("INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS, MESSAGE, INFO")
+        Some("INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, REFER, SUBSCRIBE, NOTIFY, OPTIONS, MESSAGE, INFO")
     );
     assert_eq!(
         hdr(&r, "Accept").as_deref(),
@@ -80,12 +80,12 @@ fn a_method_we_do_not_take_gets_405_with_allow() {
     let mut h = Harness::new(config());
     let r = exchange(
         &mut h,
-        request("SUBSCRIBE", "sip:alice@10.0.0.1", "Event: presence\r\n", ""),
+        request("PUBLISH", "sip:alice@10.0.0.1", "Event: presence\r\n", ""),
     );
     assert_eq!(r.status(), Some(405));
     assert_eq!(
         hdr(&r, "Allow").as_deref(),
-        Some("INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS, MESSAGE, INFO")
+        Some("INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, REFER, SUBSCRIBE, NOTIFY, OPTIONS, MESSAGE, INFO")
     );
 }
 

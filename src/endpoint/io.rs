@@ -9,6 +9,7 @@ use bytes::Bytes;
 use crate::resolve::{Query, QueryFailure, QueryId, Record};
 use crate::transport::{FlowId, Transport};
 use crate::usage::session::{EndReason, SessionId};
+use crate::usage::subscription::{SubState, SubscriptionId};
 
 /// Something the host observed: bytes arrived, a connection opened or
 /// closed, a DNS answer came back.
@@ -302,6 +303,36 @@ pub enum Event {
         session: SessionId,
         /// The status.
         status: u16,
+    },
+    /// A peer asks to subscribe to `event` (RFC 6665): answer with
+    /// `accept_subscription` or `reject_subscription`.
+    SubscriptionRequested {
+        /// The subscription.
+        subscription: SubscriptionId,
+        /// The subscriber (From URI).
+        from: String,
+        /// The event package (`presence`, `dialog`, ...).
+        event: String,
+        /// The seconds asked for.
+        expires: u32,
+    },
+    /// A NOTIFY for one of our subscriptions (answered 200 already).
+    Notification {
+        /// The subscription.
+        subscription: SubscriptionId,
+        /// The state it reports.
+        state: SubState,
+        /// The body's type, if any.
+        content_type: Option<String>,
+        /// The body (e.g. a PIDF document), if any.
+        body: Option<Bytes>,
+    },
+    /// A subscription ended (ours or a peer's); its last event.
+    SubscriptionEnded {
+        /// The subscription.
+        subscription: SubscriptionId,
+        /// Why (the NOTIFY's reason, a status, a timeout).
+        reason: String,
     },
     /// The call is over; the last event of a session.
     CallEnded {

@@ -27,6 +27,10 @@ pub(crate) enum Owner {
     Invite(crate::usage::session::SessionId),
     /// A request inside a session's dialog (BYE, INFO, ...).
     InDialog(crate::usage::session::SessionId, crate::message::Method),
+    /// Our SUBSCRIBE (first, refresh or removal).
+    Subscription(crate::usage::subscription::SubscriptionId),
+    /// A NOTIFY we sent as notifier.
+    SubscriptionNotify(crate::usage::subscription::SubscriptionId),
 }
 
 /// How the Contact of the request is written once the transport is known.
@@ -440,6 +444,8 @@ impl Endpoint {
             Owner::Message(m) => self.message_outcome(m, outcome),
             Owner::Invite(s) => self.invite_outcome(now, s, outcome),
             Owner::InDialog(s, method) => self.in_dialog_outcome(now, s, method, outcome),
+            Owner::Subscription(s) => self.subscribe_outcome(now, s, outcome),
+            Owner::SubscriptionNotify(s) => self.notify_outcome(s, outcome),
         }
     }
 

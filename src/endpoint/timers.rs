@@ -32,6 +32,8 @@ pub(crate) enum Timer {
     ReliableProvisional(crate::usage::session::SessionId),
     /// The application did not decide on a REFER in time.
     ReferDecision(crate::usage::session::SessionId),
+    /// Refresh our subscription, or expire a peer's.
+    Subscription(crate::usage::subscription::SubscriptionId),
     /// Retry a re-INVITE after a 491 (RFC 3261 §14.1).
     GlareRetry(crate::usage::session::SessionId),
 }

@@ -10,4 +10,5 @@ mod session_mid;
 mod session_prack;
 pub mod session_timer;
 mod session_uas;
+pub mod subscription;
 mod transfer;

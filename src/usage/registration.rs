@@ -17,7 +17,8 @@ use crate::transport::FlowId;
 use crate::usage::message::check_extra_header;
 
 /// Methods we accept, for `Allow`.
-pub(crate) const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS, MESSAGE, INFO";
+pub(crate) const ALLOW: &str =
+    "INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, REFER, SUBSCRIBE, NOTIFY, OPTIONS, MESSAGE, INFO";
 
 /// How to register.
 #[derive(Debug, Clone, PartialEq, Eq)]

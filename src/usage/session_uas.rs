@@ -433,6 +433,14 @@ impl Endpoint {
             .find(|(_, s)| s.dialog_id() == Some(&dialog_id))
             .map(|(id, _)| *id);
         let Some(id) = hit else {
+            if let Some(sub) = self.subscriptions.find(&dialog_id) {
+                match request.method() {
+                    Some(Method::Notify) => self.subscription_notify(now, sub, tx, request),
+                    Some(Method::Subscribe) => self.subscription_refresh(now, sub, tx, request),
+                    _ => self.reply(now, tx, request, 405, "Method Not Allowed", &[], None),
+                }
+                return;
+            }
             self.reply(
                 now,
                 tx,
