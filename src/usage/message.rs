@@ -11,6 +11,49 @@ use crate::endpoint::{CommandError, Endpoint, Event, Failure, MessageId};
 use crate::message::headers::{CSeq, MaxForwards};
 use crate::message::{Method, RequestBuilder, Uri};
 
+/// Checks a URI the application gives as a request target: a `sip:` or
+/// `sips:` URI that cannot break out of the `<...>` or the start line.
+pub(crate) fn check_target(what: &'static str, target: &str) -> Result<(), CommandError> {
+    let usable = !target
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b == b'>')
+        && Uri::parse(target).is_ok_and(|u| u.as_sip().is_some());
+    if usable {
+        Ok(())
+    } else {
+        Err(CommandError::BadUri {
+            what,
+            uri: target.to_owned(),
+        })
+    }
+}
+
+impl Endpoint {
+    /// The start of a request outside any dialog: Request-URI `target`,
+    /// Max-Forwards, the Route set for new requests, From with a new tag,
+    /// To, a new Call-ID and CSeq 1. Returns the builder and the From tag
+    /// and Call-ID it chose.
+    pub(crate) fn new_request(
+        &mut self,
+        method: Method,
+        target: &str,
+    ) -> (RequestBuilder, String, String) {
+        let tag = self.rng.token(10);
+        let call_id = self.rng.token(22);
+        let mut b = RequestBuilder::new(method.clone(), target).header(&MaxForwards(70));
+        for r in self.request_routes() {
+            b = b.raw_header("Route", r.as_bytes());
+        }
+        let b = b
+            .raw_header("From", self.identity.our_from(&tag).as_bytes())
+            .raw_header("To", format!("<{target}>").as_bytes())
+            .raw_header("Call-ID", call_id.as_bytes())
+            .header(&CSeq { seq: 1, method })
+            .raw_header("User-Agent", self.config.user_agent.as_bytes());
+        (b, tag, call_id)
+    }
+}
+
 /// Checks a header name and value given by the application.
 pub(crate) fn check_extra_header(name: &str, value: &str) -> Result<(), CommandError> {
     let name_ok = !name.is_empty()
@@ -40,20 +83,11 @@ impl Endpoint {
         body: impl Into<Bytes>,
         extra_headers: &[(&str, &str)],
     ) -> Result<MessageId, CommandError> {
+        check_target("the MESSAGE target", target)?;
         let bad_uri = || CommandError::BadUri {
             what: "the MESSAGE target",
             uri: target.to_owned(),
         };
-        if target
-            .bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b == b'>')
-        {
-            return Err(bad_uri());
-        }
-        let uri = Uri::parse(target).map_err(|_| bad_uri())?;
-        if uri.as_sip().is_none() {
-            return Err(bad_uri());
-        }
         let type_ok = content_type
             .split_once('/')
             .is_some_and(|(t, s)| !t.is_empty() && !s.is_empty())
@@ -74,21 +108,7 @@ impl Endpoint {
             });
         }
         let body: Bytes = body.into();
-        let tag = self.rng.token(10);
-        let call_id = self.rng.token(22);
-        let mut b = RequestBuilder::new(Method::Message, target).header(&MaxForwards(70));
-        for r in self.request_routes() {
-            b = b.raw_header("Route", r.as_bytes());
-        }
-        b = b
-            .raw_header("From", self.identity.our_from(&tag).as_bytes())
-            .raw_header("To", format!("<{target}>").as_bytes())
-            .raw_header("Call-ID", call_id.as_bytes())
-            .header(&CSeq {
-                seq: 1,
-                method: Method::Message,
-            })
-            .raw_header("User-Agent", self.config.user_agent.as_bytes());
+        let (mut b, _, _) = self.new_request(Method::Message, target);
         for (n, v) in extra_headers {
             b = b.raw_header(n, v.as_bytes());
         }

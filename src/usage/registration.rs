@@ -165,16 +165,7 @@ impl Endpoint {
             .registrar
             .clone()
             .unwrap_or_else(|| self.identity.domain_uri.clone());
-        let usable = !registrar
-            .bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b == b'>')
-            && Uri::parse(&registrar).is_ok_and(|u| u.as_sip().is_some());
-        if !usable {
-            return Err(CommandError::BadUri {
-                what: "the registrar",
-                uri: registrar,
-            });
-        }
+        crate::usage::message::check_target("the registrar", &registrar)?;
         for (n, v) in &options.extra_headers {
             check_extra_header(n, v)?;
         }

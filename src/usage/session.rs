@@ -16,12 +16,12 @@ use crate::dialog::{Dialog, DialogId};
 use crate::endpoint::outgoing::{ContactSpec, Outcome, Outgoing, Owner};
 use crate::endpoint::timers::TimerKey;
 use crate::endpoint::{CommandError, Endpoint, Event, Failure};
-use crate::message::headers::{CSeq, Contact, MaxForwards};
-use crate::message::{Message, Method, RequestBuilder, Uri};
+use crate::message::headers::{CSeq, Contact};
+use crate::message::{Message, Method};
 use crate::resolve::{LookupId, TargetSpec};
 use crate::transaction::{Target, TxId, TxState};
 use crate::transport::{new_branch, stamp_via, FlowId};
-use crate::usage::message::check_extra_header;
+use crate::usage::message::{check_extra_header, check_target};
 use crate::usage::registration::ALLOW;
 
 /// Identifies a call for its whole life.
@@ -188,19 +188,11 @@ impl Endpoint {
         target: &str,
         options: InviteOptions,
     ) -> Result<SessionId, CommandError> {
+        check_target("the call target", target)?;
         let bad_uri = || CommandError::BadUri {
             what: "the call target",
             uri: target.to_owned(),
         };
-        if target
-            .bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b == b'>')
-        {
-            return Err(bad_uri());
-        }
-        if !Uri::parse(target).is_ok_and(|u| u.as_sip().is_some()) {
-            return Err(bad_uri());
-        }
         for (n, v) in &options.extra_headers {
             check_extra_header(n, v)?;
         }
@@ -210,22 +202,8 @@ impl Endpoint {
                 limit: self.config.max_usages,
             });
         }
-        let tag = self.rng.token(10);
-        let call_id = self.rng.token(22);
-        let mut b = RequestBuilder::new(Method::Invite, target).header(&MaxForwards(70));
-        for r in self.request_routes() {
-            b = b.raw_header("Route", r.as_bytes());
-        }
-        b = b
-            .raw_header("From", self.identity.our_from(&tag).as_bytes())
-            .raw_header("To", format!("<{target}>").as_bytes())
-            .raw_header("Call-ID", call_id.as_bytes())
-            .header(&CSeq {
-                seq: 1,
-                method: Method::Invite,
-            })
-            .raw_header("Allow", ALLOW.as_bytes())
-            .raw_header("User-Agent", self.config.user_agent.as_bytes());
+        let (b, _, _) = self.new_request(Method::Invite, target);
+        let mut b = b.raw_header("Allow", ALLOW.as_bytes());
         let supported = if self.config.session_timer.is_some() {
             "100rel, timer"
         } else {

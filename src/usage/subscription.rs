@@ -22,12 +22,10 @@ use crate::dialog::{Dialog, DialogId};
 use crate::endpoint::outgoing::{ContactSpec, Outcome, Outgoing, Owner};
 use crate::endpoint::timers::{Timer, TimerKey};
 use crate::endpoint::{CommandError, Endpoint, Event};
-use crate::message::headers::{
-    CSeq, ContentType, Expires, FromHeader, MaxForwards, SubscriptionState,
-};
-use crate::message::{Message, Method, RequestBuilder, ResponseBuilder, Uri};
+use crate::message::headers::{ContentType, Expires, FromHeader, SubscriptionState};
+use crate::message::{Message, Method, ResponseBuilder};
 use crate::transaction::TxId;
-use crate::usage::message::check_extra_header;
+use crate::usage::message::{check_extra_header, check_target};
 
 /// Identifies a subscription (ours or a peer's to us).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -98,16 +96,7 @@ impl Endpoint {
         accept: &str,
         expires: u32,
     ) -> Result<SubscriptionId, CommandError> {
-        if target
-            .bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b == b'>')
-            || !Uri::parse(target).is_ok_and(|u| u.as_sip().is_some())
-        {
-            return Err(CommandError::BadUri {
-                what: "the subscription target",
-                uri: target.to_owned(),
-            });
-        }
+        check_target("the subscription target", target)?;
         check_extra_header("Event", event)?;
         check_extra_header("Accept", accept)?;
         if event.is_empty() || self.subscriptions.map.len() >= self.config.max_usages {
@@ -117,24 +106,11 @@ impl Endpoint {
             });
         }
         let id = SubscriptionId(self.next_id());
-        let tag = self.rng.token(10);
-        let call_id = self.rng.token(22);
-        let mut b = RequestBuilder::new(Method::Subscribe, target).header(&MaxForwards(70));
-        for r in self.request_routes() {
-            b = b.raw_header("Route", r.as_bytes());
-        }
+        let (b, tag, call_id) = self.new_request(Method::Subscribe, target);
         let draft = b
-            .raw_header("From", self.identity.our_from(&tag).as_bytes())
-            .raw_header("To", format!("<{target}>").as_bytes())
-            .raw_header("Call-ID", call_id.as_bytes())
-            .header(&CSeq {
-                seq: 1,
-                method: Method::Subscribe,
-            })
             .raw_header("Event", event.as_bytes())
             .raw_header("Accept", accept.as_bytes())
             .header(&Expires(expires))
-            .raw_header("User-Agent", self.config.user_agent.as_bytes())
             .build()
             .map_err(|_| CommandError::BadUri {
                 what: "the subscription target",
@@ -407,17 +383,10 @@ impl Endpoint {
         id: SubscriptionId,
         max_expires: u32,
     ) -> Result<(), CommandError> {
-        let s = self
-            .subscriptions
-            .map
-            .get_mut(&id)
-            .filter(|s| !s.ours)
-            .ok_or(CommandError::WrongState {
-                what: "no such subscription to us",
-            })?;
-        let (tx, request) = s.pending.take().ok_or(CommandError::WrongState {
-            what: "the subscription was answered already",
-        })?;
+        let (tx, request) = self.take_pending_subscribe(id)?;
+        let Some(s) = self.subscriptions.map.get_mut(&id) else {
+            return Ok(());
+        };
         let granted = s.expires.min(max_expires);
         s.expires = granted;
         let mut to = request
@@ -469,13 +438,11 @@ impl Endpoint {
         Ok(())
     }
 
-    /// Refuses a peer's SUBSCRIBE (403, 489, ...).
-    pub fn reject_subscription(
+    /// The SUBSCRIBE of a peer's subscription that awaits our answer.
+    fn take_pending_subscribe(
         &mut self,
-        now: Instant,
         id: SubscriptionId,
-        status: u16,
-    ) -> Result<(), CommandError> {
+    ) -> Result<(TxId, Message), CommandError> {
         let s = self
             .subscriptions
             .map
@@ -484,9 +451,19 @@ impl Endpoint {
             .ok_or(CommandError::WrongState {
                 what: "no such subscription to us",
             })?;
-        let (tx, request) = s.pending.take().ok_or(CommandError::WrongState {
+        s.pending.take().ok_or(CommandError::WrongState {
             what: "the subscription was answered already",
-        })?;
+        })
+    }
+
+    /// Refuses a peer's SUBSCRIBE (403, 489, ...).
+    pub fn reject_subscription(
+        &mut self,
+        now: Instant,
+        id: SubscriptionId,
+        status: u16,
+    ) -> Result<(), CommandError> {
+        let (tx, request) = self.take_pending_subscribe(id)?;
         if !(300..=699).contains(&status) {
             return Err(CommandError::WrongState {
                 what: "a refusal needs a status from 300 to 699",

@@ -12,7 +12,7 @@ use crate::endpoint::outgoing::{ContactSpec, Outgoing, Owner};
 use crate::endpoint::timers::{Timer, TimerKey};
 use crate::endpoint::{CommandError, Endpoint, Event};
 use crate::message::headers::{ReferTo, ReferredBy};
-use crate::message::{unescape, Message, Method, Uri, UriComponent};
+use crate::message::{unescape, Message, Method, UriComponent};
 use crate::transaction::TxId;
 
 /// How long the application has to accept or refuse a REFER before
@@ -34,16 +34,7 @@ impl Endpoint {
     /// progress as the transferee tells it (202 first, then 100, 180, 200
     /// or a failure); hang up once it is final.
     pub fn refer(&mut self, now: Instant, id: SessionId, target: &str) -> Result<(), CommandError> {
-        if target
-            .bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b == b'>')
-            || !Uri::parse(target).is_ok_and(|u| u.as_sip().is_some())
-        {
-            return Err(CommandError::BadUri {
-                what: "the transfer target",
-                uri: target.to_owned(),
-            });
-        }
+        crate::usage::message::check_target("the transfer target", target)?;
         let referred_by = format!("<{}>", self.identity.aor);
         let s = self
             .sessions
