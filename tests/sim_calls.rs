@@ -103,6 +103,25 @@ fn act(
     });
 }
 
+/// `who` answers its incoming call `session` with [`ANSWER`].
+fn answer(net: &mut Net, who: NodeHandle<EpNode>, session: SessionId) {
+    act(net, who, |ep, now| {
+        ep.accept(now, session, Some(Bytes::from_static(ANSWER.as_bytes())))
+            .unwrap()
+    });
+}
+
+/// The statuses of the transfer progress `node` heard, in order.
+fn transfer_statuses(node: &EpNode) -> Vec<u16> {
+    node.event_list()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::TransferProgress { status, .. } => Some(status),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Runs every timer out and checks nothing is left behind.
 fn assert_clean(p: &mut Pair) {
     p.net.run_for(Duration::from_secs(60), STEPS);
@@ -123,10 +142,7 @@ fn alice_calls_bob_who_rings_answers_and_alice_hangs_up() {
         ep.progress(now, b, 180, None).unwrap()
     });
     p.net.run_for(ms(100), STEPS);
-    act(&mut p.net, p.bob, |ep, now| {
-        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
-            .unwrap()
-    });
+    answer(&mut p.net, p.bob, b);
     p.net.run_for(ms(100), STEPS);
     let alice_events = p.net.node(p.alice).event_list();
     assert!(alice_events
@@ -182,10 +198,7 @@ fn bob_hangs_up_a_call_he_answered() {
     let mut p = pair(LinkConfig::ideal(ms(10)));
     let _a = call(&mut p, "sip:bob@10.0.0.3:5060");
     let (b, _) = incoming(&p);
-    act(&mut p.net, p.bob, |ep, now| {
-        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
-            .unwrap()
-    });
+    answer(&mut p.net, p.bob, b);
     p.net.run_for(ms(100), STEPS);
     act(&mut p.net, p.bob, |ep, now| ep.hangup(now, b).unwrap());
     p.net.run_for(ms(100), STEPS);
@@ -277,10 +290,7 @@ fn a_call_completes_under_twenty_percent_loss() {
     let a = call(&mut p, "sip:bob@10.0.0.3:5060");
     p.net.run_for(Duration::from_secs(5), STEPS);
     let (b, _) = incoming(&p);
-    act(&mut p.net, p.bob, |ep, now| {
-        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
-            .unwrap()
-    });
+    answer(&mut p.net, p.bob, b);
     p.net.run_for(Duration::from_secs(10), STEPS);
     assert!(p
         .net
@@ -340,10 +350,7 @@ fn a_call_through_a_record_routing_proxy_sends_ack_and_bye_through_it() {
     let mut p = Pair { net, alice, bob };
     let a = call(&mut p, "sip:bob@example.com");
     let (b, _) = incoming(&p);
-    act(&mut p.net, p.bob, |ep, now| {
-        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
-            .unwrap()
-    });
+    answer(&mut p.net, p.bob, b);
     p.net.run_for(ms(200), STEPS);
     act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
     p.net.run_for(ms(200), STEPS);
@@ -546,10 +553,7 @@ fn a_reliable_183_with_early_sdp_gets_a_prack_and_cseq_carries_on() {
         "{lines:#?}"
     );
     assert_eq!(lines.iter().filter(|l| l.starts_with("PRACK")).count(), 1);
-    act(&mut p.net, p.bob, |ep, now| {
-        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
-            .unwrap()
-    });
+    answer(&mut p.net, p.bob, b);
     p.net.run_for(ms(100), STEPS);
     act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
     p.net.run_for(ms(100), STEPS);
@@ -639,10 +643,7 @@ fn blind_transfer_end_to_end() {
         });
     let (carol_side, from) = carol_call.expect("carol is called");
     assert_eq!(from, "sip:alice@10.0.0.2");
-    act(&mut p.net, carol, |ep, now| {
-        ep.accept(now, carol_side, Some(Bytes::from_static(ANSWER.as_bytes())))
-            .unwrap()
-    });
+    answer(&mut p.net, carol, carol_side);
     p.net.run_for(ms(200), STEPS);
     assert!(p
         .net
@@ -651,16 +652,7 @@ fn blind_transfer_end_to_end() {
         .iter()
         .any(|e| matches!(e, Event::CallAccepted { session, .. } if *session == alice_to_carol)));
     // Bob heard: REFER accepted, the new call trying, then answered.
-    let progress: Vec<u16> = p
-        .net
-        .node(p.bob)
-        .event_list()
-        .into_iter()
-        .filter_map(|e| match e {
-            Event::TransferProgress { status, .. } => Some(status),
-            _ => None,
-        })
-        .collect();
+    let progress = transfer_statuses(p.net.node(p.bob));
     assert_eq!(
         progress.first(),
         Some(&202),
@@ -705,16 +697,7 @@ fn a_refused_transfer_is_reported_to_the_referrer() {
         ep.reject_transfer(now, alice_to_bob).unwrap()
     });
     p.net.run_for(ms(100), STEPS);
-    let progress: Vec<u16> = p
-        .net
-        .node(p.bob)
-        .event_list()
-        .into_iter()
-        .filter_map(|e| match e {
-            Event::TransferProgress { status, .. } => Some(status),
-            _ => None,
-        })
-        .collect();
+    let progress = transfer_statuses(p.net.node(p.bob));
     assert_eq!(progress, vec![603]);
     act(&mut p.net, p.alice, |ep, now| {
         ep.hangup(now, alice_to_bob).unwrap()
@@ -733,10 +716,7 @@ fn a_cancel_crossing_the_200_ends_the_call_with_ack_and_bye() {
     p.net.run_for(ms(50), STEPS);
     // Bob answers; 5 ms later, with the 200 still on the wire, alice
     // hangs up: her CANCEL crosses it.
-    act(&mut p.net, p.bob, |ep, now| {
-        ep.accept(now, b, Some(Bytes::from_static(ANSWER.as_bytes())))
-            .unwrap()
-    });
+    answer(&mut p.net, p.bob, b);
     p.net.run_for(ms(5), STEPS);
     act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
     p.net.run_for(ms(500), STEPS);
@@ -798,10 +778,7 @@ fn attended_transfer_with_replaces() {
             _ => None,
         })
         .expect("carol is called by bob");
-    act(&mut p.net, carol, |ep, now| {
-        ep.accept(now, carol_b, Some(Bytes::from_static(ANSWER.as_bytes())))
-            .unwrap()
-    });
+    answer(&mut p.net, carol, carol_b);
     p.net.run_for(ms(100), STEPS);
     // Bob asks alice to call carol in place of call B.
     act(&mut p.net, p.bob, |ep, now| {
@@ -851,10 +828,7 @@ fn attended_transfer_with_replaces() {
         "{replaces:?}"
     );
     assert_eq!(p.net.node(carol).ep.replaces(carol_c), Some(carol_b));
-    act(&mut p.net, carol, |ep, now| {
-        ep.accept(now, carol_c, Some(Bytes::from_static(ANSWER.as_bytes())))
-            .unwrap()
-    });
+    answer(&mut p.net, carol, carol_c);
     p.net.run_for(ms(200), STEPS);
     assert!(p
         .net
@@ -869,16 +843,7 @@ fn attended_transfer_with_replaces() {
         vec![EndReason::RemoteHangup],
         "call B ended by carol"
     );
-    let progress: Vec<u16> = p
-        .net
-        .node(p.bob)
-        .event_list()
-        .into_iter()
-        .filter_map(|e| match e {
-            Event::TransferProgress { status, .. } => Some(status),
-            _ => None,
-        })
-        .collect();
+    let progress = transfer_statuses(p.net.node(p.bob));
     assert_eq!(progress.last(), Some(&200), "{progress:?}");
 }
 
