@@ -30,6 +30,7 @@ pub(crate) mod keepalive;
 pub(crate) mod outgoing;
 pub(crate) mod timers;
 
+pub use crate::usage::publication::PublicationId;
 pub use crate::usage::registration::{RegisterOptions, RegistrationState};
 pub use crate::usage::session::{EndReason, InviteOptions, SessionId, SessionState};
 pub use crate::usage::subscription::{SubState, SubscriptionId};
@@ -151,6 +152,8 @@ pub struct Endpoint {
     pub(crate) invite_txs: BTreeMap<TxId, SessionId>,
     /// INVITE server transactions of incoming calls.
     pub(crate) by_server_tx: BTreeMap<TxId, SessionId>,
+    /// Publications (RFC 3903).
+    pub(crate) publications: BTreeMap<PublicationId, crate::usage::publication::Publication>,
     /// Subscriptions, ours and peers'.
     pub(crate) subscriptions: crate::usage::subscription::Subscriptions,
     /// Transfers in progress: the new call, and the call whose REFER
@@ -211,6 +214,7 @@ impl Endpoint {
             stateless_pending: BTreeMap::new(),
             transfers: BTreeMap::new(),
             subscriptions: Default::default(),
+            publications: BTreeMap::new(),
             clock: now,
             outputs: VecDeque::new(),
             next_id: 1,
@@ -314,6 +318,7 @@ impl Endpoint {
                 Timer::OkRetransmit(id) => self.ok_retransmit_due(now, id),
                 Timer::GlareRetry(id) => self.glare_retry_due(now, id),
                 Timer::Subscription(id) => self.subscription_due(now, id),
+                Timer::Publication(id) => self.publication_due(now, id),
                 Timer::ReferDecision(id) => self.refer_decision_due(now, id),
                 Timer::ReliableProvisional(id) => self.reliable_provisional_due(now, id),
                 Timer::SessionRefresh(id) => self.session_timer_due(now, id),

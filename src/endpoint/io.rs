@@ -8,6 +8,7 @@ use bytes::Bytes;
 
 use crate::resolve::{Query, QueryFailure, QueryId, Record};
 use crate::transport::{FlowId, Transport};
+use crate::usage::publication::PublicationId;
 use crate::usage::session::{EndReason, SessionId};
 use crate::usage::subscription::{SubState, SubscriptionId};
 
@@ -332,6 +333,27 @@ pub enum Event {
         /// The subscription.
         subscription: SubscriptionId,
         /// Why (the NOTIFY's reason, a status, a timeout).
+        reason: String,
+    },
+    /// Our PUBLISH was accepted (first, refresh or modification).
+    Published {
+        /// The publication.
+        publication: PublicationId,
+        /// Seconds granted.
+        expires: u32,
+    },
+    /// Our published state was removed at our request.
+    Unpublished {
+        /// The publication.
+        publication: PublicationId,
+    },
+    /// A PUBLISH failed; the publication is over.
+    PublicationFailed {
+        /// The publication.
+        publication: PublicationId,
+        /// The status, when the failure was a response.
+        status: Option<u16>,
+        /// What happened, in words.
         reason: String,
     },
     /// The call is over; the last event of a session.

@@ -31,6 +31,8 @@ pub(crate) enum Owner {
     Subscription(crate::usage::subscription::SubscriptionId),
     /// A NOTIFY we sent as notifier.
     SubscriptionNotify(crate::usage::subscription::SubscriptionId),
+    /// A PUBLISH.
+    Publication(crate::usage::publication::PublicationId),
 }
 
 /// How the Contact of the request is written once the transport is known.
@@ -446,6 +448,7 @@ impl Endpoint {
             Owner::InDialog(s, method) => self.in_dialog_outcome(now, s, method, outcome),
             Owner::Subscription(s) => self.subscribe_outcome(now, s, outcome),
             Owner::SubscriptionNotify(s) => self.notify_outcome(s, outcome),
+            Owner::Publication(p) => self.publish_outcome(now, p, outcome),
         }
     }
 

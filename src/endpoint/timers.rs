@@ -34,6 +34,8 @@ pub(crate) enum Timer {
     ReferDecision(crate::usage::session::SessionId),
     /// Refresh our subscription, or expire a peer's.
     Subscription(crate::usage::subscription::SubscriptionId),
+    /// Refresh a publication.
+    Publication(crate::usage::publication::PublicationId),
     /// Retry a re-INVITE after a 491 (RFC 3261 §14.1).
     GlareRetry(crate::usage::session::SessionId),
 }

@@ -4,6 +4,7 @@
 //! Each usage adds its commands to [`Endpoint`](crate::endpoint::Endpoint).
 
 pub mod message;
+pub mod publication;
 pub mod registration;
 pub mod session;
 mod session_mid;
