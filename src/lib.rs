@@ -139,6 +139,8 @@
 pub mod auth;
 pub mod dialog;
 pub mod endpoint;
+#[cfg(feature = "capi")]
+pub mod ffi;
 pub mod message;
 pub mod resolve;
 pub mod rng;
