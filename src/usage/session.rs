@@ -242,6 +242,29 @@ impl Endpoint {
         self.sessions.get(&id).and_then(|s| s.replaces)
     }
 
+    /// The call whose dialog is `id`.
+    pub(crate) fn session_by_dialog(&self, id: &DialogId) -> Option<SessionId> {
+        self.sessions
+            .iter()
+            .find(|(_, s)| s.dialog_id() == Some(id))
+            .map(|(k, _)| *k)
+    }
+
+    /// Our Contact URI for a call: for the transport and peer of the flow
+    /// it came or went on.
+    pub(crate) fn session_contact(&self, id: SessionId) -> String {
+        let (transport, addr) = self
+            .sessions
+            .get(&id)
+            .and_then(|s| s.flow)
+            .and_then(|f| self.flows.get(f).map(|f| (f.transport, f.remote)))
+            .unwrap_or((
+                crate::transport::Transport::Udp,
+                self.identity.ws_sent_by_addr(),
+            ));
+        self.identity.contact_uri(transport, addr, false)
+    }
+
     /// Calls not yet ended.
     pub fn calls(&self) -> usize {
         self.sessions.len()

@@ -545,15 +545,8 @@ impl Endpoint {
         request: &Message,
         sdp: Option<&Bytes>,
     ) -> Option<Message> {
-        let s = self.sessions.get(&id)?;
-        let (transport, addr) = s
-            .flow
-            .and_then(|f| self.flows.get(f).map(|f| (f.transport, f.remote)))
-            .unwrap_or((
-                crate::transport::Transport::Udp,
-                self.identity.ws_sent_by_addr(),
-            ));
-        let contact = self.identity.contact_uri(transport, addr, false);
+        self.sessions.get(&id)?;
+        let contact = self.session_contact(id);
         let mut b = ResponseBuilder::for_request(request, 200, "OK")
             .raw_header("Contact", format!("<{contact}>").as_bytes())
             .raw_header("Server", self.config.user_agent.as_bytes());

@@ -41,15 +41,8 @@ pub(crate) struct Prack {
 
 /// Whether a message requires (or, with `or_supports`, supports) 100rel.
 pub(crate) fn wants_100rel(msg: &Message, or_supports: bool) -> bool {
-    let listed = |name: crate::message::HeaderName| {
-        msg.fields_named(name).any(|f| {
-            f.value
-                .split(|&b| b == b',')
-                .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"100rel"))
-        })
-    };
-    listed(crate::message::HeaderName::Require)
-        || (or_supports && listed(crate::message::HeaderName::Supported))
+    msg.headers::<Require>().flatten().any(|r| r.is("100rel"))
+        || (or_supports && super::session_timer::supports(msg, "100rel"))
 }
 
 impl Endpoint {

@@ -61,14 +61,9 @@ impl Endpoint {
                     local_tag: to.to_owned(),
                     remote_tag: from.to_owned(),
                 });
-                let hit = wanted.and_then(|w| {
-                    self.sessions
-                        .iter()
-                        .find(|(_, s)| {
-                            s.state == SessionState::Confirmed && s.dialog_id() == Some(&w)
-                        })
-                        .map(|(id, _)| *id)
-                });
+                let hit = wanted
+                    .and_then(|w| self.session_by_dialog(&w))
+                    .filter(|k| self.session(*k) == Some(SessionState::Confirmed));
                 match hit {
                     Some(old) => Some(old),
                     None => {
@@ -136,9 +131,6 @@ impl Endpoint {
         let mut to = invite.raw(HeaderName::To)?.to_vec();
         to.extend_from_slice(b";tag=");
         to.extend_from_slice(s.to_tag.as_bytes());
-        let remote = s
-            .flow
-            .and_then(|f| self.flows.get(f).map(|f| (f.transport, f.remote)));
         let mut b = ResponseBuilder::new(code, reason)
             .copy_headers(
                 invite,
@@ -147,11 +139,7 @@ impl Endpoint {
             .raw_header("To", &to)
             .copy_headers(invite, &[HeaderName::CallId, HeaderName::CSeq]);
         if code > 100 && code < 300 {
-            let (transport, addr) = remote.unwrap_or((
-                crate::transport::Transport::Udp,
-                self.identity.ws_sent_by_addr(),
-            ));
-            let contact = self.identity.contact_uri(transport, addr, false);
+            let contact = self.session_contact(id);
             b = b
                 .raw_header("Contact", format!("<{contact}>").as_bytes())
                 .raw_header("Allow", ALLOW.as_bytes());
@@ -368,11 +356,7 @@ impl Endpoint {
         let Some(dialog_id) = DialogId::of_received_request(ack) else {
             return;
         };
-        let hit = self
-            .sessions
-            .iter()
-            .find(|(_, s)| s.dialog_id() == Some(&dialog_id))
-            .map(|(id, _)| *id);
+        let hit = self.session_by_dialog(&dialog_id);
         let Some(id) = hit else {
             return;
         };
@@ -427,11 +411,7 @@ impl Endpoint {
         let Some(dialog_id) = DialogId::of_received_request(request) else {
             return;
         };
-        let hit = self
-            .sessions
-            .iter()
-            .find(|(_, s)| s.dialog_id() == Some(&dialog_id))
-            .map(|(id, _)| *id);
+        let hit = self.session_by_dialog(&dialog_id);
         let Some(id) = hit else {
             if let Some(sub) = self.subscriptions.find(&dialog_id) {
                 match request.method() {

@@ -67,7 +67,7 @@ fn state_name(state: SubState) -> &'static str {
     }
 }
 
-/// Subscriptions, by id; `by_dialog` finds them from NOTIFYs and refreshes.
+/// Subscriptions, by id; [`Subscriptions::find`] matches NOTIFYs and refreshes to them.
 #[derive(Debug, Default)]
 pub(crate) struct Subscriptions {
     pub(crate) map: BTreeMap<SubscriptionId, Subscription>,
