@@ -100,6 +100,12 @@ typedef enum sansip_result {
    * `sansip_endpoint_free` returns this.
    */
   SANSIP_RESULT_POISONED = 15,
+  /**
+   * An SDP given to a call command does not fit the offer/answer
+   * exchange (unreadable, a second offer, an answer that does not match
+   * the offer); the detail is in `sansip_last_error_message`.
+   */
+  SANSIP_RESULT_BAD_SDP = 16,
 } sansip_result;
 
 /**

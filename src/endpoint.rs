@@ -82,6 +82,17 @@ pub enum CommandError {
         /// What was wrong.
         what: &'static str,
     },
+    /// An SDP given (or needed) for a call does not fit the offer/answer
+    /// exchange (RFC 3264): unreadable, a second offer while one is
+    /// pending, an answer whose streams differ from the offer's, no
+    /// answer to give.
+    #[error("{what}: {error}")]
+    Sdp {
+        /// Which SDP.
+        what: &'static str,
+        /// What is wrong with it.
+        error: crate::sdp::NegotiationError,
+    },
 }
 
 /// Counters of what the Endpoint dropped or refused, for diagnostics.

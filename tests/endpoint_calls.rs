@@ -26,6 +26,13 @@ fn invite() -> String {
     )
 }
 
+/// Alice's answer to the offer of `invite()`.
+fn answer() -> Option<Bytes> {
+    Some(Bytes::from_static(
+        b"v=0\r\no=- 7 7 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n",
+    ))
+}
+
 fn incoming(h: &mut Harness) -> SessionId {
     h.udp_from(PEER, invite());
     let events = h.take_events();
@@ -47,8 +54,7 @@ fn incoming(h: &mut Harness) -> SessionId {
 fn the_200_is_resent_until_the_ack_and_carries_tag_contact_and_record_route() {
     let mut h = Harness::new(config());
     let id = incoming(&mut h);
-    h.ep.accept(h.now, id, Some(Bytes::from_static(b"v=0\r\n")))
-        .unwrap();
+    h.ep.accept(h.now, id, answer()).unwrap();
     let ok = h.take_one();
     assert_eq!(ok.status(), Some(200));
     assert!(hdr(&ok, "To")
@@ -92,7 +98,7 @@ fn the_200_is_resent_until_the_ack_and_carries_tag_contact_and_record_route() {
 fn a_200_never_acknowledged_ends_the_call_with_bye_after_64_t1() {
     let mut h = Harness::new(config());
     let id = incoming(&mut h);
-    h.ep.accept(h.now, id, None).unwrap();
+    h.ep.accept(h.now, id, answer()).unwrap();
     h.take_sent();
     let t0 = h.now;
     let mut bye_at = None;

@@ -462,31 +462,6 @@ fn glare_on_both_sides_resolves_by_the_back_off_retry() {
 }
 
 #[test]
-fn a_refused_re_invite_keeps_the_previous_media() {
-    // Bob answered without SDP: he cannot answer a new offer (488).
-    let (mut p, a, _b) = established(None);
-    act(&mut p.net, p.alice, |ep, now| ep.hold(now, a).unwrap());
-    p.net.run_for(ms(300), STEPS);
-    let events = p.net.node(p.alice).event_list();
-    assert!(
-        events
-            .iter()
-            .any(|e| matches!(e, Event::CallUpdateFailed { status: 488, .. })),
-        "{events:?}"
-    );
-    assert!(
-        !p.net.node(p.alice).ep.is_on_hold(a),
-        "still the media before the re-INVITE"
-    );
-    assert_eq!(
-        p.net.node(p.alice).ep.session(a),
-        Some(sansip::endpoint::SessionState::Confirmed)
-    );
-    act(&mut p.net, p.alice, |ep, now| ep.hangup(now, a).unwrap());
-    assert_clean(&mut p);
-}
-
-#[test]
 fn dtmf_by_info_both_ways() {
     let (mut p, a, b) = established(Some(ANSWER));
     act(&mut p.net, p.alice, |ep, now| {

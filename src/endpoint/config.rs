@@ -136,6 +136,12 @@ pub struct Config {
     /// Session timers (RFC 4028) asked for in our INVITEs and granted to
     /// callers that ask (`None`: none asked, none granted).
     pub session_timer: Option<crate::usage::session_timer::SessionTimerConfig>,
+    /// What this user agent's media can do, so that sansip answers offers
+    /// by itself (RFC 3264, first common codec): `accept` without SDP, the
+    /// peer's offer in the 2xx to an INVITE without one, a re-INVITE or
+    /// UPDATE that adds a stream. `None`: answers come from the
+    /// application, or from the media already agreed in the call.
+    pub media: Option<crate::sdp::Capabilities>,
     /// How long the host has to open a connection asked for with
     /// `Output::Connect` before sansip gives up on it.
     pub connect_timeout: Duration,
@@ -173,6 +179,7 @@ impl Config {
             udp_keepalive_interval: Duration::from_secs(25),
             connect_timeout: Duration::from_secs(10),
             session_timer: Some(Default::default()),
+            media: None,
         }
     }
 }

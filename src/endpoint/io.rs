@@ -260,6 +260,18 @@ pub enum Event {
         /// The SDP of the 2xx (caller) or of the ACK (callee), if any.
         sdp: Option<Bytes>,
     },
+    /// The peer offered SDP in a response to our INVITE that had none (in
+    /// a reliable provisional response or the 2xx), and neither
+    /// [`Config::media`](super::Config::media) nor earlier SDP of ours can
+    /// answer it: answer with
+    /// [`Endpoint::answer`](super::Endpoint::answer); the PRACK or ACK
+    /// waits for it.
+    AnswerNeeded {
+        /// The session.
+        session: SessionId,
+        /// The peer's offer.
+        offer: Bytes,
+    },
     /// The media of an established call changed: our re-INVITE succeeded
     /// (`sdp`: the peer's answer), or the peer's re-INVITE was answered
     /// (`sdp`: its offer).

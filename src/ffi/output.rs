@@ -275,5 +275,6 @@ fn end_reason(r: &EndReason) -> String {
         EndReason::SessionExpired => "session expired".into(),
         EndReason::Replaced => "replaced".into(),
         EndReason::Failed(f) => format!("failed: {f}"),
+        EndReason::OfferAnswerFailed { why } => format!("offer/answer failed: {why}"),
     }
 }

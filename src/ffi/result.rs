@@ -47,6 +47,10 @@ pub enum sansip_result {
     /// An earlier call on this endpoint panicked: every later call but
     /// `sansip_endpoint_free` returns this.
     Poisoned = 15,
+    /// An SDP given to a call command does not fit the offer/answer
+    /// exchange (unreadable, a second offer, an answer that does not match
+    /// the offer); the detail is in `sansip_last_error_message`.
+    BadSdp = 16,
 }
 
 impl sansip_result {
@@ -69,6 +73,7 @@ impl sansip_result {
             sansip_result::NoValue => "SANSIP_RESULT_NO_VALUE\0",
             sansip_result::Panic => "SANSIP_RESULT_PANIC\0",
             sansip_result::Poisoned => "SANSIP_RESULT_POISONED\0",
+            sansip_result::BadSdp => "SANSIP_RESULT_BAD_SDP\0",
         }
     }
 }
@@ -86,7 +91,7 @@ pub extern "C" fn sansip_result_str(result: u32) -> *const c_char {
 }
 
 /// Every value, for `sansip_result_str`.
-const ALL: [sansip_result; 16] = [
+const ALL: [sansip_result; 17] = [
     sansip_result::Ok,
     sansip_result::NullArgument,
     sansip_result::InvalidArgument,
@@ -103,6 +108,7 @@ const ALL: [sansip_result; 16] = [
     sansip_result::NoValue,
     sansip_result::Panic,
     sansip_result::Poisoned,
+    sansip_result::BadSdp,
 ];
 
 /// An error inside the FFI layer: the result to return and the detail
@@ -135,6 +141,7 @@ impl From<CommandError> for Error {
             CommandError::NoSuchRegistration(_) => sansip_result::NoSuchRegistration,
             CommandError::NoSuchSession(_) => sansip_result::NoSuchSession,
             CommandError::WrongState { .. } => sansip_result::WrongState,
+            CommandError::Sdp { .. } => sansip_result::BadSdp,
         };
         Error::new(result, e.to_string())
     }

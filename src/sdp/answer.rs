@@ -103,6 +103,83 @@ pub struct Capabilities {
     pub media: Vec<MediaCapability>,
 }
 
+impl Capabilities {
+    /// An offer of every stream the host can do (RFC 3264 §5): per
+    /// capability, an `m=` line on its port with `RTP/AVP`, its codecs in
+    /// the host's order (static payload types where RFC 3551 assigns one,
+    /// dynamic ones from 96 on), their `a=rtpmap` and `a=fmtp`, `a=rtcp-mux`
+    /// when asked, and the direction. The origin is a placeholder that
+    /// [`Negotiation`](super::Negotiation) stamps.
+    ///
+    /// ```
+    /// use sansip::sdp::{Capabilities, Codec, MediaCapability};
+    ///
+    /// let caps = Capabilities {
+    ///     address: "192.0.2.20".into(),
+    ///     media: vec![MediaCapability::new("audio", 5000, vec![
+    ///         Codec::new("opus", 48000).with_channels(2), Codec::new("PCMU", 8000),
+    ///         Codec::new("telephone-event", 8000),
+    ///     ])],
+    /// };
+    /// let offer = caps.offer()?;
+    /// assert_eq!(offer.media()[0].formats().collect::<Vec<_>>(), ["96", "0", "97"]);
+    /// assert!(String::from_utf8_lossy(&offer.to_bytes()).contains("a=rtpmap:96 opus/48000/2\r\n"));
+    /// # Ok::<(), sansip::sdp::SdpError>(())
+    /// ```
+    pub fn offer(&self) -> Result<Sdp, SdpError> {
+        let origin = Origin {
+            username: "-",
+            session_id: "0",
+            session_version: 0,
+            net_type: "IN",
+            addr_type: "IP4",
+            address: "0.0.0.0",
+        };
+        let mut sdp = Sdp::new(&origin, "-")?;
+        sdp.push_line('c', Connection::for_address(&self.address).to_string())?;
+        for cap in &self.media {
+            let mut next_dynamic = 96u8;
+            let mut chosen: Vec<(u8, &Codec)> = Vec::new();
+            for c in &cap.codecs {
+                let fixed = (0u8..35)
+                    .find(|&pt| static_payload(pt).is_some_and(|(n, r, ch)| c.matches(n, r, ch)));
+                let pt = match fixed {
+                    Some(pt) => pt,
+                    None if next_dynamic <= 127 => {
+                        next_dynamic += 1;
+                        next_dynamic - 1
+                    }
+                    None => continue,
+                };
+                chosen.push((pt, c));
+            }
+            let formats: Vec<String> = chosen.iter().map(|(pt, _)| pt.to_string()).collect();
+            let refs: Vec<&str> = formats.iter().map(String::as_str).collect();
+            let mut m = Media::new(&cap.kind, cap.port, "RTP/AVP", &refs)?;
+            for (pt, c) in &chosen {
+                m.push_attr(&Rtpmap {
+                    payload_type: *pt,
+                    encoding: &c.name,
+                    clock_rate: c.clock_rate,
+                    channels: c.channels,
+                })?;
+                if let Some(params) = &c.fmtp {
+                    m.push_attr(&Fmtp {
+                        format: &pt.to_string(),
+                        params,
+                    })?;
+                }
+            }
+            if cap.rtcp_mux {
+                m.push_attribute("rtcp-mux", None)?;
+            }
+            m.set_direction(cap.direction);
+            sdp.push_media(m);
+        }
+        Ok(sdp)
+    }
+}
+
 /// RTP payload types with a static meaning (RFC 3551), which an offer may
 /// list without an `a=rtpmap`.
 fn static_payload(pt: u8) -> Option<(&'static str, u32, Option<u16>)> {
@@ -173,7 +250,7 @@ pub(crate) fn answer(offer: &Sdp, caps: &Capabilities) -> Result<Sdp, SdpError> 
 
 /// A rejected stream: port 0, the offered formats (the grammar wants at
 /// least one), nothing else but the mid, which BUNDLE needs to match it.
-fn rejected(om: &Media) -> Result<Media, SdpError> {
+pub(super) fn rejected(om: &Media) -> Result<Media, SdpError> {
     let formats: Vec<&str> = om.formats().collect();
     let mut m = Media::new(om.kind(), 0, om.proto(), &formats)?;
     if let Some(mid) = om.mid() {

@@ -153,6 +153,9 @@ pub struct Negotiation {
     local: Option<Sdp>,
     remote: Option<Sdp>,
     last_offerer: Option<Party>,
+    /// Take the `o=` line of the first local description instead of
+    /// writing ours.
+    adopt_origin: bool,
 }
 
 impl Negotiation {
@@ -170,7 +173,41 @@ impl Negotiation {
             local: None,
             remote: None,
             last_offerer: None,
+            adopt_origin: false,
         }
+    }
+
+    /// A session whose `o=` line is taken from its first local
+    /// description (a media engine's, or the application's own SDP):
+    /// username, session id and address stay as that description has
+    /// them, its version is kept (0 becomes 1), and every later local description gets
+    /// the next version whatever it says itself (RFC 3264 §8). When the
+    /// first local description is an answer made by
+    /// [`create_answer`](Self::create_answer), the origin is `-`,
+    /// `session_id` and the capabilities' address.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use sansip::sdp::{Negotiation, Sdp};
+    ///
+    /// let mut neg = Negotiation::adopting_origin(1);
+    /// let app = |v: &str| Sdp::parse(Bytes::from(format!("v=0\r\no=bob 77 {v} IN IP4 192.0.2.9\r\n\
+    ///     s=-\r\nc=IN IP4 192.0.2.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n")));
+    /// let first = neg.set_local_offer(app("5")?)?;
+    /// assert_eq!(first.origin()?.session_version, 5);
+    /// # let answer = Sdp::parse(Bytes::from_static(b"v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n\
+    /// #     c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n"))?;
+    /// # neg.set_remote_answer(answer)?;
+    /// // The application forgot to raise the version: sansip does it.
+    /// let second = neg.set_local_offer(app("5")?)?;
+    /// assert_eq!(second.origin()?.session_version, 6);
+    /// assert_eq!(second.origin()?.session_id, "77");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn adopting_origin(session_id: u64) -> Self {
+        let mut n = Negotiation::new("-", session_id, "0.0.0.0");
+        n.adopt_origin = true;
+        n
     }
 
     /// Where the exchange stands.
@@ -276,6 +313,74 @@ impl Negotiation {
             return Err(self.wrong_state("answer"));
         };
         let answer = answer::answer(offer, caps)?;
+        if std::mem::take(&mut self.adopt_origin) {
+            caps.address.clone_into(&mut self.address);
+        }
+        self.set_local_answer(answer)
+    }
+
+    /// Answers the pending remote offer with the media already agreed: the
+    /// current local description, each stream's direction set by RFC 3264
+    /// §6.1 from the offer's and this side's wish (sendrecv, or sendonly
+    /// while this side holds the call), streams the offer rejects rejected,
+    /// and streams it adds rejected (port 0). This is how a host whose
+    /// media never change (external media, no [`Capabilities`]) answers a
+    /// re-INVITE or UPDATE that moves the call on or off hold.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use sansip::sdp::{Direction, Negotiation, Sdp};
+    ///
+    /// let sdp = |dir: &str, extra: &str| Sdp::parse(Bytes::from(format!("v=0\r\n\
+    ///     o=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n\
+    ///     m=audio 4000 RTP/AVP 0\r\na={dir}\r\n{extra}")));
+    /// let mut neg = Negotiation::new("-", 9, "192.0.2.2");
+    /// neg.set_local_offer(sdp("sendrecv", "")?)?;
+    /// neg.set_remote_answer(sdp("sendrecv", "")?)?;
+    /// // The peer holds the call and adds a video stream.
+    /// neg.set_remote_offer(sdp("sendonly", "m=video 4002 RTP/AVP 96\r\n")?)?;
+    /// let answer = neg.answer_from_local()?;
+    /// assert_eq!(answer.media_direction(0), Some(Direction::RecvOnly));
+    /// assert!(answer.media()[1].is_rejected());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn answer_from_local(&mut self) -> Result<Sdp, NegotiationError> {
+        let Pending::Remote(offer) = &self.pending else {
+            return Err(self.wrong_state("answer"));
+        };
+        let mut answer = self
+            .local
+            .clone()
+            .ok_or(NegotiationError::NoLocalDescription)?;
+        let wish = if self.is_local_hold() {
+            Direction::SendOnly
+        } else {
+            Direction::SendRecv
+        };
+        while answer.media().len() > offer.media().len() {
+            answer.remove_media(answer.media().len() - 1);
+        }
+        for (i, om) in offer.media().iter().enumerate() {
+            if i >= answer.media().len() {
+                answer.push_media(answer::rejected(om)?);
+                continue;
+            }
+            if om.is_rejected() {
+                if let Some(m) = answer.media_mut(i) {
+                    m.set_port(0)?;
+                }
+                continue;
+            }
+            let offered = offer.media_direction(i).unwrap_or(Direction::SendRecv);
+            if let Some(m) = answer.media_mut(i) {
+                if !m.is_rejected() {
+                    m.set_direction(Direction::from_flags(
+                        offered.receives() && wish.sends(),
+                        offered.sends() && wish.receives(),
+                    ));
+                }
+            }
+        }
         self.set_local_answer(answer)
     }
 
@@ -308,6 +413,34 @@ impl Negotiation {
         }
         self.remote = Some(answer);
         self.last_offerer = Some(Party::Local);
+        Ok(())
+    }
+
+    /// Offers the current local description again, unchanged and with the
+    /// same `o=` version (RFC 3264 §8: an offer that changes nothing keeps
+    /// the version), as a 2xx to an offerless re-INVITE does.
+    pub fn reoffer(&mut self) -> Result<Sdp, NegotiationError> {
+        self.refuse_if_pending("make an offer")?;
+        let offer = self
+            .local
+            .clone()
+            .ok_or(NegotiationError::NoLocalDescription)?;
+        self.pending = Pending::Local(offer.clone());
+        Ok(offer)
+    }
+
+    /// Another answer to this side's last completed offer, from another
+    /// fork of the INVITE (each early dialog answers the same offer, RFC
+    /// 3261 §13.2.2.4): checked against that offer, it becomes the remote
+    /// description.
+    pub fn replace_answer(&mut self, answer: Sdp) -> Result<(), NegotiationError> {
+        let (Pending::None, Some(Party::Local), Some(offer)) =
+            (&self.pending, self.last_offerer, &self.local)
+        else {
+            return Err(self.wrong_state("take another answer"));
+        };
+        answers(offer, &answer)?;
+        self.remote = Some(answer);
         Ok(())
     }
 
@@ -395,6 +528,23 @@ impl Negotiation {
 
     /// Writes the session's `o=` line with the next version.
     fn stamp(&mut self, sdp: &mut Sdp) -> Result<(), NegotiationError> {
+        if std::mem::take(&mut self.adopt_origin) {
+            let adopted = sdp.origin().ok().map(|o| {
+                (
+                    o.username.to_owned(),
+                    o.session_id.to_owned(),
+                    o.address.to_owned(),
+                    o.session_version,
+                )
+            });
+            if let Some((username, session_id, address, version)) = adopted {
+                self.username = username;
+                self.session_id = session_id;
+                self.address = address;
+                // Version 0 stands for "nothing sent yet" here.
+                self.version = version.saturating_sub(1);
+            }
+        }
         let version = self.version.saturating_add(1);
         let c = Connection::for_address(&self.address);
         sdp.set_origin(&Origin {

@@ -1,9 +1,10 @@
 //! What users do, on top of transactions and dialogs: registration,
-//! pager-mode messages and basic calls (re-INVITE, PRACK, UPDATE, session
-//! timers, REFER and subscriptions come next).
+//! pager-mode messages, calls (offer/answer, re-INVITE, PRACK, UPDATE,
+//! session timers, REFER), subscriptions and publications.
 //! Each usage adds its commands to [`Endpoint`](crate::endpoint::Endpoint).
 
 pub mod message;
+mod offer_answer;
 pub mod publication;
 pub mod registration;
 pub mod session;

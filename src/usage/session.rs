@@ -5,8 +5,8 @@
 //! with its reason. The callee's side is in `session_uas.rs`.
 //!
 //! Sessions carry the SDP the application gives and receives ("external
-//! media"); offer/answer bookkeeping and str0m media plug in at the same
-//! points later.
+//! media"); every SDP goes through the call's offer/answer state
+//! (`offer_answer.rs`), where str0m media will plug in.
 
 use std::time::{Duration, Instant};
 
@@ -32,7 +32,11 @@ pub struct SessionId(pub u64);
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InviteOptions {
     /// The SDP offer (`None`: no offer in the INVITE; the callee offers in
-    /// its 2xx and the answer goes in the ACK).
+    /// a reliable provisional response or the 2xx, and the answer goes in
+    /// the PRACK or ACK: made from [`Config::media`](crate::endpoint::Config::media)
+    /// when set, else asked of the application with
+    /// [`Event::AnswerNeeded`]). Its `o=` line is kept; later offers and
+    /// answers in the call get the next versions.
     pub sdp: Option<Bytes>,
     /// Header fields added to the INVITE, as (name, value).
     pub extra_headers: Vec<(String, String)>,
@@ -73,6 +77,13 @@ pub enum EndReason {
     SessionExpired,
     /// Another call replaced this one (RFC 3891): BYE was sent.
     Replaced,
+    /// The offer/answer exchange of the INVITE failed (no answer to our
+    /// offer, an answer that does not fit it, an offer we could not
+    /// answer): the 2xx was acknowledged and BYE sent.
+    OfferAnswerFailed {
+        /// What was wrong.
+        why: String,
+    },
     /// The call failed without an answer (timeout, transport, DNS).
     Failed(Failure),
 }
@@ -119,8 +130,10 @@ pub(crate) struct Session {
     pub(crate) ok_since: Option<Instant>,
     /// Where the INVITE went (caller) or came from (callee).
     pub(crate) flow: Option<FlowId>,
-    /// SDP, re-INVITEs and INFO once the call is up.
+    /// Re-INVITEs and INFO once the call is up.
     pub(crate) mid: super::session_mid::MidCall,
+    /// Offer/answer state (RFC 3264).
+    pub(crate) media: super::offer_answer::OfferAnswer,
     /// RFC 4028 session timer, once negotiated.
     pub(crate) session_timer: Option<super::session_timer::SessionTimer>,
     /// The peer's Allow lists UPDATE (refreshes use it).
@@ -136,7 +149,7 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub(crate) fn new(caller: bool, state: SessionState) -> Session {
+    pub(crate) fn new(caller: bool, state: SessionState, media_id: u64) -> Session {
         Session {
             state,
             caller,
@@ -153,6 +166,7 @@ impl Session {
             ok_since: None,
             flow: None,
             mid: Default::default(),
+            media: super::offer_answer::OfferAnswer::new(media_id),
             session_timer: None,
             peer_allows_update: false,
             too_small: 0,
@@ -165,6 +179,27 @@ impl Session {
     /// The dialog's id, once there is a dialog.
     pub(crate) fn dialog_id(&self) -> Option<&DialogId> {
         self.dialog.as_ref().map(Dialog::id)
+    }
+
+    /// The dialog requests go in: the confirmed (or callee's early) one,
+    /// else the caller's latest early dialog.
+    pub(crate) fn dialog_mut(&mut self) -> Option<&mut Dialog> {
+        match self.dialog {
+            Some(ref mut d) => Some(d),
+            None => self.prack.early.last_mut().map(|(d, _)| d),
+        }
+    }
+
+    /// The dialog `id` names, confirmed or (caller) early.
+    pub(crate) fn dialog_named(&mut self, id: &DialogId) -> Option<&mut Dialog> {
+        if self.dialog_id() == Some(id) {
+            return self.dialog.as_mut();
+        }
+        self.prack
+            .early
+            .iter_mut()
+            .map(|(d, _)| d)
+            .find(|d| d.id() == id)
     }
 }
 
@@ -218,14 +253,24 @@ impl Endpoint {
         for (n, v) in &options.extra_headers {
             b = b.raw_header(n, v.as_bytes());
         }
-        if let Some(sdp) = &options.sdp {
-            b = b.body("application/sdp", sdp.to_vec());
+        let mut media = super::offer_answer::OfferAnswer::new(self.rng.below(1 << 40));
+        match &options.sdp {
+            Some(sdp) => {
+                let offer = media.offer(sdp).map_err(|error| CommandError::Sdp {
+                    what: "the offer",
+                    error,
+                })?;
+                b = b.body("application/sdp", offer.to_vec());
+            }
+            None => {
+                let _ = media.neg.request_offer();
+            }
         }
         let draft = b.build().map_err(|_| bad_uri())?;
         let id = SessionId(self.next_id());
-        let mut session = Session::new(true, SessionState::Calling);
+        let mut session = Session::new(true, SessionState::Calling, 0);
+        session.media = media;
         session.invite = Some(draft.clone());
-        session.mid.local_sdp = options.sdp.clone();
         self.sessions.insert(id, session);
         let contact = ContactSpec::Ours {
             params: String::new(),
@@ -246,7 +291,9 @@ impl Endpoint {
     pub(crate) fn session_by_dialog(&self, id: &DialogId) -> Option<SessionId> {
         self.sessions
             .iter()
-            .find(|(_, s)| s.dialog_id() == Some(id))
+            .find(|(_, s)| {
+                s.dialog_id() == Some(id) || s.prack.early.iter().any(|(d, _)| d.id() == id)
+            })
             .map(|(k, _)| *k)
     }
 
@@ -438,20 +485,13 @@ impl Endpoint {
             }
             return;
         }
-        let hang_up = s.ending.is_some();
         let first = s.dialog.is_none();
         let early = if first {
             self.take_early_dialog(id, response)
         } else {
             None
         };
-        let built = early
-            .or_else(|| Dialog::uac(&invite, response).ok())
-            .and_then(|d| {
-                let ack = d.ack(&invite).ok()?.build().ok()?;
-                Some((d, ack))
-            });
-        let Some((mut dialog, ack)) = built else {
+        let Some(dialog) = early.or_else(|| Dialog::uac(&invite, response).ok()) else {
             // A 2xx without a To tag or Contact cannot be acknowledged:
             // the call cannot go on.
             if first {
@@ -460,9 +500,12 @@ impl Endpoint {
             }
             return;
         };
-        self.send_request_stateless(now, ack.clone());
         if !same_fork {
             // Another fork answered too: it gets its ACK, then a BYE.
+            let mut dialog = dialog;
+            if let Some(ack) = dialog.ack(&invite).ok().and_then(|b| b.build().ok()) {
+                self.send_request_stateless(now, ack);
+            }
             if let Some(bye) = dialog
                 .request(Method::Bye)
                 .ok()
@@ -480,13 +523,90 @@ impl Endpoint {
         }
         if let Some(s) = self.sessions.get_mut(&id) {
             s.dialog = Some(dialog);
-            s.ack = Some(ack);
-            s.state = SessionState::Confirmed;
             s.peer_allows_update = super::session_timer::allows_update(response);
-            if let Some(sdp) = sdp_of(response) {
-                s.mid.remote_sdp = Some(sdp);
+        }
+        match self.sdp_in_2xx(id, response) {
+            Ok(Some(body)) => self.confirm_call(now, id, response, body),
+            // The ACK waits for the application's answer.
+            Ok(None) => {}
+            Err(why) => {
+                self.send_invite_ack(now, id, None);
+                self.end_for_sdp(now, id, why);
             }
         }
+    }
+
+    /// What the 2xx to our INVITE says in SDP: `Ok(Some(body))` with the
+    /// ACK's body (empty: none), `Ok(None)` while the answer waits for the
+    /// application, `Err` when the exchange failed.
+    fn sdp_in_2xx(&mut self, id: SessionId, response: &Message) -> Result<Option<Bytes>, String> {
+        use crate::sdp::{NegotiationState as St, Party, Received};
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return Ok(Some(Bytes::new()));
+        };
+        let body = sdp_of(response);
+        match (s.media.state(), body) {
+            (St::HaveLocalOffer, Some(b)) => match s.media.receive(&b) {
+                Ok(_) => Ok(Some(Bytes::new())),
+                Err(e) => Err(format!("the answer in the 2xx: {e}")),
+            },
+            (St::HaveLocalOffer, None) => Err("the 2xx carries no answer to our offer".into()),
+            (St::AwaitingOffer, Some(b)) => match s.media.receive(&b) {
+                Ok(Received::Offer) => self
+                    .answer_offer_in_response(id, response, super::offer_answer::AnswerSlot::Ack)
+                    .map_err(|e| format!("the offer in the 2xx: {e}")),
+                Ok(Received::Answer) | Err(_) => Err("the offer in the 2xx cannot be read".into()),
+            },
+            (St::AwaitingOffer, None) => {
+                Err("the 2xx to our INVITE without an offer carries none".into())
+            }
+            (St::Stable, Some(b)) if s.media.neg.offerer() == Some(Party::Local) => {
+                // Another fork's answer to the offer an early dialog
+                // already answered: the answering fork's counts.
+                if let Ok(sdp) = crate::sdp::Sdp::parse(b) {
+                    let _ = s.media.neg.replace_answer(sdp);
+                }
+                Ok(Some(Bytes::new()))
+            }
+            _ => Ok(Some(Bytes::new())),
+        }
+    }
+
+    /// Sends the ACK for the answering 2xx (with `body`, our answer, if
+    /// any) and keeps it for the 2xx's retransmissions.
+    pub(crate) fn send_invite_ack(&mut self, now: Instant, id: SessionId, body: Option<Bytes>) {
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        let (Some(dialog), Some(invite)) = (s.dialog.as_ref(), s.invite.as_ref()) else {
+            return;
+        };
+        let ack = dialog.ack(invite).ok().and_then(|b| match body {
+            Some(body) if !body.is_empty() => b.body("application/sdp", body.to_vec()).build().ok(),
+            _ => b.build().ok(),
+        });
+        let Some(ack) = ack else {
+            return;
+        };
+        s.ack = Some(ack.clone());
+        self.send_request_stateless(now, ack);
+    }
+
+    /// The answering 2xx is acknowledged (with `body`, our answer, if
+    /// any): the call is up.
+    pub(crate) fn confirm_call(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        response: &Message,
+        body: Bytes,
+    ) {
+        self.send_invite_ack(now, id, Some(body));
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        s.state = SessionState::Confirmed;
+        let hang_up = s.ending.is_some();
         // RFC 4028 §7.2: the 2xx's Session-Expires says who refreshes; no
         // Session-Expires, no timer.
         if let Some((interval, refresher)) = super::session_timer::session_expires(response) {
@@ -496,7 +616,7 @@ impl Endpoint {
         self.transfer_progress(now, id, 200, "OK");
         self.event(Event::CallAccepted {
             session: id,
-            sdp: sdp_of(response),
+            sdp: sdp_of(response).or_else(|| self.remote_sdp(id)),
         });
         if hang_up {
             // We hung up while the 2xx was on its way (CANCEL/200 race).

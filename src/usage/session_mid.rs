@@ -15,15 +15,12 @@ use crate::endpoint::timers::Timer;
 use crate::endpoint::{CommandError, Endpoint, Event};
 use crate::message::headers::ContentType;
 use crate::message::{Message, Method, ResponseBuilder};
-use crate::sdp::{Direction, Origin, Sdp};
+use crate::sdp::{NegotiationState as St, Sdp};
 use crate::transaction::TxId;
 
 /// Mid-call state of one session.
 #[derive(Debug, Default)]
 pub(crate) struct MidCall {
-    /// The SDP we last sent (offer or answer) and the peer's last.
-    pub(crate) local_sdp: Option<Bytes>,
-    pub(crate) remote_sdp: Option<Bytes>,
     /// Our re-INVITE or UPDATE in flight, with the SDP it offers (empty
     /// for an offerless session refresh).
     pub(crate) reinvite_pending: Option<Bytes>,
@@ -33,73 +30,11 @@ pub(crate) struct MidCall {
     pub(crate) glare_retry: Option<(Method, Bytes)>,
     /// The peer's re-INVITE we answered, waiting for its ACK.
     pub(crate) remote_reinvite: Option<TxId>,
-    /// Whether we put the call on hold.
-    pub(crate) held: bool,
     /// DTMF digits waiting for the INFO before them to complete.
     pub(crate) dtmf: VecDeque<(char, u32)>,
     pub(crate) info_in_flight: bool,
     /// What is in flight is a session refresh (RFC 4028), not a change.
     pub(crate) refreshing: bool,
-}
-
-/// `sdp` with every stream's direction mapped by `f` and the `o=` version
-/// raised by one (RFC 3264 §8: a changed description gets a new version).
-pub(crate) fn rewrite_directions(sdp: &Bytes, f: impl Fn(Direction) -> Direction) -> Option<Bytes> {
-    let mut s = Sdp::parse(sdp.clone()).ok()?;
-    for i in 0..s.media().len() {
-        let d = s.media_direction(i).unwrap_or(Direction::SendRecv);
-        if let Some(m) = s.media_mut(i) {
-            m.set_direction(f(d));
-        }
-    }
-    bump_version(&mut s)?;
-    Some(s.to_bytes())
-}
-
-fn bump_version(s: &mut Sdp) -> Option<()> {
-    let o = s.origin().ok()?;
-    let (user, id, net, addr_type, addr) = (
-        o.username.to_owned(),
-        o.session_id.to_owned(),
-        o.net_type.to_owned(),
-        o.addr_type.to_owned(),
-        o.address.to_owned(),
-    );
-    let version = o.session_version.saturating_add(1);
-    s.set_origin(&Origin {
-        username: &user,
-        session_id: &id,
-        session_version: version,
-        net_type: &net,
-        addr_type: &addr_type,
-        address: &addr,
-    })
-    .ok()
-}
-
-/// The answer to a re-INVITE offer from our last SDP (RFC 3264 §6.1):
-/// the peer's sendonly is answered recvonly, its inactive inactive, its
-/// recvonly sendonly, its sendrecv with our own direction.
-fn answer_directions(ours: &Bytes, offer: &Bytes) -> Option<Bytes> {
-    let offer = Sdp::parse(offer.clone()).ok()?;
-    let theirs: Vec<Direction> = (0..offer.media().len())
-        .map(|i| offer.media_direction(i).unwrap_or(Direction::SendRecv))
-        .collect();
-    let mut s = Sdp::parse(ours.clone()).ok()?;
-    for (i, their) in theirs.iter().enumerate().take(s.media().len()) {
-        let mine = s.media_direction(i).unwrap_or(Direction::SendRecv);
-        let answer = match their {
-            Direction::SendOnly => Direction::RecvOnly,
-            Direction::RecvOnly => Direction::SendOnly,
-            Direction::Inactive => Direction::Inactive,
-            Direction::SendRecv => mine,
-        };
-        if let Some(m) = s.media_mut(i) {
-            m.set_direction(answer);
-        }
-    }
-    bump_version(&mut s)?;
-    Some(s.to_bytes())
 }
 
 impl Endpoint {
@@ -113,76 +48,90 @@ impl Endpoint {
         }
     }
 
-    /// Sends a re-INVITE offering `sdp`. [`Event::CallUpdated`] follows;
-    /// if the peer refuses, [`Event::CallUpdateFailed`] and the previous
-    /// media stay in force. A glare (491) is retried by sansip after the
-    /// §14.1 back-off.
+    /// A call that can take a new offer of ours: established, or (for
+    /// UPDATE, RFC 3311 §5.1) early with the first exchange complete; and
+    /// no offer of either side in flight.
+    fn ready_for_offer(&self, id: SessionId, early_too: bool) -> Result<(), CommandError> {
+        let s = self
+            .sessions
+            .get(&id)
+            .ok_or(CommandError::NoSuchSession(id))?;
+        let early_ok = early_too
+            && s.state == SessionState::Early
+            && s.media.neg.local_description().is_some()
+            && (s.dialog.is_some() || !s.prack.early.is_empty());
+        if s.state != SessionState::Confirmed && !early_ok {
+            return Err(CommandError::WrongState {
+                what: "the call is not established (UPDATE: nor early with an answered offer)",
+            });
+        }
+        if s.mid.reinvite_pending.is_some()
+            || s.mid.remote_reinvite.is_some()
+            || s.media.state() != crate::sdp::NegotiationState::Stable
+        {
+            return Err(CommandError::WrongState {
+                what: "an offer is already in progress",
+            });
+        }
+        Ok(())
+    }
+
+    /// Makes our next offer in call `id` with `make` and sends it by
+    /// `method`.
+    fn offer_with(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        method: Method,
+        make: impl FnOnce(&mut crate::sdp::Negotiation) -> Result<Sdp, crate::sdp::NegotiationError>,
+    ) -> Result<(), CommandError> {
+        self.ready_for_offer(id, method == Method::Update)?;
+        let s = self
+            .sessions
+            .get_mut(&id)
+            .ok_or(CommandError::NoSuchSession(id))?;
+        let offer = make(&mut s.media.neg).map_err(|error| CommandError::Sdp {
+            what: "the offer",
+            error,
+        })?;
+        self.send_offer(now, id, method, offer.to_bytes());
+        self.pump(now);
+        Ok(())
+    }
+
+    /// Sends a re-INVITE offering `sdp` (its `o=` version is set to the
+    /// call's next). [`Event::CallUpdated`] follows; if the peer refuses,
+    /// [`Event::CallUpdateFailed`] and the previous media stay in force. A
+    /// glare (491) is retried by sansip after the §14.1 back-off.
     pub fn renegotiate(
         &mut self,
         now: Instant,
         id: SessionId,
         sdp: Bytes,
     ) -> Result<(), CommandError> {
-        self.confirmed_session(id)?;
-        let busy = self
-            .sessions
-            .get(&id)
-            .is_some_and(|s| s.mid.reinvite_pending.is_some() || s.mid.remote_reinvite.is_some());
-        if busy {
-            return Err(CommandError::WrongState {
-                what: "a re-INVITE is already in progress",
-            });
-        }
-        self.send_reinvite(now, id, sdp);
-        self.pump(now);
-        Ok(())
+        let sdp = Sdp::parse(sdp).map_err(|e| CommandError::Sdp {
+            what: "the offer",
+            error: e.into(),
+        })?;
+        self.offer_with(now, id, Method::Invite, |neg| neg.set_local_offer(sdp))
     }
 
-    /// Puts the call on hold: a re-INVITE with our last SDP made sendonly
-    /// (inactive where we only received).
+    /// Puts the call on hold: a re-INVITE with our current SDP made
+    /// sendonly (inactive where we only received), RFC 3264 §8.4.
     pub fn hold(&mut self, now: Instant, id: SessionId) -> Result<(), CommandError> {
-        let sdp = self.rewritten_local(id, |d| match d {
-            Direction::SendRecv | Direction::SendOnly => Direction::SendOnly,
-            Direction::RecvOnly | Direction::Inactive => Direction::Inactive,
-        })?;
-        self.renegotiate(now, id, sdp)
+        self.offer_with(now, id, Method::Invite, crate::sdp::Negotiation::hold)
     }
 
-    /// Takes the call off hold: sendonly back to sendrecv, inactive back to
-    /// recvonly.
+    /// Takes the call off hold: every stream back to sendrecv.
     pub fn resume(&mut self, now: Instant, id: SessionId) -> Result<(), CommandError> {
-        let sdp = self.rewritten_local(id, |d| match d {
-            Direction::SendOnly | Direction::SendRecv => Direction::SendRecv,
-            Direction::Inactive | Direction::RecvOnly => Direction::RecvOnly,
-        })?;
-        self.renegotiate(now, id, sdp)
+        self.offer_with(now, id, Method::Invite, crate::sdp::Negotiation::resume)
     }
 
     /// Whether we put the call on hold (and have not resumed it).
     pub fn is_on_hold(&self, id: SessionId) -> bool {
-        self.sessions.get(&id).is_some_and(|s| s.mid.held)
-    }
-
-    fn rewritten_local(
-        &self,
-        id: SessionId,
-        f: impl Fn(Direction) -> Direction,
-    ) -> Result<Bytes, CommandError> {
-        self.confirmed_session(id)?;
-        let local = self
-            .sessions
+        self.sessions
             .get(&id)
-            .and_then(|s| s.mid.local_sdp.clone())
-            .ok_or(CommandError::WrongState {
-                what: "hold and resume need an SDP of ours in the call",
-            })?;
-        rewrite_directions(&local, f).ok_or(CommandError::WrongState {
-            what: "our last SDP cannot be rewritten",
-        })
-    }
-
-    fn send_reinvite(&mut self, now: Instant, id: SessionId, sdp: Bytes) {
-        self.send_offer(now, id, Method::Invite, sdp);
+            .is_some_and(|s| s.media.neg.is_local_hold())
     }
 
     /// Sends a re-INVITE or an UPDATE offering `sdp` (an empty `sdp`: no
@@ -191,10 +140,11 @@ impl Endpoint {
         let Some(s) = self.sessions.get_mut(&id) else {
             return;
         };
-        let builder = s
-            .dialog
-            .as_mut()
-            .and_then(|d| d.request(method.clone()).ok());
+        if sdp.is_empty() && method == Method::Invite {
+            // An offerless re-INVITE: the 2xx offers, the ACK answers.
+            let _ = s.media.neg.request_offer();
+        }
+        let builder = s.dialog_mut().and_then(|d| d.request(method.clone()).ok());
         let request = builder.and_then(|b| {
             if sdp.is_empty() {
                 b.build().ok()
@@ -215,23 +165,16 @@ impl Endpoint {
         self.start_outgoing(now, out);
     }
 
-    /// Sends an UPDATE (RFC 3311) offering `sdp` in an established call:
+    /// Sends an UPDATE (RFC 3311) offering `sdp`: in an established call
     /// like [`renegotiate`](Self::renegotiate) without the three-way
-    /// handshake.
+    /// handshake, or in an early dialog once the first offer was answered
+    /// (in a reliable provisional response or its PRACK, RFC 3311 §5.1).
     pub fn update(&mut self, now: Instant, id: SessionId, sdp: Bytes) -> Result<(), CommandError> {
-        self.confirmed_session(id)?;
-        let busy = self
-            .sessions
-            .get(&id)
-            .is_some_and(|s| s.mid.reinvite_pending.is_some() || s.mid.remote_reinvite.is_some());
-        if busy {
-            return Err(CommandError::WrongState {
-                what: "an offer is already in progress",
-            });
-        }
-        self.send_offer(now, id, Method::Update, sdp);
-        self.pump(now);
-        Ok(())
+        let sdp = Sdp::parse(sdp).map_err(|e| CommandError::Sdp {
+            what: "the offer",
+            error: e.into(),
+        })?;
+        self.offer_with(now, id, Method::Update, |neg| neg.set_local_offer(sdp))
     }
 
     /// Sends DTMF by INFO (`application/dtmf-relay`), one INFO per digit,
@@ -334,30 +277,43 @@ impl Endpoint {
         let offered = s.mid.reinvite_pending.take();
         match (&outcome.result, status) {
             (Ok(resp), Some(200..=299)) => {
+                if let Some(d) = s.dialog_mut() {
+                    d.on_response(resp);
+                }
+                let answer = sdp_of(resp);
+                // Our offer gets its answer; our offerless re-INVITE gets
+                // the peer's offer, answered in the ACK.
+                let mut ack_body = None;
+                let mut failed = false;
+                match s.media.state() {
+                    St::HaveLocalOffer => {
+                        let ok = answer.as_ref().is_some_and(|a| s.media.receive(a).is_ok());
+                        if !ok {
+                            s.media.rollback();
+                            failed = true;
+                        }
+                    }
+                    St::AwaitingOffer => match &answer {
+                        Some(offer) if s.media.receive(offer).is_ok() => {
+                            ack_body = self.answer_offer_in_request(id);
+                        }
+                        _ => {
+                            s.media.rollback();
+                        }
+                    },
+                    _ => {}
+                }
+                let Some(s) = self.sessions.get_mut(&id) else {
+                    return;
+                };
+                let refresh = std::mem::take(&mut s.mid.refreshing);
                 let ack = (*method == Method::Invite)
                     .then(|| s.dialog.as_ref().and_then(|d| d.ack(&outcome.request).ok()))
                     .flatten()
-                    .and_then(|b| b.build().ok());
-                if let Some(d) = s.dialog.as_mut() {
-                    d.on_response(resp);
-                }
-                let offered = offered.filter(|o| !o.is_empty());
-                if let Some(sdp) = &offered {
-                    s.mid.held = Sdp::parse(sdp.clone()).ok().is_some_and(|p| {
-                        (0..p.media().len()).all(|i| {
-                            !matches!(
-                                p.media_direction(i),
-                                Some(Direction::SendRecv) | None | Some(Direction::RecvOnly)
-                            )
-                        })
+                    .and_then(|b| match &ack_body {
+                        Some(a) => b.body("application/sdp", a.to_vec()).build().ok(),
+                        None => b.build().ok(),
                     });
-                }
-                s.mid.local_sdp = offered.or(s.mid.local_sdp.take());
-                let answer = sdp_of(resp);
-                if answer.is_some() {
-                    s.mid.remote_sdp = answer.clone();
-                }
-                let refresh = std::mem::take(&mut s.mid.refreshing);
                 if let Some(ack) = ack {
                     s.ack = Some(ack.clone());
                     if let Some(tx) = outcome.tx {
@@ -366,7 +322,14 @@ impl Endpoint {
                     self.send_request_stateless(now, ack);
                 }
                 self.session_refreshed(now, id);
-                if !refresh {
+                if failed {
+                    // Accepted without a usable answer: the offer is void
+                    // and the media stay as they were.
+                    self.event(Event::CallUpdateFailed {
+                        session: id,
+                        status: status.unwrap_or(0),
+                    });
+                } else if !refresh {
                     self.event(Event::CallUpdated {
                         session: id,
                         sdp: answer,
@@ -377,6 +340,7 @@ impl Endpoint {
                 // §14.1: the Call-ID's owner waits 2.1–4 s, the other 0–2 s,
                 // in units of 10 ms.
                 let caller = s.caller;
+                s.media.rollback();
                 s.mid.glare_retry = offered.map(|o| (method.clone(), o));
                 let units = if caller {
                     210 + self.rng.below(190)
@@ -387,13 +351,18 @@ impl Endpoint {
                 self.timers.arm(now + wait, Timer::GlareRetry(id));
             }
             _ if dialog_gone => {
+                s.media.rollback();
                 self.send_bye(
                     now,
                     id,
                     EndReason::Failed(crate::endpoint::Failure::Timeout),
                 );
             }
-            _ if std::mem::take(&mut s.mid.refreshing) => {
+            _ if {
+                s.media.rollback();
+                std::mem::take(&mut s.mid.refreshing)
+            } =>
+            {
                 // A refused refresh: the session ends at expiry unless the
                 // peer refreshes it.
             }
@@ -413,13 +382,46 @@ impl Endpoint {
             .get_mut(&id)
             .filter(|s| s.state == SessionState::Confirmed)
             .and_then(|s| s.mid.glare_retry.take());
-        if let Some((method, sdp)) = retry {
+        let Some((method, sdp)) = retry else {
+            return;
+        };
+        // The same offer again, with the call's next o= version.
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        if sdp.is_empty() {
             self.send_offer(now, id, method, sdp);
+        } else if let Ok(offer) = s.media.offer(&sdp) {
+            self.send_offer(now, id, method, offer);
         }
     }
 
-    /// A re-INVITE from the peer: answered at once from our last SDP, or
-    /// 491 when ours is in flight (glare), or 500 when theirs is (§14.2).
+    /// The peer's offer in a re-INVITE or UPDATE: our answer, or the
+    /// refusal to send (491 when our offer is in flight, 488 when we
+    /// cannot answer it).
+    fn answer_remote_offer(
+        &mut self,
+        id: SessionId,
+        offer: &Bytes,
+    ) -> Result<Bytes, (u16, &'static str)> {
+        let s = self
+            .sessions
+            .get_mut(&id)
+            .ok_or((481, "Call/Transaction Does Not Exist"))?;
+        match s.media.receive(offer) {
+            Ok(crate::sdp::Received::Offer) => self
+                .answer_offer_in_request(id)
+                .ok_or((488, "Not Acceptable Here")),
+            Ok(crate::sdp::Received::Answer) => Err((491, "Request Pending")),
+            Err(crate::sdp::NegotiationError::OfferPending { .. }) => Err((491, "Request Pending")),
+            Err(_) => Err((488, "Not Acceptable Here")),
+        }
+    }
+
+    /// A re-INVITE from the peer: its offer answered at once (from our SDP,
+    /// see `offer_answer.rs`), or our current SDP offered again when it has
+    /// none; 491 when our offer is in flight (glare), 500 when theirs is
+    /// (§14.2).
     pub(crate) fn remote_reinvite(
         &mut self,
         now: Instant,
@@ -427,10 +429,12 @@ impl Endpoint {
         tx: TxId,
         request: &Message,
     ) {
-        let Some(s) = self.sessions.get(&id) else {
+        let Some(s) = self.sessions.get_mut(&id) else {
             return;
         };
-        if s.mid.reinvite_pending.is_some() {
+        if s.mid.reinvite_pending.is_some()
+            || s.media.state() == crate::sdp::NegotiationState::HaveLocalOffer
+        {
             self.reply(now, tx, request, 491, "Request Pending", &[], None);
             return;
         }
@@ -448,17 +452,19 @@ impl Endpoint {
             return;
         }
         let offer = sdp_of(request);
-        let answer = match (&offer, &s.mid.local_sdp) {
-            (Some(o), Some(ours)) => answer_directions(ours, o),
-            // An offerless re-INVITE: offer our current SDP in the 2xx.
-            (None, ours) => ours.clone(),
-            (Some(_), None) => None,
+        let body = match &offer {
+            Some(offer) => match self.answer_remote_offer(id, offer) {
+                Ok(answer) => Some(answer),
+                Err((code, reason)) => {
+                    self.reply(now, tx, request, code, reason, &[], None);
+                    return;
+                }
+            },
+            // An offerless re-INVITE: our current SDP, unchanged, is the
+            // offer; the ACK answers it.
+            None => s.media.neg.reoffer().ok().map(|o| o.to_bytes()),
         };
-        let Some(answer) = answer else {
-            self.reply(now, tx, request, 488, "Not Acceptable Here", &[], None);
-            return;
-        };
-        let Some(ok) = self.in_dialog_ok(id, request, Some(&answer)) else {
+        let Some(ok) = self.in_dialog_ok(id, request, body.as_ref()) else {
             return;
         };
         if self.layer.respond(now, tx, ok.clone()).is_err() {
@@ -469,10 +475,6 @@ impl Endpoint {
             return;
         };
         s.mid.remote_reinvite = Some(tx);
-        s.mid.local_sdp = Some(answer);
-        if offer.is_some() {
-            s.mid.remote_sdp = offer.clone();
-        }
         s.invite_tx = Some(tx);
         s.ok = Some(ok);
         s.ok_interval = t1;
@@ -486,9 +488,10 @@ impl Endpoint {
         });
     }
 
-    /// An UPDATE from the peer (RFC 3311): answered at once like a
-    /// re-INVITE, with no ACK to wait for; an offerless UPDATE (a session
-    /// refresh) gets a plain 200.
+    /// An UPDATE from the peer (RFC 3311), in an early or confirmed
+    /// dialog: its offer answered at once like a re-INVITE's, with no ACK
+    /// to wait for; an offerless UPDATE (a session refresh) gets a plain
+    /// 200.
     pub(crate) fn remote_update(
         &mut self,
         now: Instant,
@@ -504,30 +507,20 @@ impl Endpoint {
             return;
         }
         let offer = sdp_of(request);
-        let answer = match (&offer, &s.mid.local_sdp) {
-            (Some(o), Some(ours)) => match answer_directions(ours, o) {
-                Some(a) => Some(a),
-                None => {
-                    self.reply(now, tx, request, 488, "Not Acceptable Here", &[], None);
+        let answer = match &offer {
+            Some(offer) => match self.answer_remote_offer(id, offer) {
+                Ok(answer) => Some(answer),
+                Err((code, reason)) => {
+                    self.reply(now, tx, request, code, reason, &[], None);
                     return;
                 }
             },
-            (Some(_), None) => {
-                self.reply(now, tx, request, 488, "Not Acceptable Here", &[], None);
-                return;
-            }
-            (None, _) => None,
+            None => None,
         };
         let Some(ok) = self.in_dialog_ok(id, request, answer.as_ref()) else {
             return;
         };
         let _ = self.layer.respond(now, tx, ok);
-        if let Some(s) = self.sessions.get_mut(&id) {
-            if let Some(a) = answer {
-                s.mid.local_sdp = Some(a);
-                s.mid.remote_sdp = offer.clone();
-            }
-        }
         self.session_refreshed(now, id);
         if offer.is_some() {
             self.event(Event::CallUpdated {

@@ -91,6 +91,10 @@ impl Endpoint {
         } else {
             "Session Progress"
         };
+        let sdp = match sdp {
+            Some(sdp) => Some(self.reliable_provisional_sdp(id, &sdp)?),
+            None => None,
+        };
         let Some(mut response) = self.session_response(id, status, reason, sdp.as_ref()) else {
             return Err(CommandError::WrongState {
                 what: "the provisional response cannot be built",
@@ -125,6 +129,27 @@ impl Endpoint {
         });
         self.pump(now);
         Ok(())
+    }
+
+    /// The SDP of a reliable 1xx (RFC 3262 §5): the answer to the INVITE's
+    /// offer, or else our offer, answered in the PRACK.
+    fn reliable_provisional_sdp(
+        &mut self,
+        id: SessionId,
+        sdp: &Bytes,
+    ) -> Result<Bytes, CommandError> {
+        let s = self
+            .sessions
+            .get_mut(&id)
+            .ok_or(CommandError::NoSuchSession(id))?;
+        let made = match s.media.state() {
+            crate::sdp::NegotiationState::HaveRemoteOffer => s.media.answer(Some(sdp), None),
+            _ => s.media.offer(sdp),
+        };
+        made.map_err(|error| CommandError::Sdp {
+            what: "the SDP of the reliable provisional response",
+            error,
+        })
     }
 
     /// Resends the unacknowledged reliable 1xx, or gives up on the call
@@ -196,7 +221,27 @@ impl Endpoint {
         if let Some(mut u) = s.prack.unacked.take() {
             self.timers.stop(&mut u.key);
         }
-        self.reply(now, tx, request, 200, "OK", &[], None);
+        // The PRACK answers the offer of our reliable 1xx, or makes one
+        // that its 200 answers (RFC 3262 §5).
+        let mut answer = None;
+        if let Some(body) = super::offer_answer::body_of(request) {
+            match s.media.receive(&body) {
+                Ok(crate::sdp::Received::Answer) => {}
+                Ok(crate::sdp::Received::Offer) => {
+                    answer = self.answer_offer_in_request(id);
+                    if answer.is_none() {
+                        self.reply(now, tx, request, 488, "Not Acceptable Here", &[], None);
+                        return;
+                    }
+                }
+                Err(_) => {
+                    self.reply(now, tx, request, 488, "Not Acceptable Here", &[], None);
+                    return;
+                }
+            }
+        }
+        let body = answer.map(|a| ("application/sdp", a.to_vec()));
+        self.reply(now, tx, request, 200, "OK", &[], body);
     }
 
     /// Caller: a provisional response that asks for reliability gets its
@@ -215,7 +260,7 @@ impl Endpoint {
         {
             return true;
         }
-        let (Ok(rseq), Ok(cseq)) = (response.header::<RSeq>(), response.header::<CSeq>()) else {
+        let Ok(rseq) = response.header::<RSeq>() else {
             return true;
         };
         let Some(remote) = DialogId::of_received_response(response) else {
@@ -248,11 +293,80 @@ impl Endpoint {
                 s.prack.early.len() - 1
             }
         };
-        let (dialog, last) = &mut s.prack.early[k];
-        *last = rseq.0;
+        s.prack.early[k].1 = rseq.0;
+        match self.sdp_in_reliable_provisional(id, response) {
+            Ok(Some(body)) => self.send_prack(now, id, response, Some(body)),
+            // The PRACK waits for the application's answer.
+            Ok(None) => {}
+            Err(_) => {
+                // An offer we cannot answer or a broken answer: the PRACK
+                // still goes (the 1xx must stop), and the 2xx will fail the
+                // exchange if nothing better comes.
+                self.send_prack(now, id, response, None);
+            }
+        }
+        true
+    }
+
+    /// Caller: what a new reliable 1xx says in SDP (RFC 3262 §5): the
+    /// answer to our offer (from the first fork, or another fork's answer
+    /// to the same offer), or an offer to answer in the PRACK.
+    /// `Ok(Some(body))`: the PRACK's body (empty: none); `Ok(None)`: the
+    /// answer waits for the application.
+    fn sdp_in_reliable_provisional(
+        &mut self,
+        id: SessionId,
+        response: &Message,
+    ) -> Result<Option<Bytes>, crate::sdp::NegotiationError> {
+        use crate::sdp::{NegotiationState as St, Party, Received, Sdp};
+        let Some(body) = super::offer_answer::body_of(response) else {
+            return Ok(Some(Bytes::new()));
+        };
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return Ok(Some(Bytes::new()));
+        };
+        if s.media.state() == St::Stable && s.media.neg.offerer() == Some(Party::Local) {
+            s.media.neg.replace_answer(Sdp::parse(body)?)?;
+            return Ok(Some(Bytes::new()));
+        }
+        match s.media.receive(&body)? {
+            Received::Answer => Ok(Some(Bytes::new())),
+            Received::Offer => {
+                self.answer_offer_in_response(id, response, super::offer_answer::AnswerSlot::Prack)
+            }
+        }
+    }
+
+    /// Caller: the PRACK for a reliable 1xx, in the early dialog it made,
+    /// with `body` (our answer) if any.
+    pub(crate) fn send_prack(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        response: &Message,
+        body: Option<Bytes>,
+    ) {
+        let (Ok(rseq), Ok(cseq)) = (response.header::<RSeq>(), response.header::<CSeq>()) else {
+            return;
+        };
+        let Some(remote) = DialogId::of_received_response(response) else {
+            return;
+        };
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        let Some((dialog, _)) = s.prack.early.iter_mut().find(|(d, _)| d.id() == &remote) else {
+            return;
+        };
         let prack = dialog.request(Method::Prack).ok().and_then(|b| {
             let rack = format!("{} {} {}", rseq.0, cseq.seq, cseq.method);
-            b.raw_header("RAck", rack.as_bytes()).build().ok()
+            let b = b.raw_header("RAck", rack.as_bytes());
+            match body {
+                Some(body) if !body.is_empty() => {
+                    b.body("application/sdp", body.to_vec()).build().ok()
+                }
+                _ => b.build().ok(),
+            }
         });
         if let Some(prack) = prack {
             let out = Outgoing::new(
@@ -263,7 +377,6 @@ impl Endpoint {
             );
             self.start_outgoing(now, out);
         }
-        true
     }
 
     /// Caller: the early dialog a 2xx confirms, if reliable 1xx created it

@@ -133,7 +133,14 @@ impl Endpoint {
         if update {
             self.send_offer(now, id, Method::Update, Bytes::new());
         } else {
-            let sdp = s.mid.local_sdp.clone().unwrap_or_default();
+            // Our SDP offered again unchanged (same o= version), or no
+            // offer at all in a call without SDP.
+            let sdp = s
+                .media
+                .neg
+                .reoffer()
+                .map(|o| o.to_bytes())
+                .unwrap_or_default();
             self.send_offer(now, id, Method::Invite, sdp);
         }
     }

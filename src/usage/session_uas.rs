@@ -17,6 +17,7 @@ use crate::endpoint::timers::Timer;
 use crate::endpoint::{CommandError, Endpoint, Event};
 use crate::message::headers::{FromHeader, Refresher, Replaces, ToHeader};
 use crate::message::{HeaderName, Message, Method, ResponseBuilder};
+use crate::sdp::Sdp;
 use crate::transaction::TxId;
 use crate::transport::FlowInfo;
 use crate::usage::registration::ALLOW;
@@ -86,8 +87,26 @@ impl Endpoint {
                 return;
             }
         };
+        let sdp_offer = sdp_of(&request);
+        let media_id = self.rng.below(1 << 40);
+        let mut s = Session::new(false, SessionState::Incoming, media_id);
+        if let Some(offer) = &sdp_offer {
+            if let Err(e) = s.media.receive(offer) {
+                // RFC 3261 §21.4.26: a session description we cannot take.
+                let warning = ("Warning", format!("399 sansip \"{e}\""));
+                self.reply(
+                    now,
+                    tx,
+                    &request,
+                    488,
+                    "Not Acceptable Here",
+                    &[warning],
+                    None,
+                );
+                return;
+            }
+        }
         let id = SessionId(self.next_id());
-        let mut s = Session::new(false, SessionState::Incoming);
         s.replaces = replaces;
         s.to_tag = self.rng.token(10);
         s.invite_tx = Some(tx);
@@ -103,8 +122,6 @@ impl Endpoint {
         let replaces = request
             .raw(HeaderName::Replaces)
             .map(|v| String::from_utf8_lossy(v).into_owned());
-        let sdp_offer = sdp_of(&request);
-        s.mid.remote_sdp = sdp_offer.clone();
         s.peer_allows_update = allows_update(&request);
         s.invite = Some(request);
         self.sessions.insert(id, s);
@@ -183,6 +200,20 @@ impl Endpoint {
             return self.progress_reliable(now, id, status, sdp);
         }
         let tx = s.invite_tx;
+        if let Some(sdp) = &sdp {
+            // Early media: a preview of the answer (RFC 6337 §3.1.1), or of
+            // our offer when the INVITE had none; the 2xx carries the real
+            // one.
+            Sdp::parse(sdp.clone()).map_err(|e| CommandError::Sdp {
+                what: "the SDP of the provisional response",
+                error: e.into(),
+            })?;
+        }
+        if let Some(s) = self.sessions.get_mut(&id) {
+            if sdp.is_some() {
+                s.media.preview = sdp.clone();
+            }
+        }
         let reason = if status == 180 {
             "Ringing"
         } else {
@@ -217,6 +248,7 @@ impl Endpoint {
         let (Some(tx), Some(invite)) = (s.invite_tx, s.invite.clone()) else {
             return Err(CommandError::NoSuchSession(id));
         };
+        let sdp = self.sdp_for_2xx(id, sdp)?;
         let Some(mut ok) = self.session_response(id, 200, "OK", sdp.as_ref()) else {
             return Err(CommandError::WrongState {
                 what: "the 200 OK cannot be built",
@@ -279,7 +311,6 @@ impl Endpoint {
             .ok_or(CommandError::NoSuchSession(id))?;
         s.dialog = dialog;
         s.ok = Some(ok);
-        s.mid.local_sdp = sdp;
         s.state = SessionState::Answered;
         s.ok_interval = t1;
         s.ok_since = Some(now);
@@ -289,6 +320,53 @@ impl Endpoint {
         }
         self.pump(now);
         Ok(())
+    }
+
+    /// The SDP of our 2xx to the INVITE (RFC 3264, RFC 3262 §5): the
+    /// answer to the INVITE's offer (`given`, else the early-media
+    /// preview, else one made from `Config::media`); our offer when the
+    /// INVITE had none (`given`, else one made from `Config::media`);
+    /// nothing when a reliable 1xx already completed the exchange.
+    fn sdp_for_2xx(
+        &mut self,
+        id: SessionId,
+        given: Option<Bytes>,
+    ) -> Result<Option<Bytes>, CommandError> {
+        use crate::sdp::NegotiationState as St;
+        let caps = self.config.media.clone();
+        let s = self
+            .sessions
+            .get_mut(&id)
+            .ok_or(CommandError::NoSuchSession(id))?;
+        let sdp_error = |error| CommandError::Sdp {
+            what: "the SDP of the 200 OK",
+            error,
+        };
+        match s.media.state() {
+            St::HaveRemoteOffer => {
+                let given = given.or_else(|| s.media.preview.clone());
+                s.media
+                    .answer(given.as_ref(), caps.as_ref())
+                    .map(Some)
+                    .map_err(sdp_error)
+            }
+            St::HaveLocalOffer => Err(CommandError::WrongState {
+                what: "the offer in our reliable provisional response awaits its answer (PRACK)",
+            }),
+            _ if s.media.neg.local_description().is_some() => Ok(None),
+            _ => {
+                let offer = match (given, caps) {
+                    (Some(given), _) => given,
+                    (None, Some(caps)) => caps.offer().map_err(|e| sdp_error(e.into()))?.to_bytes(),
+                    (None, None) => {
+                        return Err(CommandError::WrongState {
+                            what: "the INVITE had no offer: accept needs ours (or Config::media)",
+                        })
+                    }
+                };
+                s.media.offer(&offer).map(Some).map_err(sdp_error)
+            }
+        }
     }
 
     /// Rejects an incoming call with a final status (486 Busy Here, 603
@@ -364,14 +442,36 @@ impl Endpoint {
             return;
         };
         if s.mid.remote_reinvite.take().is_some() {
-            // The ACK for our 2xx to their re-INVITE.
+            // The ACK for our 2xx to their re-INVITE: it answers our offer
+            // if the re-INVITE had none.
             self.timers.stop(&mut s.ok_timer);
+            if s.media.state() == crate::sdp::NegotiationState::HaveLocalOffer {
+                let answered = sdp_of(ack).is_some_and(|b| s.media.receive(&b).is_ok());
+                if !answered {
+                    s.media.rollback();
+                }
+            }
             return;
         }
         if s.state != SessionState::Answered {
             return; // a retransmitted ACK
         }
         self.timers.stop(&mut s.ok_timer);
+        // Our 2xx offered (the INVITE had none): the ACK must answer.
+        if s.media.state() == crate::sdp::NegotiationState::HaveLocalOffer {
+            let answered = match sdp_of(ack) {
+                Some(b) => s
+                    .media
+                    .receive(&b)
+                    .map_err(|e| format!("the answer in the ACK: {e}")),
+                None => Err("the ACK carries no answer to the offer in our 2xx".to_owned()),
+            };
+            if let Err(why) = answered {
+                s.state = SessionState::Confirmed;
+                self.end_for_sdp(now, id, why);
+                return;
+            }
+        }
         // The new call is up: the one it replaces ends (RFC 3891 §3).
         if let Some(old) = s.replaces.take() {
             self.send_bye(now, old, EndReason::Replaced);
@@ -380,10 +480,9 @@ impl Endpoint {
             return;
         };
         s.state = SessionState::Confirmed;
-        let _ = now;
         self.event(Event::CallAccepted {
             session: id,
-            sdp: sdp_of(ack),
+            sdp: sdp_of(ack).or_else(|| self.remote_sdp(id)),
         });
     }
 
@@ -435,7 +534,7 @@ impl Endpoint {
         let verdict = self
             .sessions
             .get_mut(&id)
-            .and_then(|s| s.dialog.as_mut())
+            .and_then(|s| s.dialog_named(&dialog_id))
             .map(|d| d.receive_request(request));
         match verdict {
             Some(crate::dialog::Verdict::Accept { .. }) => {}

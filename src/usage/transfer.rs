@@ -219,13 +219,38 @@ impl Endpoint {
             now,
             &target,
             InviteOptions {
-                sdp: self.sessions.get(&id).and_then(|s| s.mid.local_sdp.clone()),
+                sdp: self.transfer_offer(id),
                 extra_headers,
             },
         )?;
         self.transfers.insert(new_call, id);
         self.pump(now);
         Ok(new_call)
+    }
+
+    /// The offer for the call a transfer places: the media of the call the
+    /// REFER came in (which the transferor has usually put on hold) with
+    /// every stream sendrecv again, else one made from `Config::media`.
+    fn transfer_offer(&self, id: SessionId) -> Option<bytes::Bytes> {
+        let current = self
+            .offer_answer(id)
+            .and_then(|n| n.local_description())
+            .cloned();
+        let Some(mut sdp) = current else {
+            return self
+                .config
+                .media
+                .as_ref()?
+                .offer()
+                .ok()
+                .map(|o| o.to_bytes());
+        };
+        for m in sdp.media_iter_mut() {
+            if !m.is_rejected() {
+                m.set_direction(crate::sdp::Direction::SendRecv);
+            }
+        }
+        Some(sdp.to_bytes())
     }
 
     /// Refuses the transfer asked in call `id` (603 Decline).
