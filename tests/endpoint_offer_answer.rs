@@ -321,9 +321,9 @@ fn a_late_offer_in_a_reliable_183_is_answered_in_the_prack() {
     assert!(ack.expect("ACK").body().is_empty());
     let events = h.take_events();
     assert!(
-        events
-            .iter()
-            .any(|e| matches!(e, Event::CallAccepted { sdp: Some(_), session } if *session == id)),
+        events.iter().any(
+            |e| matches!(e, Event::CallAccepted { sdp: Some(_), session, .. } if *session == id)
+        ),
         "{events:?}"
     );
     assert!(h

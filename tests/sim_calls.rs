@@ -149,7 +149,7 @@ fn alice_calls_bob_who_rings_answers_and_alice_hangs_up() {
         .iter()
         .any(|e| matches!(e, Event::CallProgress { session, status: 180, .. } if *session == a)));
     assert!(
-        alice_events.iter().any(|e| matches!(e, Event::CallAccepted { session, sdp: Some(s) } if *session == a && &s[..] == ANSWER.as_bytes())),
+        alice_events.iter().any(|e| matches!(e, Event::CallAccepted { session, sdp: Some(s), fork: 1 } if *session == a && &s[..] == ANSWER.as_bytes())),
         "{alice_events:?}"
     );
     assert!(p

@@ -204,7 +204,7 @@ impl Calls {
             } if self.calls.contains_key(&session) => {
                 say(format_args!("call-progress status={status}"));
             }
-            Event::CallAccepted { session, sdp } => {
+            Event::CallAccepted { session, sdp, .. } => {
                 let hangup_at = self.cfg.hangup_after.map(|d| now + d);
                 let call = self.calls.get_mut(&session)?;
                 call.hangup_at = hangup_at;

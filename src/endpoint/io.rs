@@ -244,21 +244,36 @@ pub enum Event {
         replaces: Option<String>,
     },
     /// An outgoing call got a provisional response (100, 180, 183, ...).
+    ///
+    /// A proxy may fork the INVITE to several devices (RFC 3261 §16.6):
+    /// each answers in its own early dialog, told apart by `fork`. Early
+    /// media come from one fork at a time: a fork's early SDP supersedes
+    /// the one before it, so render the latest (RFC 3960 §3).
     CallProgress {
         /// The session.
         session: SessionId,
         /// The status.
         status: u16,
-        /// Early SDP, if the response carried one.
+        /// Early SDP, if the response carried one (the answer to our
+        /// offer, or a preview of it when the response is unreliable).
         sdp: Option<Bytes>,
+        /// Which fork answered: 1 for the first To tag seen, 2 for the
+        /// second, ...; 0 for a response without a To tag (a proxy's 100).
+        fork: u32,
     },
     /// The call is up: (caller) a 2xx arrived and was acknowledged;
     /// (callee) the ACK for our 2xx arrived.
     CallAccepted {
         /// The session.
         session: SessionId,
-        /// The SDP of the 2xx (caller) or of the ACK (callee), if any.
+        /// The peer's SDP: of the 2xx (caller) or of the ACK (callee), else
+        /// the one agreed earlier (a reliable provisional response, the
+        /// INVITE's offer).
         sdp: Option<Bytes>,
+        /// Caller: the fork whose 2xx won (numbered as in
+        /// [`CallProgress`](Event::CallProgress)); later 2xx from other
+        /// forks are acknowledged and ended with BYE. Callee: 0.
+        fork: u32,
     },
     /// The peer offered SDP in a response to our INVITE that had none (in
     /// a reliable provisional response or the 2xx), and neither

@@ -146,6 +146,9 @@ pub(crate) struct Session {
     pub(crate) refer: Option<super::transfer::PendingRefer>,
     /// Callee: the call this one replaces (RFC 3891), ended once it is up.
     pub(crate) replaces: Option<SessionId>,
+    /// Caller: the To tags of the forks that answered, in order, with the
+    /// last SDP each sent.
+    pub(crate) forks: Vec<(String, Option<Bytes>)>,
 }
 
 impl Session {
@@ -173,12 +176,34 @@ impl Session {
             prack: Default::default(),
             refer: None,
             replaces: None,
+            forks: Vec::new(),
         }
     }
 
     /// The dialog's id, once there is a dialog.
     pub(crate) fn dialog_id(&self) -> Option<&DialogId> {
         self.dialog.as_ref().map(Dialog::id)
+    }
+
+    /// Which fork `response` comes from (1-based; 0 without a To tag),
+    /// noting its SDP.
+    pub(crate) fn fork_of(&mut self, response: &Message) -> u32 {
+        const MAX_FORKS: usize = 16;
+        let Some(tag) = DialogId::of_received_response(response).map(|d| d.remote_tag) else {
+            return 0;
+        };
+        let k = match self.forks.iter().position(|(t, _)| *t == tag) {
+            Some(k) => k,
+            None if self.forks.len() < MAX_FORKS => {
+                self.forks.push((tag, None));
+                self.forks.len() - 1
+            }
+            None => return 0,
+        };
+        if let Some(sdp) = sdp_of(response) {
+            self.forks[k].1 = Some(sdp);
+        }
+        k as u32 + 1
     }
 
     /// The dialog requests go in: the confirmed (or callee's early) one,
@@ -401,6 +426,10 @@ impl Endpoint {
         if !self.prack_provisional(now, id, response) {
             return; // a resent reliable 1xx, already reported
         }
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        let fork = s.fork_of(response);
         let status = response.status().unwrap_or(100);
         if status > 100 {
             self.transfer_progress(now, id, status, &reason_text(response));
@@ -409,6 +438,7 @@ impl Endpoint {
             session: id,
             status,
             sdp: sdp_of(response),
+            fork,
         });
     }
 
@@ -544,7 +574,14 @@ impl Endpoint {
         let Some(s) = self.sessions.get_mut(&id) else {
             return Ok(Some(Bytes::new()));
         };
-        let body = sdp_of(response);
+        // A fork that answered in a reliable 1xx and sends no SDP in its
+        // 2xx: its earlier answer is the one in force.
+        let fork = s.fork_of(response) as usize;
+        let body = sdp_of(response).or_else(|| {
+            let earlier = s.forks.get(fork.checked_sub(1)?)?.1.clone()?;
+            let current = s.media.neg.remote_description().map(|r| r.to_bytes());
+            (current.as_ref() != Some(&earlier)).then_some(earlier)
+        });
         match (s.media.state(), body) {
             (St::HaveLocalOffer, Some(b)) => match s.media.receive(&b) {
                 Ok(_) => Ok(Some(Bytes::new())),
@@ -614,9 +651,14 @@ impl Endpoint {
             self.start_session_timer(now, id, interval, we_refresh);
         }
         self.transfer_progress(now, id, 200, "OK");
+        let fork = self
+            .sessions
+            .get_mut(&id)
+            .map_or(0, |s| s.fork_of(response));
         self.event(Event::CallAccepted {
             session: id,
             sdp: sdp_of(response).or_else(|| self.remote_sdp(id)),
+            fork,
         });
         if hang_up {
             // We hung up while the 2xx was on its way (CANCEL/200 race).

@@ -483,6 +483,7 @@ impl Endpoint {
         self.event(Event::CallAccepted {
             session: id,
             sdp: sdp_of(ack).or_else(|| self.remote_sdp(id)),
+            fork: 0,
         });
     }
 

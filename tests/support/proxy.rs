@@ -25,8 +25,21 @@ use super::registrar::{aor_of, uri_addr, Forward, Registrar};
 enum Hop {
     /// Forward this message to this address.
     Forward(Box<Message>, SocketAddr),
+    /// An INVITE forked to several bindings at once.
+    Fork(Vec<(Box<Message>, SocketAddr)>),
     /// For the proxy itself (no user part in its domain).
     Local,
+}
+
+/// How the branches of a forked INVITE stand (RFC 3261 §16.7).
+#[derive(Debug, Default)]
+pub struct Branches {
+    /// Branches without a final response yet.
+    pending: usize,
+    /// A 2xx went upstream: later 2xx follow it, other finals are dropped.
+    answered: bool,
+    /// The best non-2xx final so far, sent when every branch has one.
+    best: Option<Message>,
 }
 
 /// Removes the first value of `name` (the top Via, the top Route).
@@ -60,6 +73,26 @@ pub fn with_request_uri(msg: &Message, uri: &str) -> Option<Message> {
     buf.extend_from_slice(b"\r\n");
     buf.extend_from_slice(msg.body());
     Message::parse(Bytes::from(buf)).ok()
+}
+
+/// `fwd` retargeted to a binding's contact, with its Path as Route, and
+/// the next hop.
+fn to_binding(
+    fwd: &Message,
+    contact: &str,
+    path: &[String],
+) -> Result<(Box<Message>, SocketAddr), u16> {
+    let mut out = with_request_uri(fwd, contact).ok_or(500u16)?;
+    let mut next = Uri::parse(contact).ok().and_then(|u| uri_addr(&u));
+    if let Some(first) = path.first() {
+        for p in path.iter().rev() {
+            if let Ok(r) = Route::parse(p) {
+                out.prepend_header(&r);
+            }
+        }
+        next = Route::parse(first).ok().and_then(|r| uri_addr(r.uri()));
+    }
+    Ok((Box::new(out), next.ok_or(404u16)?))
 }
 
 impl Registrar {
@@ -111,18 +144,23 @@ impl Registrar {
             return Ok(Hop::Local);
         }
         if self.in_domain(&ruri) {
-            let binding = self.lookup(now, &ruri)?;
-            let mut out = with_request_uri(&fwd, &binding.0).ok_or(500u16)?;
-            let mut next = Uri::parse(&binding.0).ok().and_then(|u| uri_addr(&u));
-            if let Some(first) = binding.1.first() {
-                for p in binding.1.iter().rev() {
-                    if let Ok(r) = Route::parse(p) {
-                        out.prepend_header(&r);
-                    }
+            let forking = self.config.fork
+                && req.method() == Some(&Method::Invite)
+                && ruri.as_sip().is_some_and(|s| s.params.get("gr").is_none());
+            if forking {
+                let aor = aor_of(&ruri).ok_or(404u16)?;
+                let all = self.bindings(&aor, now);
+                if all.len() > 1 {
+                    let hops = all
+                        .iter()
+                        .map(|b| to_binding(&fwd, &b.contact, &b.path))
+                        .collect::<Result<Vec<_>, u16>>()?;
+                    return Ok(Hop::Fork(hops));
                 }
-                next = Route::parse(first).ok().and_then(|r| uri_addr(r.uri()));
             }
-            return Ok(Hop::Forward(Box::new(out), next.ok_or(404u16)?));
+            let binding = self.lookup(now, &ruri)?;
+            let (out, next) = to_binding(&fwd, &binding.0, &binding.1)?;
+            return Ok(Hop::Forward(out, next));
         }
         match uri_addr(&ruri) {
             Some(to) if ours => Ok(Hop::Forward(Box::new(fwd), to)),
@@ -195,43 +233,78 @@ impl Registrar {
                     Err(e) => self.unexpected.push(format!("{code}: {e}")),
                 }
             }
-            Ok(Hop::Forward(mut fwd, to)) => {
-                if self.config.auth_methods.contains(&method) {
-                    fwd.remove(HeaderName::ProxyAuthorization);
+            Ok(Hop::Forward(fwd, to)) => {
+                if !self.forward_one(now, layer, tx, req, fwd, to) {
+                    self.reply(now, layer, tx, req, 503);
                 }
-                if self.config.record_route {
-                    let rr = format!("<sip:{};lr>", self.config.addr);
-                    if let Ok(rr) = RecordRoute::parse(&rr) {
-                        fwd.prepend_header(&rr);
-                    }
+            }
+            Ok(Hop::Fork(hops)) => {
+                let mut sent = 0;
+                for (fwd, to) in hops {
+                    sent += usize::from(self.forward_one(now, layer, tx, req, fwd, to));
                 }
-                let target = Target {
-                    transport: Transport::Udp,
-                    flow: None,
-                    remote: to,
-                    local: self.config.addr,
-                };
-                match layer.send_request(now, (*fwd).clone(), target) {
-                    Ok(client) => {
-                        self.forwarded.push((now, *fwd, to));
-                        self.forwards.insert(
-                            client,
-                            Forward {
-                                server: tx,
-                                request: req.clone(),
-                                method: method.clone(),
-                                finished: false,
-                            },
-                        );
-                        if method == Method::Invite {
-                            self.invite_clients.insert(tx, client);
-                        }
-                    }
-                    Err(e) => {
-                        self.unexpected.push(format!("forward refused: {e}"));
-                        self.reply(now, layer, tx, req, 503);
-                    }
+                if sent == 0 {
+                    self.reply(now, layer, tx, req, 503);
+                } else {
+                    self.branches.insert(
+                        tx,
+                        Branches {
+                            pending: sent,
+                            ..Default::default()
+                        },
+                    );
                 }
+            }
+        }
+    }
+
+    /// Sends `fwd` to `to` on a new client transaction for server
+    /// transaction `tx`; `false` when the layer refused.
+    fn forward_one(
+        &mut self,
+        now: Instant,
+        layer: &mut TransactionLayer,
+        tx: TxId,
+        req: &Message,
+        mut fwd: Box<Message>,
+        to: SocketAddr,
+    ) -> bool {
+        let method = req.method().cloned().unwrap_or(Method::Options);
+        if self.config.auth_methods.contains(&method) {
+            fwd.remove(HeaderName::ProxyAuthorization);
+        }
+        if self.config.record_route {
+            let rr = format!("<sip:{};lr>", self.config.addr);
+            if let Ok(rr) = RecordRoute::parse(&rr) {
+                fwd.prepend_header(&rr);
+            }
+        }
+        let target = Target {
+            transport: Transport::Udp,
+            flow: None,
+            remote: to,
+            local: self.config.addr,
+        };
+        match layer.send_request(now, (*fwd).clone(), target) {
+            Ok(client) => {
+                self.forwarded.push((now, *fwd, to));
+                self.forwards.insert(
+                    client,
+                    Forward {
+                        server: tx,
+                        request: req.clone(),
+                        method: method.clone(),
+                        finished: false,
+                    },
+                );
+                if method == Method::Invite {
+                    self.invite_clients.entry(tx).or_default().push(client);
+                }
+                true
+            }
+            Err(e) => {
+                self.unexpected.push(format!("forward refused: {e}"));
+                false
             }
         }
     }
@@ -250,7 +323,10 @@ impl Registrar {
             return;
         };
         self.reply(now, layer, tx, req, 200);
-        if let Some(&client) = self.invite_clients.get(&invite) {
+        for &client in self.invite_clients.get(&invite).into_iter().flatten() {
+            if self.forwards.get(&client).is_some_and(|f| f.finished) {
+                continue;
+            }
             if let Err(e) = layer.cancel(now, client) {
                 self.unexpected
                     .push(format!("CANCEL downstream refused: {e}"));
@@ -304,6 +380,10 @@ impl Registrar {
         if code == 100 {
             return;
         }
+        if self.branches.contains_key(&f.server) {
+            self.on_branch_response(now, layer, client, response);
+            return;
+        }
         let retransmitted_2xx = f.finished && (200..300).contains(&code);
         if f.finished && !retransmitted_2xx {
             return;
@@ -324,6 +404,72 @@ impl Registrar {
         self.send(now, layer, server, response);
     }
 
+    /// A response on one branch of a forked INVITE (RFC 3261 §16.7): every
+    /// 1xx and every 2xx goes upstream; the first 2xx cancels the branches
+    /// still ringing; otherwise the best final is sent once all are in.
+    fn on_branch_response(
+        &mut self,
+        now: Instant,
+        layer: &mut TransactionLayer,
+        client: TxId,
+        mut response: Message,
+    ) {
+        let code = response.status().unwrap_or(0);
+        let Some(f) = self.forwards.get_mut(&client) else {
+            return;
+        };
+        let server = f.server;
+        let first_final = code >= 200 && !f.finished;
+        f.finished |= code >= 200;
+        pop_top(&mut response, HeaderName::Via);
+        let Some(b) = self.branches.get_mut(&server) else {
+            return;
+        };
+        if first_final {
+            b.pending = b.pending.saturating_sub(1);
+        }
+        match code {
+            101..=199 if !b.answered => self.send(now, layer, server, response),
+            // Another fork's 2xx (or a resent one): passed on while the
+            // server transaction is Accepted (RFC 6026).
+            200..=299 if b.answered && layer.respond(now, server, response.clone()).is_ok() => {
+                self.responses.push((now, response));
+            }
+            200..=299 if b.answered => {}
+            200..=299 => {
+                b.answered = true;
+                self.send(now, layer, server, response);
+                let ringing: Vec<TxId> = self
+                    .invite_clients
+                    .get(&server)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|c| self.forwards.get(c).is_some_and(|f| !f.finished))
+                    .collect();
+                for c in ringing {
+                    let _ = layer.cancel(now, c);
+                }
+            }
+            300..=699 if first_final && !b.answered => {
+                let better = b.best.as_ref().map_or(true, |best| {
+                    // 6xx wins, then the lowest class.
+                    let (old, new) = (best.status().unwrap_or(999), code);
+                    (new >= 600) || (old < 600 && new / 100 < old / 100)
+                });
+                if better {
+                    b.best = Some(response);
+                }
+                if b.pending == 0 {
+                    if let Some(best) = b.best.take() {
+                        self.send(now, layer, server, best);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Timer F/B or a transport error on a client transaction: 408 or 503
     /// upstream if nothing final was relayed yet.
     pub(super) fn on_client_failure(
@@ -341,6 +487,17 @@ impl Registrar {
         }
         f.finished = true;
         let (server, request) = (f.server, f.request.clone());
+        if let Some(b) = self.branches.get_mut(&server) {
+            // One silent branch of a fork: the others may still answer.
+            b.pending = b.pending.saturating_sub(1);
+            if b.answered || b.pending > 0 {
+                return;
+            }
+            if let Some(best) = b.best.take() {
+                self.send(now, layer, server, best);
+                return;
+            }
+        }
         self.reply(now, layer, server, &request, code);
     }
 }

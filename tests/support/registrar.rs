@@ -75,6 +75,9 @@ pub struct RegistrarConfig {
     pub outbound: bool,
     /// The proxy adds `Record-Route: <sip:addr;lr>` to forwarded requests.
     pub record_route: bool,
+    /// An INVITE to an AOR with several bindings goes to all of them at
+    /// once (parallel forking, RFC 3261 §16.6).
+    pub fork: bool,
 }
 
 impl RegistrarConfig {
@@ -98,6 +101,7 @@ impl RegistrarConfig {
             gruu: true,
             outbound: true,
             record_route: false,
+            fork: false,
         }
     }
 
@@ -141,6 +145,12 @@ impl RegistrarConfig {
     /// Adds Record-Route to forwarded requests.
     pub fn record_route(mut self, on: bool) -> Self {
         self.record_route = on;
+        self
+    }
+
+    /// Forks INVITEs to every binding of the AOR.
+    pub fn fork(mut self, on: bool) -> Self {
+        self.fork = on;
         self
     }
 
@@ -227,7 +237,9 @@ pub struct Registrar {
     /// Client transactions of forwarded requests.
     pub(super) forwards: BTreeMap<TxId, Forward>,
     /// INVITE server transaction -> its client transaction (for CANCEL).
-    pub(super) invite_clients: BTreeMap<TxId, TxId>,
+    pub(super) invite_clients: BTreeMap<TxId, Vec<TxId>>,
+    /// A forked INVITE's server transaction -> how its branches stand.
+    pub(super) branches: BTreeMap<TxId, super::proxy::Branches>,
     /// Every request received (new server transactions, and ACKs), with
     /// its arrival time, as the layer passed it up (top Via stamped with
     /// `received`/`rport`).
@@ -281,6 +293,7 @@ impl Registrar {
             counts: BTreeMap::new(),
             forwards: BTreeMap::new(),
             invite_clients: BTreeMap::new(),
+            branches: BTreeMap::new(),
             requests: Vec::new(),
             responses: Vec::new(),
             forwarded: Vec::new(),
@@ -772,6 +785,7 @@ impl Tu for Registrar {
             TxEvent::Terminated { tx } => {
                 self.forwards.remove(&tx);
                 self.invite_clients.remove(&tx);
+                self.branches.remove(&tx);
             }
             TxEvent::NoAck { .. } => {}
         }
