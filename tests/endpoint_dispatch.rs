@@ -56,7 +56,11 @@ fn options_is_answered_with_allow_accept_and_supported() {
     );
     assert_eq!(
         hdr(&r, "Supported").as_deref(),
-        Some("path, gruu, outbound")
+        Some("path, gruu, outbound, 100rel, timer, replaces")
+    );
+    assert_eq!(
+        hdr(&r, "Allow-Events").as_deref(),
+        Some("presence, dialog, message-summary")
     );
     assert!(
         hdr(&r, "To")
@@ -97,12 +101,12 @@ fn an_unknown_required_extension_gets_420_naming_it() {
         request(
             "OPTIONS",
             "sip:alice@10.0.0.1",
-            "Require: 100rel, foo, path\r\n",
+            "Require: 100rel, foo, path, sec-agree\r\n",
             "",
         ),
     );
     assert_eq!(r.status(), Some(420));
-    assert_eq!(hdr(&r, "Unsupported").as_deref(), Some("100rel, foo"));
+    assert_eq!(hdr(&r, "Unsupported").as_deref(), Some("foo, sec-agree"));
 }
 
 #[test]
@@ -257,4 +261,67 @@ fn garbage_datagrams_are_counted_and_ignored() {
     assert!(h.take_events().is_empty());
     assert!(h.ep.stats().unparsable >= 1);
     assert_eq!(h.ep.transactions(), 0);
+}
+
+#[test]
+fn a_subscribe_for_a_package_we_do_not_take_gets_489_with_allow_events() {
+    let mut h = Harness::new(config());
+    let r = exchange(
+        &mut h,
+        request(
+            "SUBSCRIBE",
+            "sip:alice@10.0.0.1",
+            "Event: conference\r\nContact: <sip:bob@10.0.0.9>\r\nExpires: 600\r\n",
+            "",
+        ),
+    );
+    assert_eq!(r.status(), Some(489));
+    assert_eq!(
+        hdr(&r, "Allow-Events").as_deref(),
+        Some("presence, dialog, message-summary")
+    );
+    assert!(h.take_events().is_empty());
+    // A package we take (with a parameter) reaches the application.
+    h.udp_from(
+        PEER,
+        request(
+            "SUBSCRIBE",
+            "sip:alice@10.0.0.1",
+            "Event: Presence;id=7\r\nContact: <sip:bob@10.0.0.9>\r\nExpires: 600\r\n",
+            "",
+        )
+        .replace("SUBSCRIBE1", "SUBSCRIBE2")
+        .replace("SUBSCRIBE-call", "SUBSCRIBE-call-2"),
+    );
+    assert!(matches!(
+        &h.take_events()[..],
+        [Event::SubscriptionRequested { event, .. }] if event == "Presence;id=7"
+    ));
+}
+
+#[test]
+fn an_invite_requiring_100rel_or_timer_is_served_not_refused_with_420() {
+    let mut h = Harness::new(config());
+    h.udp_from(
+        PEER,
+        request(
+            "INVITE",
+            "sip:alice@10.0.0.1",
+            "Require: 100rel, timer\r\nSupported: 100rel, timer\r\nSession-Expires: 1800\r\n\
+             Contact: <sip:bob@10.0.0.9>\r\n",
+            "",
+        ),
+    );
+    let session = match &h.take_events()[..] {
+        [Event::IncomingCall { session, .. }] => *session,
+        other => panic!("{other:?}"),
+    };
+    let trying = h.take_sent();
+    assert!(trying.iter().all(|m| m.status() != Some(420)));
+    // With 100rel required, every ringing is reliable.
+    h.ep.progress(h.now, session, 180, None).unwrap();
+    let ringing = h.take_one();
+    assert_eq!(ringing.status(), Some(180));
+    assert_eq!(hdr(&ringing, "Require").as_deref(), Some("100rel"));
+    assert!(hdr(&ringing, "RSeq").is_some());
 }

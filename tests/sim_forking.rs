@@ -349,3 +349,110 @@ fn early_media_from_two_forks_and_the_answering_forks_sdp_is_in_force() {
 fn early_media_from_two_forks_under_twenty_percent_loss() {
     early_media_from_two_forks(42, LinkConfig::ideal(ms(10)).loss(0.2));
 }
+
+/// Phone `n`'s subscription request from alice.
+fn subscription_asked(f: &Forked, n: usize) -> sansip::endpoint::SubscriptionId {
+    f.events(f.phone(n))
+        .into_iter()
+        .find_map(|e| match e {
+            Event::SubscriptionRequested { subscription, .. } => Some(subscription),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("phone {n} was asked\n{}", f.net.report(40)))
+}
+
+fn forked_subscribe(seed: u64, link: LinkConfig) {
+    use sansip::endpoint::SubState;
+    let mut f = forked(seed, link);
+    let ours = f.net.with(f.alice, |n, now| {
+        let id =
+            n.ep.subscribe(
+                now,
+                "sip:bob@example.com",
+                "dialog",
+                "application/dialog-info+xml",
+                600,
+            )
+            .unwrap();
+        n.drain(now);
+        id
+    });
+    f.net.run_for(Duration::from_secs(10), STEPS);
+    // Both phones take it and notify, phone 1 first.
+    for n in [1, 2] {
+        let theirs = subscription_asked(&f, n);
+        f.act(f.phone(n), |ep, now| {
+            ep.accept_subscription(now, theirs, 600).unwrap();
+            ep.notify(
+                now,
+                theirs,
+                SubState::Active,
+                "application/dialog-info+xml",
+                Bytes::from(format!("<dialog-info from phone {n}/>")),
+            )
+            .unwrap();
+        });
+        f.net.run_for(Duration::from_secs(10), STEPS);
+    }
+    let events = f.events(f.alice);
+    let forks: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::SubscriptionForked { subscription, fork } => Some((*subscription, *fork)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(forks.len(), 1, "one more notifier: {events:?}");
+    assert_eq!(forks[0].0, ours);
+    let fork = forks[0].1;
+    // Each subscription hears its own notifier: the first NOTIFY (pending,
+    // sent by accept) and the active one, with that phone's body.
+    let bodies = |id| -> Vec<String> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Notification {
+                    subscription,
+                    body: Some(b),
+                    ..
+                } if *subscription == id => Some(String::from_utf8_lossy(b).into_owned()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(bodies(ours), ["<dialog-info from phone 1/>"]);
+    assert_eq!(bodies(fork), ["<dialog-info from phone 2/>"]);
+    // Each ends on its own.
+    for id in [ours, fork] {
+        f.act(f.alice, |ep, now| ep.unsubscribe(now, id).unwrap());
+    }
+    f.net.run_for(Duration::from_secs(35), STEPS);
+    let ended: Vec<_> = f
+        .events(f.alice)
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::SubscriptionEnded { subscription, .. } => Some(subscription),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ended.len(), 2, "{ended:?}");
+    assert!(ended.contains(&ours) && ended.contains(&fork));
+    for n in [1, 2] {
+        assert!(
+            f.events(f.phone(n))
+                .iter()
+                .any(|e| matches!(e, Event::SubscriptionEnded { .. })),
+            "phone {n}'s side ended too"
+        );
+    }
+}
+
+#[test]
+fn a_forked_subscribe_gets_a_subscription_per_notifier() {
+    forked_subscribe(51, LinkConfig::ideal(ms(10)));
+}
+
+#[test]
+fn a_forked_subscribe_under_twenty_percent_loss() {
+    forked_subscribe(52, LinkConfig::ideal(ms(10)).loss(0.2));
+}

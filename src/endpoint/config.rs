@@ -121,6 +121,13 @@ pub struct Config {
     pub instance_id: Option<String>,
     /// Extensions we support (option tags for `Supported`).
     pub supported: Vec<String>,
+    /// The event packages we take subscriptions for (RFC 6665 §8.2.2):
+    /// a SUBSCRIBE for another gets 489 Bad Event, and the list goes out
+    /// in `Allow-Events` (OPTIONS answers, REGISTER, INVITE and our
+    /// answers to it). Empty: any package reaches the application, and no
+    /// `Allow-Events` is sent. Default: `presence`, `dialog`,
+    /// `message-summary`.
+    pub events: Vec<String>,
     /// Refresh a registration after this fraction of the granted time.
     pub refresh_fraction: f64,
     /// Reconnection after a registration's flow fails.
@@ -171,6 +178,9 @@ impl Config {
             seed: 0,
             instance_id: None,
             supported: Vec::new(),
+            events: ["presence", "dialog", "message-summary"]
+                .map(String::from)
+                .to_vec(),
             refresh_fraction: 0.9,
             reconnect: ReconnectPolicy::default(),
             sources: SourcePolicy::Any,

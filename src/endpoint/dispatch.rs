@@ -14,7 +14,9 @@ use crate::transport::FlowInfo;
 use crate::usage::registration::ALLOW;
 
 /// Extensions we can honour when a request requires them.
-const UNDERSTOOD: &[&str] = &["path", "gruu", "outbound"];
+/// Extensions the Endpoint implements (RFC 3327, 5627, 5626, 3262, 4028,
+/// 3891): a request requiring them is served, and OPTIONS lists them.
+const UNDERSTOOD: &[&str] = &["path", "gruu", "outbound", "100rel", "timer", "replaces"];
 
 impl Endpoint {
     pub(crate) fn dispatch_request(
@@ -100,21 +102,15 @@ impl Endpoint {
         }
         match method {
             Method::Options => {
-                let accept = self.accepted_types();
-                let supported = self.supported_list();
-                self.reply(
-                    now,
-                    tx,
-                    &request,
-                    200,
-                    "OK",
-                    &[
-                        ("Allow", ALLOW.to_owned()),
-                        ("Accept", accept),
-                        ("Supported", supported),
-                    ],
-                    None,
-                );
+                let mut headers = vec![
+                    ("Allow", ALLOW.to_owned()),
+                    ("Accept", self.accepted_types()),
+                    ("Supported", self.supported_list()),
+                ];
+                if let Some(events) = self.allow_events() {
+                    headers.push(("Allow-Events", events));
+                }
+                self.reply(now, tx, &request, 200, "OK", &headers, None);
             }
             Method::Message => self.incoming_message(now, tx, &request),
             Method::Invite => self.incoming_call(now, tx, request, flow),
@@ -203,6 +199,23 @@ impl Endpoint {
             }
         }
         tags.join(", ")
+    }
+
+    /// The `Allow-Events` value (RFC 6665 §8.2.2), if we restrict packages.
+    pub(crate) fn allow_events(&self) -> Option<String> {
+        (!self.config.events.is_empty()).then(|| self.config.events.join(", "))
+    }
+
+    /// Whether we take subscriptions to `event` (its package name, before
+    /// any parameter).
+    pub(crate) fn allows_event(&self, event: &str) -> bool {
+        let package = event.split(';').next().unwrap_or("").trim();
+        self.config.events.is_empty()
+            || self
+                .config
+                .events
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(package))
     }
 
     /// Whether `flow` leads to a registrar or proxy we use: a connection

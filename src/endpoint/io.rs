@@ -355,6 +355,15 @@ pub enum Event {
         /// The body (e.g. a PIDF document), if any.
         body: Option<Bytes>,
     },
+    /// Our SUBSCRIBE was forked (RFC 6665 §4.1.2.4): a NOTIFY came from
+    /// another notifier than the first, and made a subscription of its
+    /// own, `fork`, with its own notifications, refreshes and end.
+    SubscriptionForked {
+        /// The subscription as we asked for it.
+        subscription: SubscriptionId,
+        /// The new subscription with the other notifier.
+        fork: SubscriptionId,
+    },
     /// A subscription ended (ours or a peer's); its last event.
     SubscriptionEnded {
         /// The subscription.

@@ -331,6 +331,9 @@ impl Endpoint {
             .raw_header("Supported", supported.as_bytes())
             .raw_header("Allow", ALLOW.as_bytes())
             .raw_header("User-Agent", self.config.user_agent.as_bytes());
+        if let Some(events) = self.allow_events() {
+            b = b.raw_header("Allow-Events", events.as_bytes());
+        }
         for (n, v) in &reg.options.extra_headers {
             b = b.raw_header(n, v.as_bytes());
         }

@@ -264,6 +264,9 @@ impl Endpoint {
         }
         let (b, _, _) = self.new_request(Method::Invite, target);
         let mut b = b.raw_header("Allow", ALLOW.as_bytes());
+        if let Some(events) = self.allow_events() {
+            b = b.raw_header("Allow-Events", events.as_bytes());
+        }
         let supported = if self.config.session_timer.is_some() {
             "100rel, timer"
         } else {

@@ -160,6 +160,9 @@ impl Endpoint {
             b = b
                 .raw_header("Contact", format!("<{contact}>").as_bytes())
                 .raw_header("Allow", ALLOW.as_bytes());
+            if let Some(events) = self.allow_events() {
+                b = b.raw_header("Allow-Events", events.as_bytes());
+            }
         }
         b = b.raw_header("Server", self.config.user_agent.as_bytes());
         if let Some(sdp) = sdp {

@@ -57,6 +57,8 @@ pub(crate) struct Subscription {
     pub(crate) ending: bool,
     /// Notifier: the SUBSCRIBE awaiting the application's answer.
     pub(crate) pending: Option<(TxId, Message)>,
+    /// Subscriber: the notifier's tag, once a 2xx or NOTIFY named it.
+    pub(crate) remote_tag: Option<String>,
 }
 
 fn state_name(state: SubState) -> &'static str {
@@ -74,12 +76,15 @@ pub(crate) struct Subscriptions {
 }
 
 impl Subscriptions {
-    /// The subscription a request inside a dialog belongs to: by Call-ID
-    /// and our tag (a NOTIFY may come before the 2xx made the dialog).
+    /// The subscription a request inside a dialog belongs to: the one
+    /// with its dialog, else the one our SUBSCRIBE made (by Call-ID and
+    /// our tag: a NOTIFY may come before the 2xx, or from another fork).
     pub(crate) fn find(&self, id: &DialogId) -> Option<SubscriptionId> {
+        let ours = |s: &Subscription| s.call_id == id.call_id && s.local_tag == id.local_tag;
         self.map
             .iter()
-            .find(|(_, s)| s.call_id == id.call_id && s.local_tag == id.local_tag)
+            .find(|(_, s)| ours(s) && s.remote_tag.as_deref() == Some(id.remote_tag.as_str()))
+            .or_else(|| self.map.iter().find(|(_, s)| ours(s)))
             .map(|(k, _)| *k)
     }
 }
@@ -130,6 +135,7 @@ impl Endpoint {
                 timer: None,
                 ending: false,
                 pending: None,
+                remote_tag: None,
             },
         );
         let contact = ContactSpec::Ours {
@@ -214,6 +220,7 @@ impl Endpoint {
         }
         if s.dialog.is_none() {
             s.dialog = Dialog::uac(&outcome.request, &response).ok();
+            s.remote_tag = s.dialog.as_ref().map(|d| d.id().remote_tag.clone());
         } else if let Some(d) = s.dialog.as_mut() {
             d.note_cseq_sent(outcome.cseq);
         }
@@ -297,6 +304,19 @@ impl Endpoint {
             );
             return;
         };
+        let Some(id) = self.notifying_subscription(id, request) else {
+            // Over the limit of subscriptions: refuse the fork (§4.1.2.4).
+            self.reply(
+                now,
+                tx,
+                request,
+                481,
+                "Subscription Does Not Exist",
+                &[],
+                None,
+            );
+            return;
+        };
         self.reply(now, tx, request, 200, "OK", &[], None);
         let sub_state = match state.state.as_str() {
             "active" => SubState::Active,
@@ -329,14 +349,73 @@ impl Endpoint {
         }
     }
 
+    /// The subscription a NOTIFY is for: `id` itself, made a dialog by its
+    /// first NOTIFY if the 2xx has not come; or, when `id` already talks
+    /// to another notifier, a new subscription for this one (a forked
+    /// SUBSCRIBE, RFC 6665 §4.1.2.4). `None` past the limit.
+    fn notifying_subscription(
+        &mut self,
+        id: SubscriptionId,
+        notify: &Message,
+    ) -> Option<SubscriptionId> {
+        let from = DialogId::of_received_request(notify)?.remote_tag;
+        let limit = self.config.max_usages;
+        let count = self.subscriptions.map.len();
+        let s = self.subscriptions.map.get_mut(&id)?;
+        if !s.ours || s.remote_tag.as_deref() == Some(from.as_str()) {
+            return Some(id);
+        }
+        let dialog = ResponseBuilder::for_request(notify, 200, "OK")
+            .build()
+            .ok()
+            .and_then(|ok| Dialog::uas(notify, &ok).ok());
+        if s.remote_tag.is_none() {
+            // The first NOTIFY, before the 2xx: it makes the dialog.
+            s.remote_tag = Some(from);
+            s.dialog = dialog;
+            return Some(id);
+        }
+        if count >= limit {
+            return None;
+        }
+        let fork = Subscription {
+            ours: true,
+            event: s.event.clone(),
+            accept: s.accept.clone(),
+            expires: s.expires,
+            call_id: s.call_id.clone(),
+            local_tag: s.local_tag.clone(),
+            dialog,
+            out: false,
+            timer: None,
+            ending: s.ending,
+            pending: None,
+            remote_tag: Some(from),
+        };
+        let fork_id = SubscriptionId(self.next_id());
+        self.subscriptions.map.insert(fork_id, fork);
+        self.event(Event::SubscriptionForked {
+            subscription: id,
+            fork: fork_id,
+        });
+        Some(fork_id)
+    }
+
     /// A SUBSCRIBE outside a dialog: the application decides.
     pub(crate) fn incoming_subscribe(&mut self, now: Instant, tx: TxId, request: Message) {
         let event = request
             .raw_by_name("Event")
             .or_else(|| request.raw_by_name("o"))
             .map(|v| String::from_utf8_lossy(v).trim().to_owned());
-        let Some(event) = event.filter(|e| !e.is_empty()) else {
-            self.reply(now, tx, &request, 489, "Bad Event", &[], None);
+        let event = event.filter(|e| !e.is_empty() && self.allows_event(e));
+        let Some(event) = event else {
+            // RFC 6665 §4.2.1.1: say which packages we do take.
+            let allowed: Vec<_> = self
+                .allow_events()
+                .map(|e| ("Allow-Events", e))
+                .into_iter()
+                .collect();
+            self.reply(now, tx, &request, 489, "Bad Event", &allowed, None);
             return;
         };
         if self.subscriptions.map.len() >= self.config.max_usages {
@@ -364,6 +443,7 @@ impl Endpoint {
                 timer: None,
                 ending: false,
                 pending: Some((tx, request)),
+                remote_tag: None,
             },
         );
         self.event(Event::SubscriptionRequested {

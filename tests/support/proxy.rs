@@ -25,7 +25,7 @@ use super::registrar::{aor_of, uri_addr, Forward, Registrar};
 enum Hop {
     /// Forward this message to this address.
     Forward(Box<Message>, SocketAddr),
-    /// An INVITE forked to several bindings at once.
+    /// An INVITE or SUBSCRIBE forked to several bindings at once.
     Fork(Vec<(Box<Message>, SocketAddr)>),
     /// For the proxy itself (no user part in its domain).
     Local,
@@ -145,7 +145,7 @@ impl Registrar {
         }
         if self.in_domain(&ruri) {
             let forking = self.config.fork
-                && req.method() == Some(&Method::Invite)
+                && matches!(req.method(), Some(Method::Invite | Method::Subscribe))
                 && ruri.as_sip().is_some_and(|s| s.params.get("gr").is_none());
             if forking {
                 let aor = aor_of(&ruri).ok_or(404u16)?;
