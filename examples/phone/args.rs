@@ -39,7 +39,22 @@ OPTIONS:
                              Without --answer, calls get 480
     --answer-after <s>       with --answer auto: ring this long first (default 0; seconds
                              may have fractions, e.g. 0.5)
+    --100rel                 ring with a reliable 180 (RFC 3262: Require: 100rel, RSeq,
+                             resent until the caller's PRACK) also when the INVITE only
+                             supports 100rel; without it, only when the INVITE requires it
     --hangup-after <s>       hang up every call this long after it is up (fractions too)
+    --hold-after <s>         put every call on hold this long after it is up: a re-INVITE
+                             with our SDP made sendonly
+    --resume-after <s>       take it off hold this long after it is up (a re-INVITE back to
+                             sendrecv); needs --hold-after, and must be later
+    --accept-refer           accept a REFER in a call (202) and call its Refer-To target,
+                             telling the referrer how it goes by NOTIFY (message/sipfrag);
+                             without it a REFER is declined (603)
+    --transfer-to <uri>      blind transfer: once a call is up (and --transfer-after has
+                             passed), send REFER asking the peer to call <uri>; hang up
+                             when the peer reports the new call answered
+    --transfer-after <s>     with --transfer-to: wait this long after the call is up
+                             (default 0)
     --media-port <n>         the RTP port written in our SDP (default 40000; the phone
                              sends and receives no media)
     --seed <n>               seed of sansip's random tokens (default: from the OS)
@@ -56,6 +71,14 @@ OUTPUT (stdout, one line per event):
     call-ended reason=R [...]   R: local-hangup, remote-hangup, cancelled,
                                 remote-cancelled, rejected status=N, declined status=N,
                                 redirected, no-ack, failed detail=TEXT
+    call-on-hold [remote-direction=D]   call-resumed [remote-direction=D]
+                                (our re-INVITE got 2xx; D: the direction of the answer)
+    call-update-failed action=hold|resume status=N|reason=TEXT
+    call-updated by=remote [direction=D]      (the peer's re-INVITE or UPDATE, answered)
+    transfer-requested target=URI [referred-by=URI]
+    transfer-accepted target=URI        transfer-rejected target=URI status=603
+    transfer-progress status=N  (transferor: the REFER's answer, then each NOTIFY's status)
+    transfer-succeeded status=N         transfer-failed status=N|reason=TEXT
 
 With only --register and/or --answer the phone runs until SIGINT or SIGTERM,
 then hangs up its calls, unregisters (waiting up to 2 s for the answers) and
@@ -75,6 +98,12 @@ pub(crate) struct Args {
     pub(crate) call: Option<String>,
     pub(crate) answer_after: Option<Duration>,
     pub(crate) hangup_after: Option<Duration>,
+    pub(crate) hold_after: Option<Duration>,
+    pub(crate) resume_after: Option<Duration>,
+    pub(crate) reliable_ringing: bool,
+    pub(crate) accept_refer: bool,
+    pub(crate) transfer_to: Option<String>,
+    pub(crate) transfer_after: Option<Duration>,
     pub(crate) media_port: Option<u16>,
     pub(crate) seed: Option<u64>,
     pub(crate) trace: bool,
@@ -158,6 +187,12 @@ pub(crate) fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args,
             "--call" => args.call = Some(value("a target URI")?),
             "--answer-after" => args.answer_after = Some(seconds(value("seconds")?, &flag)?),
             "--hangup-after" => args.hangup_after = Some(seconds(value("seconds")?, &flag)?),
+            "--hold-after" => args.hold_after = Some(seconds(value("seconds")?, &flag)?),
+            "--resume-after" => args.resume_after = Some(seconds(value("seconds")?, &flag)?),
+            "--100rel" => args.reliable_ringing = true,
+            "--accept-refer" => args.accept_refer = true,
+            "--transfer-to" => args.transfer_to = Some(value("a target URI")?),
+            "--transfer-after" => args.transfer_after = Some(seconds(value("seconds")?, &flag)?),
             "--media-port" => {
                 let n = number(value("a port")?, &flag)?;
                 args.media_port = Some(
@@ -183,6 +218,18 @@ pub(crate) fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args,
     }
     if args.call.is_some() && args.message.is_some() {
         return Err("give --call or --message, not both".into());
+    }
+    if let Some(resume) = args.resume_after {
+        match args.hold_after {
+            None => return Err("--resume-after needs --hold-after".into()),
+            Some(hold) if resume <= hold => {
+                return Err("--resume-after must be later than --hold-after".into())
+            }
+            Some(_) => {}
+        }
+    }
+    if args.transfer_after.is_some() && args.transfer_to.is_none() {
+        return Err("--transfer-after needs --transfer-to".into());
     }
     Ok(args)
 }

@@ -380,6 +380,9 @@ fn main() {
         }
     }
     config.outbound_proxy = args.proxy.clone();
+    // sansip does PRACK (RFC 3262) but accepts `Require: 100rel` only
+    // when the host lists it among the extensions it supports.
+    config.supported.push("100rel".to_owned());
     if let Some(pw) = &args.password {
         let user = sansip::message::Uri::parse(&args.aor)
             .ok()
@@ -395,6 +398,14 @@ fn main() {
             answer: args.answer,
             answer_after: args.answer_after.unwrap_or_default(),
             hangup_after: args.hangup_after,
+            hold_after: args.hold_after,
+            resume_after: args.resume_after,
+            reliable_ringing: args.reliable_ringing,
+            accept_refer: args.accept_refer,
+            transfer: args
+                .transfer_to
+                .clone()
+                .map(|t| (t, args.transfer_after.unwrap_or_default())),
             media_addr: config
                 .local
                 .first()
