@@ -315,9 +315,11 @@ sipp_one_success() {
     grep -Eq 'Failed call +\| +[0-9]+ +\| +0 *$' "$SCEN_DIR/$1.out"
 }
 
-# phone_events FILE: the phone's call lines, keywords only, on one line.
+# phone_events FILE: the phone's call lines, keywords only, on one line
+# (hold, resume and transfer lines too: `call-on-hold`, `transfer-progress
+# status=N`, ...).
 phone_events() {
-  grep -oE '^call-(incoming|progress status=[0-9]+|accepted|ended reason=[a-z-]+)' "$1" | tr '\n' ' '
+  grep -oE '^(call-(incoming|progress status=[0-9]+|accepted|ended reason=[a-z-]+|on-hold|resumed|updated|update-failed)|transfer-(requested|accepted|rejected|progress status=[0-9]+|succeeded|failed))' "$1" | tr '\n' ' '
 }
 
 # The phone (alice, no registrar) answers sipp's built-in uac over UDP:
@@ -551,6 +553,100 @@ phone_call_cancelled_through_kamailio() {
   [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
 }
 
+# ------------------------------------------------- 100rel, early media, hold
+# --100rel, --hold-after S, --resume-after S; stdout `call-on-hold
+# [remote-direction=D]`, `call-resumed [remote-direction=D]`,
+# `call-update-failed action=hold|resume ...`, `call-updated by=remote
+# [direction=D]`; `call-progress status=N` carries the codec and the
+# remote media of an early answer (a 183's SDP).
+
+# phone_answers_100rel Require|Supported: sipp calls the phone directly
+# with `Require: 100rel` (or only `Supported: 100rel`, the phone then
+# run with --100rel); the phone rings 0.5 s with a reliable 180 (Require:
+# 100rel, RSeq), sipp PRACKs it, the PRACK gets 200, then the INVITE 200
+# with the answer; ACK; sipp's BYE. sipp checks each step
+# (sipp/uac_invite_100rel.xml: a 180 without RSeq, or a 200 to the INVITE
+# before the PRACK's, fails it); the phone reports the call.
+phone_answers_100rel() {
+  local rel=$1 extra=()
+  [ "$rel" = Supported ] && extra=(--100rel)
+  have_phone || return 77
+  spawn phone 20 "$PHONE" --aor sip:alice@127.0.0.1 --listen udp:127.0.0.1:5070 \
+    --answer auto --answer-after 0.5 "${extra[@]}" --trace
+  local pid=$SPAWNED_PID
+  need wait_udp 5070 || return 1
+  sipp_args uac uac_invite_100rel.xml 5080 u1 -s alice -key rel "$rel" 127.0.0.1:5070
+  spawn uac $((SIPP_TIMEOUT + 5)) "${SIPP_ARGV[@]}"
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "sipp exit $WAIT_STATUS"; return 1; }
+  need expect_line "$SCEN_DIR/phone.out" '^call-ended reason=remote-hangup$' 2 || return 1
+  [ "$(phone_events "$SCEN_DIR/phone.out")" = \
+    "call-incoming call-accepted call-ended reason=remote-hangup " ] || { log "unexpected call lines"; return 1; }
+  # What the phone sent: a reliable 180, and 200 to sipp's PRACK.
+  need grep -q '^RSeq: [1-9][0-9]*' "$SCEN_DIR/phone.err" || return 1
+  need grep -q '^PRACK sip:' "$SCEN_DIR/phone.err" || return 1
+  need grep -q '^CSeq: 2 PRACK' "$SCEN_DIR/uac.messages.log" || return 1
+  stop_pid "$pid" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS after SIGTERM"; return 1; }
+}
+
+# phone_calls_sipp_183 100rel|plain: the phone calls a sipp UAS directly;
+# sipp answers 183 with its SDP answer, reliable (Require: 100rel, RSeq
+# 4711: sipp expects the PRACK and checks its RAck against the INVITE's
+# CSeq, sipp/uas_183_100rel.xml) or not (then a PRACK fails sipp,
+# sipp/uas_183.xml); then 200, ACK; the phone hangs up after 1 s. The
+# phone takes the early answer (its call-progress line names the codec and
+# sipp's media) and exits 0.
+phone_calls_sipp_183() {
+  local mode=$1 scen=uas_183.xml
+  [ "$mode" = 100rel ] && scen=uas_183_100rel.xml
+  have_phone || return 77
+  need start_sipp_uas uas "$scen" 5090 || return 1
+  local uas=$UAS_PID
+  spawn phone 15 "$PHONE" --aor sip:alice@127.0.0.1 --listen udp:127.0.0.1:5070 \
+    --call sip:service@127.0.0.1:5090 --hangup-after 1 --trace
+  local phone=$SPAWNED_PID
+  # sipp first: when it fails, the phone's call never ends by itself.
+  wait_exit "$uas"
+  [ "$WAIT_STATUS" = 0 ] || { log "sipp uas exit $WAIT_STATUS"; return 1; }
+  wait_exit "$phone"
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS"; return 1; }
+  [ "$(phone_events "$SCEN_DIR/phone.out")" = \
+    "call-progress status=183 call-accepted call-ended reason=local-hangup " ] || { log "unexpected call lines"; return 1; }
+  need grep -qx 'call-progress status=183 codec=PCMU/8000 remote-media=127.0.0.1:6000' "$SCEN_DIR/phone.out" || return 1
+  need grep -qx 'call-accepted codec=PCMU/8000 remote-media=127.0.0.1:6000' "$SCEN_DIR/phone.out" || return 1
+  if [ "$mode" = 100rel ]; then
+    need grep -q '^RAck: 4711 ' "$SCEN_DIR/phone.err" || return 1
+  elif grep -q '^PRACK ' "$SCEN_DIR/phone.err"; then
+    log "the phone sent a PRACK for an unreliable 183"
+    return 1
+  fi
+}
+
+# The phone calls a sipp UAS directly, puts the call on hold after 1 s
+# and resumes it after 2 s (--hold-after 1 --resume-after 2), hangs up at
+# 2.5 s. sipp (sipp/uas_hold_resume.xml) requires exactly two re-INVITEs:
+# the first a=sendonly (answered recvonly), the second a=sendrecv
+# (answered sendrecv), each with a higher o= version than the SDP before
+# it. The phone prints `call-on-hold remote-direction=recvonly`, then
+# `call-resumed remote-direction=sendrecv`, and exits 0.
+phone_holds_sipp_uas() {
+  have_phone || return 77
+  need start_sipp_uas uas uas_hold_resume.xml 5090 || return 1
+  local uas=$UAS_PID
+  spawn phone 15 "$PHONE" --aor sip:alice@127.0.0.1 --listen udp:127.0.0.1:5070 \
+    --call sip:service@127.0.0.1:5090 --hold-after 1 --resume-after 2 --hangup-after 2.5 --trace
+  local phone=$SPAWNED_PID
+  wait_exit "$uas"
+  [ "$WAIT_STATUS" = 0 ] || { log "sipp uas exit $WAIT_STATUS"; return 1; }
+  wait_exit "$phone"
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS"; return 1; }
+  [ "$(phone_events "$SCEN_DIR/phone.out")" = \
+    "call-progress status=180 call-accepted call-on-hold call-resumed call-ended reason=local-hangup " ] || { log "unexpected call lines"; return 1; }
+  need grep -qx 'call-on-hold remote-direction=recvonly' "$SCEN_DIR/phone.out" || return 1
+  need grep -qx 'call-resumed remote-direction=sendrecv' "$SCEN_DIR/phone.out" || return 1
+}
+
 # ============================================================= the suite
 
 # name  function-and-arguments
@@ -585,6 +681,11 @@ SCENARIOS=(
   "phone_call_cancelled_kamailio phone_call_cancelled_through_kamailio"
   "phone_calls_baresip          phone_calls_baresip_through_kamailio"
   "phone_answers_baresip        phone_answers_baresip_through_kamailio"
+  "phone_answers_100rel_require phone_answers_100rel Require"
+  "phone_answers_100rel_supported phone_answers_100rel Supported"
+  "phone_calls_sipp_183_100rel  phone_calls_sipp_183 100rel"
+  "phone_calls_sipp_183         phone_calls_sipp_183 plain"
+  "phone_holds_sipp_uas         phone_holds_sipp_uas"
 )
 
 # Inside the namespace: run one scenario.
