@@ -718,7 +718,9 @@ start_carol() {
 }
 
 # Blind transfer between three phones through kamailio: alice calls bob
-# (--accept-refer); bob answers and, 0.5 s after the call is up, REFERs
+# (--accept-refer); bob rings 0.3 s (kamailio's two UDP workers could
+# relay an immediate 200 ahead of the 180), answers and, 0.5 s after the
+# call is up, REFERs
 # alice to sip:carol@127.0.0.1 (--transfer-to); alice accepts (202),
 # calls carol through kamailio and tells bob how it goes
 # by NOTIFY (100, 180, then 200 with `Subscription-State: terminated`);
@@ -731,7 +733,7 @@ phone_transfer_through_kamailio() {
   need start_carol || return 1
   spawn bob 20 "$PHONE" --aor sip:bob@127.0.0.1 --password secret \
     --proxy "$(phone_proxy_uri udp)" --listen udp:127.0.0.1:5072 \
-    --register --answer auto --transfer-to sip:carol@127.0.0.1 --transfer-after 0.5 \
+    --register --answer auto --answer-after 0.3 --transfer-to sip:carol@127.0.0.1 --transfer-after 0.5 \
     --media-port 40002 --trace
   local bob=$SPAWNED_PID
   need expect_line "$SCEN_DIR/bob.out" '^registered expires=[0-9]+' 5 || return 1
@@ -749,8 +751,8 @@ phone_transfer_through_kamailio() {
   [ "$(grep -c '^call-accepted codec=PCMU/8000 remote-media=127.0.0.1:4000[24]$' "$SCEN_DIR/alice.out")" = 2 ] || { log "alice's two calls did not reach bob and carol"; return 1; }
   # bob: 202, the NOTIFYs' 100, 180 and 200, then his hang-up.
   need expect_line "$SCEN_DIR/bob.out" '^call-ended reason=local-hangup$' 2 || return 1
-  [ "$(phone_events "$SCEN_DIR/bob.out")" = \
-    "call-incoming call-accepted transfer-progress status=202 transfer-progress status=100 transfer-progress status=180 transfer-progress status=200 transfer-succeeded call-ended reason=local-hangup " ] || { log "unexpected call lines (bob)"; return 1; }
+  # (The first NOTIFY may overtake the 202 in kamailio.)
+  [[ "$(phone_events "$SCEN_DIR/bob.out")" =~ ^"call-incoming call-accepted transfer-progress status="(202" transfer-progress status=100"|100" transfer-progress status=202")" transfer-progress status=180 transfer-progress status=200 transfer-succeeded call-ended reason=local-hangup "$ ]] || { log "unexpected call lines (bob)"; return 1; }
   # carol: called by alice (not bob), hung up.
   need expect_line "$SCEN_DIR/carol.out" '^call-ended reason=local-hangup$' 2 || return 1
   need grep -qx 'call-incoming from=sip:alice@127.0.0.1' "$SCEN_DIR/carol.out" || return 1
@@ -772,7 +774,7 @@ phone_transfer_rejected_through_kamailio() {
   need start_kamailio auth || return 1
   spawn bob 20 "$PHONE" --aor sip:bob@127.0.0.1 --password secret \
     --proxy "$(phone_proxy_uri udp)" --listen udp:127.0.0.1:5072 \
-    --register --answer auto --transfer-to sip:carol@127.0.0.1 --transfer-after 0.5 \
+    --register --answer auto --answer-after 0.3 --transfer-to sip:carol@127.0.0.1 --transfer-after 0.5 \
     --hangup-after 1.5 --trace
   local bob=$SPAWNED_PID
   need expect_line "$SCEN_DIR/bob.out" '^registered expires=[0-9]+' 5 || return 1
@@ -814,8 +816,10 @@ baresip_transfers_phone() {
   [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS"; return 1; }
   need grep -Eq '^transfer-requested target=sip:carol@127\.0\.0\.1( |$)' "$SCEN_DIR/alice.out" || return 1
   need grep -qx 'transfer-accepted target=sip:carol@127.0.0.1' "$SCEN_DIR/alice.out" || return 1
-  [ "$(phone_events "$SCEN_DIR/alice.out" | sed 's/call-progress status=100 //g')" = \
-    "call-progress status=180 call-accepted transfer-requested transfer-accepted call-progress status=180 call-accepted call-ended reason=remote-hangup call-ended reason=remote-hangup " ] || { log "unexpected call lines (alice)"; return 1; }
+  # (baresip answers at once: its 180 may come after the 200, and is then
+  # not reported.)
+  [ "$(phone_events "$SCEN_DIR/alice.out" | sed -E 's/call-progress status=[0-9]+ //g')" = \
+    "call-accepted transfer-requested transfer-accepted call-accepted call-ended reason=remote-hangup call-ended reason=remote-hangup " ] || { log "unexpected call lines (alice)"; return 1; }
   need grep -q '^call-accepted codec=PCMU/8000 remote-media=127.0.0.1:40004$' "$SCEN_DIR/alice.out" || return 1
   need grep -qx 'call-incoming from=sip:alice@127.0.0.1' "$SCEN_DIR/carol.out" || return 1
   need final_notify_answered "$SCEN_DIR/alice.err" || return 1
