@@ -66,7 +66,8 @@ OUTPUT (stdout, one line per event):
     unregistered                        reconnecting attempt=N delay=Ds
     message-delivered status=S          message-failed [status=S] reason=TEXT
     message from=URI body=TEXT
-    call-incoming from=URI              call-progress status=N
+    call-incoming from=URI
+    call-progress status=N [codec=NAME/RATE remote-media=ADDR:PORT]  (an early answer)
     call-accepted [codec=NAME/RATE remote-media=ADDR:PORT]
     call-ended reason=R [...]   R: local-hangup, remote-hangup, cancelled,
                                 remote-cancelled, rejected status=N, declined status=N,
