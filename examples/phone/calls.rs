@@ -1,7 +1,14 @@
 //! The phone's calls: `--call` places one with an SDP audio offer,
 //! `--answer` decides what happens to incoming ones, and the timers of
-//! `--answer-after` and `--hangup-after`. Media is external: the SDP
-//! names a local port (`--media-port`), but the phone sends no RTP.
+//! `--answer-after`, `--hold-after`, `--resume-after`, `--transfer-after`
+//! and `--hangup-after`. Media is external: the SDP names a local port
+//! (`--media-port`), but the phone sends no RTP.
+//!
+//! Hold and resume are sansip's re-INVITEs ([`Endpoint::hold`],
+//! [`Endpoint::resume`]); a blind transfer is its REFER
+//! ([`Endpoint::refer`]) as transferor, and [`Endpoint::accept_transfer`]
+//! as transferee, which places the new call itself and reports its
+//! progress to the transferor by NOTIFY.
 //!
 //! Offer/answer goes through [`Negotiation`]: the callee answers the offer
 //! with [`Negotiation::create_answer`] (first common codec in the offerer's
@@ -14,10 +21,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use sansip::endpoint::{EndReason, Endpoint, Event, InviteOptions, SessionId};
 use sansip::sdp::{
-    Capabilities, Codec, Direction, Media, MediaCapability, Negotiation, Origin, Rtpmap, Sdp,
+    Capabilities, Codec, Direction, Media, MediaCapability, Negotiation, NegotiationState, Origin,
+    Rtpmap, Sdp,
 };
 
 use crate::{one_line, say};
+
+mod transfer;
 
 /// What `--answer` does with an incoming call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +58,15 @@ pub(crate) struct CallConfig {
     pub(crate) answer: Option<AnswerMode>,
     pub(crate) answer_after: Duration,
     pub(crate) hangup_after: Option<Duration>,
+    /// `--hold-after` and `--resume-after`, from the call being up.
+    pub(crate) hold_after: Option<Duration>,
+    pub(crate) resume_after: Option<Duration>,
+    /// `--100rel`: ring reliably when the caller merely supports 100rel.
+    pub(crate) reliable_ringing: bool,
+    /// `--accept-refer`: accept a REFER (else decline it).
+    pub(crate) accept_refer: bool,
+    /// `--transfer-to` and `--transfer-after`.
+    pub(crate) transfer: Option<(String, Duration)>,
     /// The address and port written in our SDP (`c=` and `m=`).
     pub(crate) media_addr: String,
     pub(crate) media_port: u16,
@@ -60,10 +79,110 @@ const OFFERED: [(&str, &str); 3] = [
     ("101", "telephone-event/8000"),
 ];
 
+/// What a call's timer does when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Answer,
+    Hold,
+    Resume,
+    Transfer,
+    Hangup,
+}
+
+/// Our re-INVITE in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Update {
+    Hold,
+    Resume,
+}
+
+impl Update {
+    fn name(self) -> &'static str {
+        match self {
+            Update::Hold => "hold",
+            Update::Resume => "resume",
+        }
+    }
+}
+
 struct Call {
     neg: Negotiation,
     answer_at: Option<Instant>,
+    hold_at: Option<Instant>,
+    resume_at: Option<Instant>,
+    transfer_at: Option<Instant>,
     hangup_at: Option<Instant>,
+    /// Our hold or resume re-INVITE awaiting its answer.
+    updating: Option<Update>,
+    /// Transferor: our REFER is out; whether its own answer has come
+    /// (what follows are the NOTIFYs' statuses of the new call).
+    referring: Option<bool>,
+}
+
+impl Call {
+    fn new(neg: Negotiation) -> Call {
+        Call {
+            neg,
+            answer_at: None,
+            hold_at: None,
+            resume_at: None,
+            transfer_at: None,
+            hangup_at: None,
+            updating: None,
+            referring: None,
+        }
+    }
+
+    /// The timers, in the order they are served when due together.
+    fn timers(&mut self) -> [(&mut Option<Instant>, Action); 5] {
+        [
+            (&mut self.answer_at, Action::Answer),
+            (&mut self.hold_at, Action::Hold),
+            (&mut self.resume_at, Action::Resume),
+            (&mut self.transfer_at, Action::Transfer),
+            (&mut self.hangup_at, Action::Hangup),
+        ]
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        [
+            self.answer_at,
+            self.hold_at,
+            self.resume_at,
+            self.transfer_at,
+            self.hangup_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// The first timer due at `now`, cleared.
+    fn take_due(&mut self, now: Instant) -> Option<Action> {
+        self.timers().into_iter().find_map(|(at, action)| {
+            at.is_some_and(|t| t <= now).then(|| {
+                *at = None;
+                action
+            })
+        })
+    }
+
+    /// Takes an SDP from the peer when it answers our pending offer (a
+    /// 2xx, a 183 with early media, an ACK); a repeat of an answer already
+    /// taken (the 2xx after a 183) is ignored.
+    fn take_remote_sdp(&mut self, sdp: Bytes) {
+        if self.neg.state() != NegotiationState::HaveLocalOffer {
+            return;
+        }
+        match Sdp::parse(sdp) {
+            Ok(sdp) => {
+                if let Err(e) = self.neg.receive(sdp) {
+                    eprintln!("phone: the SDP of the call is not a valid answer: {e}");
+                }
+            }
+            Err(e) => eprintln!("phone: the SDP of the call does not parse: {e}"),
+        }
+    }
 }
 
 /// The phone's calls.
@@ -163,14 +282,7 @@ impl Calls {
             )
             .map_err(|e| e.to_string())?;
         self.placed = Some(id);
-        self.calls.insert(
-            id,
-            Call {
-                neg,
-                answer_at: None,
-                hangup_at: None,
-            },
-        );
+        self.calls.insert(id, Call::new(neg));
         Ok(())
     }
 
@@ -181,6 +293,10 @@ impl Calls {
             Event::IncomingCall { .. }
                 | Event::CallProgress { .. }
                 | Event::CallAccepted { .. }
+                | Event::CallUpdated { .. }
+                | Event::CallUpdateFailed { .. }
+                | Event::TransferRequested { .. }
+                | Event::TransferProgress { .. }
                 | Event::CallEnded { .. }
         )
     }
@@ -200,23 +316,37 @@ impl Calls {
                 self.incoming(ep, now, session, sdp_offer);
             }
             Event::CallProgress {
-                session, status, ..
-            } if self.calls.contains_key(&session) => {
-                say(format_args!("call-progress status={status}"));
+                session,
+                status,
+                sdp,
+                ..
+            } => {
+                let call = self.calls.get_mut(&session)?;
+                // Early media (a 183's SDP) answers our offer already.
+                let summary = match sdp {
+                    Some(sdp) => {
+                        call.take_remote_sdp(sdp);
+                        media_summary(&call.neg)
+                    }
+                    None => String::new(),
+                };
+                say(format_args!("call-progress status={status}{summary}"));
             }
             Event::CallAccepted { session, sdp, .. } => {
-                let hangup_at = self.cfg.hangup_after.map(|d| now + d);
+                let after = |d: Option<Duration>| d.map(|d| now + d);
+                let (hangup_at, hold_at, resume_at) = (
+                    after(self.cfg.hangup_after),
+                    after(self.cfg.hold_after),
+                    after(self.cfg.resume_after),
+                );
+                let transfer_at = after(self.cfg.transfer.as_ref().map(|(_, d)| *d));
                 let call = self.calls.get_mut(&session)?;
                 call.hangup_at = hangup_at;
+                call.hold_at = hold_at;
+                call.resume_at = resume_at;
+                call.transfer_at = transfer_at;
                 if let Some(sdp) = sdp {
-                    match Sdp::parse(sdp) {
-                        Ok(sdp) => {
-                            if let Err(e) = call.neg.receive(sdp) {
-                                eprintln!("phone: the SDP of the call is not a valid answer: {e}");
-                            }
-                        }
-                        Err(e) => eprintln!("phone: the SDP of the call does not parse: {e}"),
-                    }
+                    call.take_remote_sdp(sdp);
                 }
                 let summary = media_summary(&call.neg);
                 if Some(session) == self.placed {
@@ -224,7 +354,51 @@ impl Calls {
                 }
                 say(format_args!("call-accepted{summary}"));
             }
-            Event::CallEnded { session, reason } => {
+            Event::CallUpdated { session, sdp, .. } => {
+                let call = self.calls.get_mut(&session)?;
+                // The direction of the peer's SDP: its answer to our
+                // re-INVITE, or its own offer.
+                let dir = sdp.and_then(audio_direction);
+                let direction = |key: &str| {
+                    dir.map(|d| format!(" {key}={}", d.as_str()))
+                        .unwrap_or_default()
+                };
+                match call.updating.take() {
+                    Some(Update::Hold) => say(format_args!(
+                        "call-on-hold{}",
+                        direction("remote-direction")
+                    )),
+                    Some(Update::Resume) => say(format_args!(
+                        "call-resumed{}",
+                        direction("remote-direction")
+                    )),
+                    None => say(format_args!(
+                        "call-updated by=remote{}",
+                        direction("direction")
+                    )),
+                }
+            }
+            Event::CallUpdateFailed {
+                session, status, ..
+            } => {
+                let call = self.calls.get_mut(&session)?;
+                let action = call.updating.take().map_or("update", Update::name);
+                say(format_args!(
+                    "call-update-failed action={action} status={status}"
+                ));
+            }
+            Event::TransferRequested {
+                session,
+                target,
+                referred_by,
+                ..
+            } => self.transfer_requested(ep, now, session, &target, referred_by),
+            Event::TransferProgress {
+                session, status, ..
+            } => self.transfer_progress(ep, now, session, status),
+            Event::CallEnded {
+                session, reason, ..
+            } => {
                 self.calls.remove(&session);
                 say(format_args!("call-ended reason={}", reason_text(&reason)));
                 if Some(session) == self.placed {
@@ -266,18 +440,20 @@ impl Calls {
                 return;
             }
         }
-        if let Err(e) = ep.progress(now, id, 180, None) {
+        // sansip rings reliably by itself when the INVITE requires 100rel;
+        // with --100rel also when it only supports it.
+        let rang = if self.cfg.reliable_ringing {
+            ep.progress_reliable(now, id, 180, None)
+                .or_else(|_| ep.progress(now, id, 180, None))
+        } else {
+            ep.progress(now, id, 180, None)
+        };
+        if let Err(e) = rang {
             eprintln!("phone: cannot ring: {e}");
         }
-        let answer_at = (mode == AnswerMode::Auto).then(|| now + self.cfg.answer_after);
-        self.calls.insert(
-            id,
-            Call {
-                neg,
-                answer_at,
-                hangup_at: None,
-            },
-        );
+        let mut call = Call::new(neg);
+        call.answer_at = (mode == AnswerMode::Auto).then(|| now + self.cfg.answer_after);
+        self.calls.insert(id, call);
         if self.cfg.answer_after.is_zero() {
             self.tick(ep, now);
         }
@@ -320,36 +496,48 @@ impl Calls {
 
     /// The earliest timer of any call.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.calls
-            .values()
-            .flat_map(|c| [c.answer_at, c.hangup_at])
-            .flatten()
-            .min()
+        self.calls.values().filter_map(Call::next_deadline).min()
     }
 
-    /// Answers and hangs up the calls whose time has come.
+    /// Carries out every call timer whose time has come.
     pub(crate) fn tick(&mut self, ep: &mut Endpoint, now: Instant) {
-        let due: Vec<(SessionId, bool)> = self
+        while let Some((id, action)) = self
             .calls
             .iter_mut()
-            .filter_map(|(id, c)| {
-                if c.answer_at.is_some_and(|t| t <= now) {
-                    c.answer_at = None;
-                    Some((*id, true))
-                } else if c.hangup_at.is_some_and(|t| t <= now) {
-                    c.hangup_at = None;
-                    Some((*id, false))
-                } else {
-                    None
+            .find_map(|(id, c)| c.take_due(now).map(|a| (*id, a)))
+        {
+            self.act(ep, now, id, action);
+        }
+    }
+
+    fn act(&mut self, ep: &mut Endpoint, now: Instant, id: SessionId, action: Action) {
+        let update = match action {
+            Action::Answer => return self.answer(ep, now, id),
+            Action::Hangup => {
+                if let Err(e) = ep.hangup(now, id) {
+                    eprintln!("phone: cannot hang up: {e}");
                 }
-            })
-            .collect();
-        for (id, answer) in due {
-            if answer {
-                self.answer(ep, now, id);
-            } else if let Err(e) = ep.hangup(now, id) {
-                eprintln!("phone: cannot hang up: {e}");
+                return;
             }
+            Action::Transfer => return self.transfer(ep, now, id),
+            Action::Hold => Update::Hold,
+            Action::Resume => Update::Resume,
+        };
+        let sent = match update {
+            Update::Hold => ep.hold(now, id),
+            Update::Resume => ep.resume(now, id),
+        };
+        match sent {
+            Ok(()) => {
+                if let Some(call) = self.calls.get_mut(&id) {
+                    call.updating = Some(update);
+                }
+            }
+            Err(e) => say(format_args!(
+                "call-update-failed action={} reason={}",
+                update.name(),
+                one_line(&e.to_string())
+            )),
         }
     }
 
@@ -403,6 +591,14 @@ fn media_summary(neg: &Negotiation) -> String {
         }
     }
     out
+}
+
+/// The direction of the first audio stream of an SDP (sendrecv when it
+/// says none).
+fn audio_direction(sdp: Bytes) -> Option<Direction> {
+    let sdp = Sdp::parse(sdp).ok()?;
+    let i = sdp.media().iter().position(|m| m.kind() == "audio")?;
+    Some(sdp.media_direction(i).unwrap_or(Direction::SendRecv))
 }
 
 /// `NAME/RATE` of a payload type: its rtpmap, else the static one.

@@ -12,6 +12,7 @@
 
 #![allow(clippy::disallowed_methods)] // a host: the clock and OS randomness are its job
 
+mod args;
 mod calls;
 mod net;
 
@@ -28,187 +29,9 @@ use sansip::endpoint::{
 };
 use sansip::transport::Transport;
 
-use calls::{AnswerMode, CallConfig, Calls};
+use args::{parse_args, usage_error};
+use calls::{CallConfig, Calls};
 use net::{Net, NetEvent};
-
-const USAGE: &str = "\
-phone: a SIP phone on sansip (sans-IO core, std sockets)
-
-USAGE:
-    phone --aor <uri> --listen <transport:addr:port> [options]
-
-OPTIONS:
-    --aor <uri>              our address of record, e.g. sip:alice@example.com (required)
-    --password <pw>          digest password, used for any realm that challenges us
-    --proxy <uri>            outbound proxy, e.g. sip:127.0.0.1:5060;transport=tcp
-                             or sip:127.0.0.1:8080;transport=ws (every request goes through it)
-    --listen <t:addr:port>   a local address per transport (repeatable): udp, tcp or ws,
-                             e.g. udp:127.0.0.1:5070, ws:127.0.0.1:5070 (port 0 picks one).
-                             udp binds a socket, tcp and ws also accept connections there;
-                             the address goes into Via and Contact. With a ws --proxy and
-                             no ws --listen, Via and Contact use a .invalid host (RFC 7118)
-    --register               register the AOR (through --proxy, else the AOR's domain)
-    --expires <s>            registration lifetime asked for (default 600)
-    --message <target> <text>
-                             send one MESSAGE (text/plain); after --register succeeds when
-                             both are given; exit 0 on a 2xx answer, 1 otherwise
-    --call <target>          place one call (INVITE with an SDP audio offer: PCMU, PCMA,
-                             telephone-event); after --register succeeds when both are
-                             given; exit once it ended: 0 if it had been answered, 1 if not
-    --answer auto|reject|none
-                             incoming calls: auto rings (180), then answers 200 with an
-                             RFC 3264 answer to the offer (488 if nothing in common);
-                             reject answers 486; none rings and never answers.
-                             Without --answer, calls get 480
-    --answer-after <s>       with --answer auto: ring this long first (default 0; seconds
-                             may have fractions, e.g. 0.5)
-    --hangup-after <s>       hang up every call this long after it is up (fractions too)
-    --media-port <n>         the RTP port written in our SDP (default 40000; the phone
-                             sends and receives no media)
-    --seed <n>               seed of sansip's random tokens (default: from the OS)
-    --trace                  print every SIP message sent and received to stderr
-    -h, --help               this text
-
-OUTPUT (stdout, one line per event):
-    registered expires=N [gruu=URI]     registration-failed status=S reason=TEXT
-    unregistered                        reconnecting attempt=N delay=Ds
-    message-delivered status=S          message-failed [status=S] reason=TEXT
-    message from=URI body=TEXT
-    call-incoming from=URI              call-progress status=N
-    call-accepted [codec=NAME/RATE remote-media=ADDR:PORT]
-    call-ended reason=R [...]   R: local-hangup, remote-hangup, cancelled,
-                                remote-cancelled, rejected status=N, declined status=N,
-                                redirected, no-ack, failed detail=TEXT
-
-With only --register and/or --answer the phone runs until SIGINT or SIGTERM,
-then hangs up its calls, unregisters (waiting up to 2 s for the answers) and
-exits 0.";
-
-/// The command line.
-#[derive(Debug, Default)]
-struct Args {
-    aor: String,
-    password: Option<String>,
-    proxy: Option<String>,
-    listen: Vec<(Transport, SocketAddr)>,
-    register: bool,
-    expires: Option<u32>,
-    message: Option<(String, String)>,
-    answer: Option<AnswerMode>,
-    call: Option<String>,
-    answer_after: Option<Duration>,
-    hangup_after: Option<Duration>,
-    media_port: Option<u16>,
-    seed: Option<u64>,
-    trace: bool,
-}
-
-fn usage_error(msg: &str) -> ! {
-    eprintln!("phone: {msg}\n(see phone --help)");
-    exit(2)
-}
-
-fn parse_listen(s: &str) -> Result<(Transport, SocketAddr), String> {
-    let (t, addr) = s
-        .split_once(':')
-        .ok_or_else(|| format!("--listen {s:?}: want transport:addr:port"))?;
-    let transport = match t.to_ascii_lowercase().as_str() {
-        "udp" => Transport::Udp,
-        "tcp" => Transport::Tcp,
-        "ws" => Transport::Ws,
-        _ => {
-            return Err(format!(
-                "--listen {s:?}: the transport must be udp, tcp or ws"
-            ))
-        }
-    };
-    let addr: SocketAddr = addr
-        .parse()
-        .map_err(|_| format!("--listen {s:?}: {addr:?} is not addr:port"))?;
-    if addr.ip().is_unspecified() {
-        return Err(format!(
-            "--listen {s:?}: give the address peers reach us at, not {}",
-            addr.ip()
-        ));
-    }
-    Ok((transport, addr))
-}
-
-fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
-    let mut args = Args::default();
-    let mut it = argv.into_iter();
-    while let Some(flag) = it.next() {
-        let mut value = |what: &str| it.next().ok_or_else(|| format!("{flag} needs {what}"));
-        let number = |v: String, flag: &str| {
-            v.parse::<u64>()
-                .map_err(|_| format!("{flag}: {v:?} is not a number"))
-        };
-        let seconds = |v: String, flag: &str| {
-            v.parse::<f64>()
-                .ok()
-                .and_then(|s| Duration::try_from_secs_f64(s).ok())
-                .ok_or_else(|| format!("{flag}: {v:?} is not a number of seconds"))
-        };
-        match flag.as_str() {
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                exit(0)
-            }
-            "--aor" => args.aor = value("a URI")?,
-            "--password" => args.password = Some(value("a password")?),
-            "--proxy" => args.proxy = Some(value("a URI")?),
-            "--listen" => args
-                .listen
-                .push(parse_listen(&value("transport:addr:port")?)?),
-            "--register" => args.register = true,
-            "--expires" => {
-                let n = number(value("seconds")?, &flag)?;
-                args.expires =
-                    Some(u32::try_from(n).map_err(|_| "--expires is too large".to_owned())?);
-            }
-            "--message" => {
-                let target = value("a target URI and a text")?;
-                let text = value("a text after the target")?;
-                args.message = Some((target, text));
-            }
-            "--answer" => {
-                let mode = value("auto, reject or none")?;
-                args.answer = Some(
-                    AnswerMode::parse(&mode)
-                        .ok_or_else(|| format!("--answer {mode:?}: want auto, reject or none"))?,
-                );
-            }
-            "--call" => args.call = Some(value("a target URI")?),
-            "--answer-after" => args.answer_after = Some(seconds(value("seconds")?, &flag)?),
-            "--hangup-after" => args.hangup_after = Some(seconds(value("seconds")?, &flag)?),
-            "--media-port" => {
-                let n = number(value("a port")?, &flag)?;
-                args.media_port = Some(
-                    u16::try_from(n)
-                        .ok()
-                        .filter(|&p| p != 0)
-                        .ok_or_else(|| format!("--media-port {n}: want 1 to 65535"))?,
-                );
-            }
-            "--seed" => args.seed = Some(number(value("a number")?, &flag)?),
-            "--trace" => args.trace = true,
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
-    if args.aor.is_empty() {
-        return Err("--aor is required".into());
-    }
-    if args.listen.is_empty() {
-        return Err("give at least one --listen transport:addr:port".into());
-    }
-    if !args.register && args.message.is_none() && args.call.is_none() && args.answer.is_none() {
-        return Err("nothing to do: give --register, --message, --answer or --call".into());
-    }
-    if args.call.is_some() && args.message.is_some() {
-        return Err("give --call or --message, not both".into());
-    }
-    Ok(args)
-}
 
 /// A seed from the OS: /dev/urandom, else std's randomly keyed hasher.
 fn os_seed() -> u64 {
@@ -557,6 +380,9 @@ fn main() {
         }
     }
     config.outbound_proxy = args.proxy.clone();
+    // sansip does PRACK (RFC 3262) but accepts `Require: 100rel` only
+    // when the host lists it among the extensions it supports.
+    config.supported.push("100rel".to_owned());
     if let Some(pw) = &args.password {
         let user = sansip::message::Uri::parse(&args.aor)
             .ok()
@@ -572,6 +398,14 @@ fn main() {
             answer: args.answer,
             answer_after: args.answer_after.unwrap_or_default(),
             hangup_after: args.hangup_after,
+            hold_after: args.hold_after,
+            resume_after: args.resume_after,
+            reliable_ringing: args.reliable_ringing,
+            accept_refer: args.accept_refer,
+            transfer: args
+                .transfer_to
+                .clone()
+                .map(|t| (t, args.transfer_after.unwrap_or_default())),
             media_addr: config
                 .local
                 .first()

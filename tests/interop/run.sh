@@ -315,9 +315,11 @@ sipp_one_success() {
     grep -Eq 'Failed call +\| +[0-9]+ +\| +0 *$' "$SCEN_DIR/$1.out"
 }
 
-# phone_events FILE: the phone's call lines, keywords only, on one line.
+# phone_events FILE: the phone's call lines, keywords only, on one line
+# (hold, resume and transfer lines too: `call-on-hold`, `transfer-progress
+# status=N`, ...).
 phone_events() {
-  grep -oE '^call-(incoming|progress status=[0-9]+|accepted|ended reason=[a-z-]+)' "$1" | tr '\n' ' '
+  grep -oE '^(call-(incoming|progress status=[0-9]+|accepted|ended reason=[a-z-]+|on-hold|resumed|updated|update-failed)|transfer-(requested|accepted|rejected|progress status=[0-9]+|succeeded|failed))' "$1" | tr '\n' ' '
 }
 
 # The phone (alice, no registrar) answers sipp's built-in uac over UDP:
@@ -551,6 +553,337 @@ phone_call_cancelled_through_kamailio() {
   [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
 }
 
+# ------------------------------------------------- 100rel, early media, hold
+# --100rel, --hold-after S, --resume-after S; stdout `call-on-hold
+# [remote-direction=D]`, `call-resumed [remote-direction=D]`,
+# `call-update-failed action=hold|resume ...`, `call-updated by=remote
+# [direction=D]`; `call-progress status=N` carries the codec and the
+# remote media of an early answer (a 183's SDP).
+
+# phone_answers_100rel Require|Supported: sipp calls the phone directly
+# with `Require: 100rel` (or only `Supported: 100rel`, the phone then
+# run with --100rel); the phone rings 0.5 s with a reliable 180 (Require:
+# 100rel, RSeq), sipp PRACKs it, the PRACK gets 200, then the INVITE 200
+# with the answer; ACK; sipp's BYE. sipp checks each step
+# (sipp/uac_invite_100rel.xml: a 180 without RSeq, or a 200 to the INVITE
+# before the PRACK's, fails it); the phone reports the call.
+phone_answers_100rel() {
+  local rel=$1 extra=()
+  [ "$rel" = Supported ] && extra=(--100rel)
+  have_phone || return 77
+  spawn phone 20 "$PHONE" --aor sip:alice@127.0.0.1 --listen udp:127.0.0.1:5070 \
+    --answer auto --answer-after 0.5 "${extra[@]}" --trace
+  local pid=$SPAWNED_PID
+  need wait_udp 5070 || return 1
+  sipp_args uac uac_invite_100rel.xml 5080 u1 -s alice -key rel "$rel" 127.0.0.1:5070
+  spawn uac $((SIPP_TIMEOUT + 5)) "${SIPP_ARGV[@]}"
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "sipp exit $WAIT_STATUS"; return 1; }
+  need expect_line "$SCEN_DIR/phone.out" '^call-ended reason=remote-hangup$' 2 || return 1
+  [ "$(phone_events "$SCEN_DIR/phone.out")" = \
+    "call-incoming call-accepted call-ended reason=remote-hangup " ] || { log "unexpected call lines"; return 1; }
+  # What the phone sent: a reliable 180, and 200 to sipp's PRACK.
+  need grep -q '^RSeq: [1-9][0-9]*' "$SCEN_DIR/phone.err" || return 1
+  need grep -q '^PRACK sip:' "$SCEN_DIR/phone.err" || return 1
+  need grep -q '^CSeq: 2 PRACK' "$SCEN_DIR/uac.messages.log" || return 1
+  stop_pid "$pid" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS after SIGTERM"; return 1; }
+}
+
+# phone_calls_sipp_183 100rel|plain: the phone calls a sipp UAS directly;
+# sipp answers 183 with its SDP answer, reliable (Require: 100rel, RSeq
+# 4711: sipp expects the PRACK and checks its RAck against the INVITE's
+# CSeq, sipp/uas_183_100rel.xml) or not (then a PRACK fails sipp,
+# sipp/uas_183.xml); then 200, ACK; the phone hangs up after 1 s. The
+# phone takes the early answer (its call-progress line names the codec and
+# sipp's media) and exits 0.
+phone_calls_sipp_183() {
+  local mode=$1 scen=uas_183.xml
+  [ "$mode" = 100rel ] && scen=uas_183_100rel.xml
+  have_phone || return 77
+  need start_sipp_uas uas "$scen" 5090 || return 1
+  local uas=$UAS_PID
+  spawn phone 15 "$PHONE" --aor sip:alice@127.0.0.1 --listen udp:127.0.0.1:5070 \
+    --call sip:service@127.0.0.1:5090 --hangup-after 1 --trace
+  local phone=$SPAWNED_PID
+  # sipp first: when it fails, the phone's call never ends by itself.
+  wait_exit "$uas"
+  [ "$WAIT_STATUS" = 0 ] || { log "sipp uas exit $WAIT_STATUS"; return 1; }
+  wait_exit "$phone"
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS"; return 1; }
+  [ "$(phone_events "$SCEN_DIR/phone.out")" = \
+    "call-progress status=183 call-accepted call-ended reason=local-hangup " ] || { log "unexpected call lines"; return 1; }
+  need grep -qx 'call-progress status=183 codec=PCMU/8000 remote-media=127.0.0.1:6000' "$SCEN_DIR/phone.out" || return 1
+  need grep -qx 'call-accepted codec=PCMU/8000 remote-media=127.0.0.1:6000' "$SCEN_DIR/phone.out" || return 1
+  if [ "$mode" = 100rel ]; then
+    need grep -q '^RAck: 4711 ' "$SCEN_DIR/phone.err" || return 1
+  elif grep -q '^PRACK ' "$SCEN_DIR/phone.err"; then
+    log "the phone sent a PRACK for an unreliable 183"
+    return 1
+  fi
+}
+
+# The phone calls a sipp UAS directly, puts the call on hold after 1 s
+# and resumes it after 2 s (--hold-after 1 --resume-after 2), hangs up at
+# 2.5 s. sipp (sipp/uas_hold_resume.xml) requires exactly two re-INVITEs:
+# the first a=sendonly (answered recvonly), the second a=sendrecv
+# (answered sendrecv), each with a higher o= version than the SDP before
+# it. The phone prints `call-on-hold remote-direction=recvonly`, then
+# `call-resumed remote-direction=sendrecv`, and exits 0.
+phone_holds_sipp_uas() {
+  have_phone || return 77
+  need start_sipp_uas uas uas_hold_resume.xml 5090 || return 1
+  local uas=$UAS_PID
+  spawn phone 15 "$PHONE" --aor sip:alice@127.0.0.1 --listen udp:127.0.0.1:5070 \
+    --call sip:service@127.0.0.1:5090 --hold-after 1 --resume-after 2 --hangup-after 2.5 --trace
+  local phone=$SPAWNED_PID
+  wait_exit "$uas"
+  [ "$WAIT_STATUS" = 0 ] || { log "sipp uas exit $WAIT_STATUS"; return 1; }
+  wait_exit "$phone"
+  [ "$WAIT_STATUS" = 0 ] || { log "phone exit $WAIT_STATUS"; return 1; }
+  [ "$(phone_events "$SCEN_DIR/phone.out")" = \
+    "call-progress status=180 call-accepted call-on-hold call-resumed call-ended reason=local-hangup " ] || { log "unexpected call lines"; return 1; }
+  need grep -qx 'call-on-hold remote-direction=recvonly' "$SCEN_DIR/phone.out" || return 1
+  need grep -qx 'call-resumed remote-direction=sendrecv' "$SCEN_DIR/phone.out" || return 1
+}
+
+# ------------------------------------------ hold and transfer through kamailio
+# --accept-refer, --transfer-to URI, --transfer-after S; stdout
+# `transfer-requested target=URI [referred-by=URI]`, `transfer-accepted
+# target=URI`, `transfer-rejected ...`, `transfer-progress status=N`,
+# `transfer-succeeded status=N`, `transfer-failed ...`.
+
+# final_notify_answered FILE: the phone's --trace shows a NOTIFY it sent
+# with `Subscription-State: terminated` and the sipfrag `SIP/2.0 200 ...`
+# (the REFER subscription's last word: the new call was answered), and a
+# 200 it received for that NOTIFY (same CSeq).
+final_notify_answered() {
+  awk '
+    function flush() {
+      if (dir == "-->" && first ~ /^NOTIFY / && terminated && frag200) sent[cseq] = 1
+      if (dir == "<--" && first ~ /^SIP\/2\.0 200 / && method == "NOTIFY") answered[cseq] = 1
+    }
+    { sub(/\r$/, "") }
+    /^(-->|<--|===) / { flush(); dir = $1; first = ""; terminated = 0; frag200 = 0; cseq = ""; method = ""; next }
+    first == "" { first = $0; next }
+    /^CSeq: / { cseq = $2; method = $3 }
+    /^Subscription-State: terminated/ { terminated = 1 }
+    /^SIP\/2\.0 200 / { frag200 = 1 }
+    END { flush(); for (c in sent) if (c in answered) exit 0; exit 1 }
+  ' "$1"
+}
+
+# baresip (bob) calls the phone (alice, registered, --answer auto)
+# through kamailio; the phone puts the call on hold after 1 s, resumes it
+# after 2 s and hangs up after 3 s. Its two re-INVITEs go to baresip
+# through the route set (kamailio), sendonly then sendrecv, and baresip's
+# answers come back recvonly then sendrecv (`call-on-hold
+# remote-direction=recvonly`, `call-resumed remote-direction=sendrecv`).
+phone_holds_baresip() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  spawn alice 20 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --register --answer auto --hold-after 1 --resume-after 2 --hangup-after 3 --trace
+  local alice=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/alice.out" '^registered expires=[0-9]+' 5 || return 1
+  baresip_call_config "$SCEN_DIR/baresip" 5090 5099
+  spawn baresip 20 bash -c 'exec baresip -f "$1" -s <>"$1/stdin"' baresip "$SCEN_DIR/baresip"
+  local baresip_pid=$SPAWNED_PID
+  need wait_ul bob present 5 || return 1
+  need baresip_command 5099 dial sip:alice@127.0.0.1 >"$SCEN_DIR/ctrl.out" || return 1
+  need expect_line "$SCEN_DIR/alice.out" '^call-ended reason=local-hangup$' 6 || return 1
+  [ "$(phone_events "$SCEN_DIR/alice.out")" = \
+    "call-incoming call-accepted call-on-hold call-resumed call-ended reason=local-hangup " ] || { log "unexpected call lines"; return 1; }
+  need grep -qx 'call-on-hold remote-direction=recvonly' "$SCEN_DIR/alice.out" || return 1
+  need grep -qx 'call-resumed remote-direction=sendrecv' "$SCEN_DIR/alice.out" || return 1
+  # Both re-INVITEs went through kamailio to baresip (alice's INVITE and
+  # ACK name bob's contact, sip:bob-...@127.0.0.1:5090).
+  [ "$(grep -c 'RECV INVITE sip:bob' "$SCEN_DIR/kamailio.err")" = 2 ] || { log "kamailio did not relay two re-INVITEs"; return 1; }
+  need grep -q '^a=sendonly' "$SCEN_DIR/baresip.out" || return 1
+  stop_pid "$alice" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS after SIGTERM"; return 1; }
+  stop_pid "$baresip_pid" TERM
+}
+
+# start_carol [ARGS...]: a third phone, carol (a transfer's target),
+# registered through kamailio over udp on 5074, answering after 0.3 s and
+# hanging up 1 s after the call is up. Sets CAROL_PID.
+start_carol() {
+  spawn carol 20 "$PHONE" --aor sip:carol@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen udp:127.0.0.1:5074 \
+    --register --answer auto --answer-after 0.3 --hangup-after 1 --media-port 40004 --trace "$@"
+  CAROL_PID=$SPAWNED_PID
+  expect_line "$SCEN_DIR/carol.out" '^registered expires=[0-9]+' 5
+}
+
+# Blind transfer between three phones through kamailio: alice calls bob
+# (--accept-refer); bob rings 0.3 s (kamailio's two UDP workers could
+# relay an immediate 200 ahead of the 180), answers and, 0.5 s after the
+# call is up, REFERs
+# alice to sip:carol@127.0.0.1 (--transfer-to); alice accepts (202),
+# calls carol through kamailio and tells bob how it goes
+# by NOTIFY (100, 180, then 200 with `Subscription-State: terminated`);
+# bob then hangs up his call with alice. (kamailio may not challenge the
+# new INVITE: sansip reuses the digest it already has for the realm.) carol hangs up after 1 s;
+# alice's --call carries on as the new call: she exits 0 once it ends.
+phone_transfer_through_kamailio() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  need start_carol || return 1
+  spawn bob 20 "$PHONE" --aor sip:bob@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen udp:127.0.0.1:5072 \
+    --register --answer auto --answer-after 0.3 --transfer-to sip:carol@127.0.0.1 --transfer-after 0.5 \
+    --media-port 40002 --trace
+  local bob=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/bob.out" '^registered expires=[0-9]+' 5 || return 1
+  spawn alice 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --call sip:bob@127.0.0.1 --accept-refer --trace
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS"; return 1; }
+  # alice: the first call, the REFER, the new call (ended by carol), and
+  # the first call ended by bob (the last two in either order).
+  need grep -qx 'transfer-requested target=sip:carol@127.0.0.1 referred-by=sip:bob@127.0.0.1' "$SCEN_DIR/alice.out" || return 1
+  need grep -qx 'transfer-accepted target=sip:carol@127.0.0.1' "$SCEN_DIR/alice.out" || return 1
+  [ "$(phone_events "$SCEN_DIR/alice.out" | sed 's/call-progress status=100 //g')" = \
+    "call-progress status=180 call-accepted transfer-requested transfer-accepted call-progress status=180 call-accepted call-ended reason=remote-hangup call-ended reason=remote-hangup " ] || { log "unexpected call lines (alice)"; return 1; }
+  [ "$(grep -c '^call-accepted codec=PCMU/8000 remote-media=127.0.0.1:4000[24]$' "$SCEN_DIR/alice.out")" = 2 ] || { log "alice's two calls did not reach bob and carol"; return 1; }
+  # bob: 202, the NOTIFYs' 100, 180 and 200, then his hang-up.
+  need expect_line "$SCEN_DIR/bob.out" '^call-ended reason=local-hangup$' 2 || return 1
+  # (The first NOTIFY may overtake the 202 in kamailio.)
+  [[ "$(phone_events "$SCEN_DIR/bob.out")" =~ ^"call-incoming call-accepted transfer-progress status="(202" transfer-progress status=100"|100" transfer-progress status=202")" transfer-progress status=180 transfer-progress status=200 transfer-succeeded call-ended reason=local-hangup "$ ]] || { log "unexpected call lines (bob)"; return 1; }
+  # carol: called by alice (not bob), hung up.
+  need expect_line "$SCEN_DIR/carol.out" '^call-ended reason=local-hangup$' 2 || return 1
+  need grep -qx 'call-incoming from=sip:alice@127.0.0.1' "$SCEN_DIR/carol.out" || return 1
+  # The REFER subscription ended with NOTIFY 200 (terminated), answered.
+  need final_notify_answered "$SCEN_DIR/alice.err" || return 1
+  need grep -q 'RECV REFER sip:alice' "$SCEN_DIR/kamailio.err" || return 1
+  need grep -q 'RECV INVITE sip:carol@127.0.0.1 from 127.0.0.1:5070/udp' "$SCEN_DIR/kamailio.err" || return 1
+  stop_pid "$bob" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
+  stop_pid "$CAROL_PID" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "carol exit $WAIT_STATUS after SIGTERM"; return 1; }
+}
+
+# The same REFER, but alice has no --accept-refer: she declines it (603,
+# `transfer-rejected`); bob reports `transfer-failed status=603` and keeps
+# the call, which he hangs up after 1.5 s; alice exits 0.
+phone_transfer_rejected_through_kamailio() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  spawn bob 20 "$PHONE" --aor sip:bob@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen udp:127.0.0.1:5072 \
+    --register --answer auto --answer-after 0.3 --transfer-to sip:carol@127.0.0.1 --transfer-after 0.5 \
+    --hangup-after 1.5 --trace
+  local bob=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/bob.out" '^registered expires=[0-9]+' 5 || return 1
+  spawn alice 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --call sip:bob@127.0.0.1 --trace
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS"; return 1; }
+  [ "$(phone_events "$SCEN_DIR/alice.out" | sed 's/call-progress status=100 //g')" = \
+    "call-progress status=180 call-accepted transfer-requested transfer-rejected call-ended reason=remote-hangup " ] || { log "unexpected call lines (alice)"; return 1; }
+  need expect_line "$SCEN_DIR/bob.out" '^call-ended reason=local-hangup$' 2 || return 1
+  [ "$(phone_events "$SCEN_DIR/bob.out")" = \
+    "call-incoming call-accepted transfer-progress status=603 transfer-failed call-ended reason=local-hangup " ] || { log "unexpected call lines (bob)"; return 1; }
+  stop_pid "$bob" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
+}
+
+# baresip transfers the phone: alice (--accept-refer) calls baresip (bob,
+# answermode=auto) through kamailio; after the call is up, baresip's
+# `transfer sip:carol@127.0.0.1` (ctrl_tcp) sends REFER; alice accepts,
+# calls carol (a phone) through kamailio and NOTIFYs baresip up to 200
+# (terminated), which baresip answers 200 and follows with BYE. carol
+# hangs up after 1 s; alice exits 0.
+baresip_transfers_phone() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  need start_carol || return 1
+  baresip_call_config "$SCEN_DIR/baresip" 5090 5099
+  spawn baresip 20 bash -c 'exec baresip -f "$1" -s <>"$1/stdin"' baresip "$SCEN_DIR/baresip"
+  local baresip_pid=$SPAWNED_PID
+  need wait_ul bob present 5 || return 1
+  spawn alice 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --call sip:bob@127.0.0.1 --accept-refer --trace
+  local alice=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/alice.out" '^call-accepted' 5 || return 1
+  need baresip_command 5099 transfer sip:carol@127.0.0.1 >"$SCEN_DIR/ctrl.out" || return 1
+  wait_exit "$alice"
+  [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS"; return 1; }
+  need grep -Eq '^transfer-requested target=sip:carol@127\.0\.0\.1( |$)' "$SCEN_DIR/alice.out" || return 1
+  need grep -qx 'transfer-accepted target=sip:carol@127.0.0.1' "$SCEN_DIR/alice.out" || return 1
+  # (baresip answers at once: its 180 may come after the 200, and is then
+  # not reported.)
+  [ "$(phone_events "$SCEN_DIR/alice.out" | sed -E 's/call-progress status=[0-9]+ //g')" = \
+    "call-accepted transfer-requested transfer-accepted call-accepted call-ended reason=remote-hangup call-ended reason=remote-hangup " ] || { log "unexpected call lines (alice)"; return 1; }
+  need grep -q '^call-accepted codec=PCMU/8000 remote-media=127.0.0.1:40004$' "$SCEN_DIR/alice.out" || return 1
+  need grep -qx 'call-incoming from=sip:alice@127.0.0.1' "$SCEN_DIR/carol.out" || return 1
+  need final_notify_answered "$SCEN_DIR/alice.err" || return 1
+  # baresip sent the REFER, and hung up its call with alice.
+  need grep -q '^REFER sip:alice' "$SCEN_DIR/baresip.out" || return 1
+  need grep -q 'RECV BYE sip:alice' "$SCEN_DIR/kamailio.err" || return 1
+  stop_pid "$baresip_pid" TERM
+  stop_pid "$CAROL_PID" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "carol exit $WAIT_STATUS after SIGTERM"; return 1; }
+}
+
+# answer_directions FILE: the a= direction of each SDP the phone sent in a
+# 200 to an INVITE (its --trace), in order, on one line.
+answer_directions() {
+  awk '
+    function flush() {
+      if (dir == "-->" && first ~ /^SIP\/2\.0 200 / && method == "INVITE" && d != "") printf "%s ", d
+    }
+    { sub(/\r$/, "") }
+    /^(-->|<--|===) / { flush(); dir = $1; first = ""; method = ""; d = ""; next }
+    first == "" { first = $0; next }
+    /^CSeq: / { method = $3 }
+    /^a=(sendrecv|sendonly|recvonly|inactive)$/ { d = substr($0, 3) }
+    END { flush() }
+  ' "$1"
+}
+
+# baresip holds the phone: baresip (bob) calls the phone (alice,
+# --answer auto) through kamailio, then puts the call on hold and resumes
+# it (ctrl_tcp `hold`, `resume`). The phone answers both re-INVITEs by
+# itself (sansip): sendonly with recvonly, then sendrecv with sendrecv
+# (RFC 3264 §6.1), and prints `call-updated by=remote direction=...` for
+# each. KNOWN BROKEN (run by name only): sansip answers the resume with
+# recvonly, the direction of its previous answer, so the call stays one
+# way after the peer resumes.
+baresip_holds_phone() {
+  have_phone || return 77
+  need start_kamailio auth || return 1
+  spawn alice 20 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
+    --proxy "$(phone_proxy_uri udp)" --listen "$(phone_listen udp)" \
+    --register --answer auto --trace
+  local alice=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/alice.out" '^registered expires=[0-9]+' 5 || return 1
+  baresip_call_config "$SCEN_DIR/baresip" 5090 5099
+  spawn baresip 20 bash -c 'exec baresip -f "$1" -s <>"$1/stdin"' baresip "$SCEN_DIR/baresip"
+  local baresip_pid=$SPAWNED_PID
+  need wait_ul bob present 5 || return 1
+  need baresip_command 5099 dial sip:alice@127.0.0.1 >"$SCEN_DIR/ctrl.out" || return 1
+  need expect_line "$SCEN_DIR/alice.out" '^call-accepted' 3 || return 1
+  need baresip_command 5099 hold >>"$SCEN_DIR/ctrl.out" || return 1
+  need expect_line "$SCEN_DIR/alice.out" '^call-updated by=remote direction=sendonly$' 3 || return 1
+  need baresip_command 5099 resume >>"$SCEN_DIR/ctrl.out" || return 1
+  need expect_line "$SCEN_DIR/alice.out" '^call-updated by=remote direction=sendrecv$' 3 || return 1
+  [ "$(answer_directions "$SCEN_DIR/alice.err")" = "sendrecv recvonly sendrecv " ] || {
+    log "the phone answered: $(answer_directions "$SCEN_DIR/alice.err")(want sendrecv recvonly sendrecv)"
+    return 1
+  }
+  need baresip_command 5099 hangup >>"$SCEN_DIR/ctrl.out" || return 1
+  need expect_line "$SCEN_DIR/alice.out" '^call-ended reason=remote-hangup$' 3 || return 1
+  stop_pid "$alice" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS after SIGTERM"; return 1; }
+  stop_pid "$baresip_pid" TERM
+}
+
 # ============================================================= the suite
 
 # name  function-and-arguments
@@ -585,6 +918,22 @@ SCENARIOS=(
   "phone_call_cancelled_kamailio phone_call_cancelled_through_kamailio"
   "phone_calls_baresip          phone_calls_baresip_through_kamailio"
   "phone_answers_baresip        phone_answers_baresip_through_kamailio"
+  "phone_answers_100rel_require phone_answers_100rel Require"
+  "phone_answers_100rel_supported phone_answers_100rel Supported"
+  "phone_calls_sipp_183_100rel  phone_calls_sipp_183 100rel"
+  "phone_calls_sipp_183         phone_calls_sipp_183 plain"
+  "phone_holds_sipp_uas         phone_holds_sipp_uas"
+  "phone_holds_baresip          phone_holds_baresip"
+  "phone_transfer_kamailio      phone_transfer_through_kamailio"
+  "phone_transfer_rejected      phone_transfer_rejected_through_kamailio"
+  "baresip_transfers_phone      baresip_transfers_phone"
+)
+
+# Scenarios that show a known defect of sansip's core (see each one's
+# comment): run only when named (`run.sh NAME`), never by default; move
+# one up to SCENARIOS once the core is fixed.
+KNOWN_BROKEN=(
+  "baresip_holds_phone          baresip_holds_phone"
 )
 
 # Inside the namespace: run one scenario.
@@ -622,7 +971,9 @@ want=("$@")
 pass=0 fail=0 skip=0
 failed=() skipped=()
 suite_start=$(date +%s%N)
-for entry in "${SCENARIOS[@]}"; do
+entries=("${SCENARIOS[@]}")
+[ ${#want[@]} -gt 0 ] && entries+=("${KNOWN_BROKEN[@]}")
+for entry in "${entries[@]}"; do
   read -r name fn <<<"$entry"
   if [ ${#want[@]} -gt 0 ] && ! printf '%s\n' "${want[@]}" | grep -qx "$name"; then
     continue
