@@ -1,8 +1,9 @@
-//! The callee's side of a call, driven by hand-written INVITEs in virtual
-//! time: the 2xx is retransmitted at T1, 2·T1, 4·T1 … capped at T2 until
+//! Calls driven by hand-written messages in virtual time. The callee's
+//! side: the 2xx is retransmitted at T1, 2·T1, 4·T1 … capped at T2 until
 //! the ACK arrives, and a 2xx never acknowledged ends the call with BYE
 //! after 64·T1 (RFC 3261 §13.3.1.4); the 200 carries our tag, Contact and
-//! the Record-Route of the INVITE.
+//! the Record-Route of the INVITE. The caller's side: a proxy's
+//! credentials stay out of requests inside the call.
 
 mod endpoint_util;
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use endpoint_util::*;
 use sansip::endpoint::{EndReason, Event, SessionId};
-use sansip::message::Method;
+use sansip::message::{HeaderName, Message, Method, ResponseBuilder};
 
 const PEER: &str = "10.0.0.9:5060";
 
@@ -151,4 +152,83 @@ fn an_incoming_call_can_ring_then_be_rejected() {
         }]
     ));
     assert!(h.ep.accept(h.now, id, None).is_err());
+}
+
+/// A proxy's credentials (407) go preemptively with later requests outside
+/// dialogs, but not with requests inside the call: those follow the route
+/// set, often to the peer itself, which must not see them.
+#[test]
+fn proxy_credentials_are_reused_outside_dialogs_but_not_inside_the_call() {
+    use sansip::auth::UserCredentials;
+    use sansip::endpoint::InviteOptions;
+    let mut c = config();
+    c.credentials
+        .insert("example.com", UserCredentials::password("alice", "secret"));
+    let mut h = Harness::new(c);
+    let offer = "v=0\r\no=- 2 2 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\n";
+    let options = InviteOptions {
+        sdp: Some(Bytes::from_static(offer.as_bytes())),
+        ..Default::default()
+    };
+    let id = h.ep.invite(h.now, "sip:bob@10.0.0.9", options).unwrap();
+    let invite = h.take_one();
+    let challenge = r#"Digest realm="example.com", nonce="n1", algorithm=MD5, qop="auth""#;
+    h.udp_from(
+        PEER,
+        respond(
+            &invite,
+            407,
+            "Proxy Authentication Required",
+            &[("Proxy-Authenticate", challenge)],
+        ),
+    );
+    let sent = h.take_sent();
+    let retry = sent
+        .iter()
+        .find(|m| m.method() == Some(&Method::Invite))
+        .expect("the INVITE again");
+    assert!(hdr(retry, "Proxy-Authorization").is_some_and(|a| a.contains("realm=\"example.com\"")));
+    let sdp = "v=0\r\no=- 1 1 IN IP4 10.0.0.9\r\ns=-\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+    let ok = Message::parse(respond(
+        retry,
+        200,
+        "OK",
+        &[("Contact", "<sip:bob@10.0.0.9:5060>")],
+    ))
+    .unwrap();
+    let ok = ResponseBuilder::new(200, "OK")
+        .copy_headers(
+            &ok,
+            &[
+                HeaderName::Via,
+                HeaderName::From,
+                HeaderName::To,
+                HeaderName::CallId,
+                HeaderName::CSeq,
+                HeaderName::Contact,
+            ],
+        )
+        .body("application/sdp", sdp.as_bytes().to_vec())
+        .build()
+        .unwrap();
+    h.udp_from(PEER, ok.to_bytes());
+    let ack = h.take_one();
+    assert_eq!(ack.method(), Some(&Method::Ack));
+    // §13.2.2.4: the ACK for a 2xx carries the INVITE's credentials.
+    assert!(hdr(&ack, "Proxy-Authorization").is_some());
+    h.ep.message(h.now, "sip:carol@10.0.0.9", "text/plain", "hi", &[])
+        .unwrap();
+    let message = h
+        .take_sent()
+        .into_iter()
+        .find(|m| m.method() == Some(&Method::Message))
+        .expect("the MESSAGE");
+    assert!(
+        hdr(&message, "Proxy-Authorization").is_some(),
+        "outside a dialog the proxy's credentials save a round trip"
+    );
+    h.ep.hangup(h.now, id).unwrap();
+    let bye = h.take_one();
+    assert_eq!(bye.method(), Some(&Method::Bye));
+    assert!(hdr(&bye, "Proxy-Authorization").is_none(), "{bye:?}");
 }

@@ -299,6 +299,24 @@ fn a_late_offer_waits_for_the_applications_answer_before_the_ack() {
 }
 
 #[test]
+fn hanging_up_while_the_ack_waits_for_an_answer_acknowledges_then_byes() {
+    let mut h = Harness::new(config());
+    let (id, invite) = call(&mut h, None);
+    h.udp_from(
+        PEER,
+        reply(&invite, 200, &[], Some(&bob("sendrecv", 1, ""))),
+    );
+    assert!(matches!(&h.take_events()[..], [Event::AnswerNeeded { .. }]));
+    h.ep.hangup(h.now, id).unwrap();
+    let methods: Vec<_> = h
+        .take_sent()
+        .iter()
+        .filter_map(|m| m.method().cloned())
+        .collect();
+    assert_eq!(methods, [Method::Ack, Method::Bye]);
+}
+
+#[test]
 fn a_late_offer_in_a_reliable_183_is_answered_in_the_prack() {
     let mut h = Harness::new(with_media());
     let (id, invite) = call(&mut h, None);

@@ -159,10 +159,24 @@ impl Endpoint {
         // Credentials from challenges answered before (RFC 7616 §3.4: the
         // nonce is reused with the next count) save a round trip.
         // A registrar's (WWW) credentials go only to REGISTERs: a BYE or
-        // MESSAGE to a peer must not carry them; a proxy's (407) apply to
-        // every request through it.
+        // MESSAGE to a peer must not carry them; a proxy's (407) go with
+        // requests outside dialogs. Inside a dialog the request follows the
+        // route set, often straight to the peer, and proxies pass the
+        // header on (kamailio handed a NOTIFY's to baresip): such requests
+        // answer a challenge only when one comes.
         let register = out.draft.method() == Some(&crate::message::Method::Register);
-        if let Ok(headers) = self.digest.authorize(&out.draft, &mut self.rng) {
+        let in_dialog = out
+            .draft
+            .header::<crate::message::headers::ToHeader>()
+            .is_ok_and(|t| t.tag().is_some());
+        let preemptive = if in_dialog {
+            Err(())
+        } else {
+            self.digest
+                .authorize(&out.draft, &mut self.rng)
+                .map_err(|_| ())
+        };
+        if let Ok(headers) = preemptive {
             for h in headers {
                 if register || h.name() == HeaderName::ProxyAuthorization {
                     h.push_to(&mut out.draft);

@@ -358,6 +358,19 @@ impl Endpoint {
             .sessions
             .get_mut(&id)
             .ok_or(CommandError::NoSuchSession(id))?;
+        if matches!(
+            s.media.waiting,
+            Some(super::offer_answer::AnswerSlot::Ack(_))
+        ) {
+            // Answered, with the ACK waiting for our answer to the 2xx's
+            // offer: the 2xx still gets its ACK (§13.2.2.4), then a BYE.
+            s.media.waiting = None;
+            s.state = SessionState::Confirmed;
+            self.send_invite_ack(now, id, None);
+            self.send_bye(now, id, EndReason::LocalHangup);
+            self.pump(now);
+            return Ok(());
+        }
         match s.state {
             SessionState::Calling | SessionState::Early if s.caller => {
                 s.ending = Some(EndReason::Cancelled);
