@@ -34,7 +34,9 @@ pub use crate::usage::publication::PublicationId;
 pub use crate::usage::registration::{RegisterOptions, RegistrationState};
 pub use crate::usage::session::{EndReason, InviteOptions, SessionId, SessionState};
 pub use crate::usage::subscription::{SubState, SubscriptionId};
-pub use config::{Config, ConfigError, LocalAddr, MessagePolicy, ReconnectPolicy, SourcePolicy};
+pub use config::{
+    Config, ConfigError, LocalAddr, MessagePolicy, ReconnectPolicy, RingPolicy, SourcePolicy,
+};
 pub use io::{Connect, Event, Failure, Gruu, Input, MessageId, Output, RegistrationId, Transmit};
 
 use flows::Flows;

@@ -232,3 +232,67 @@ fn proxy_credentials_are_reused_outside_dialogs_but_not_inside_the_call() {
     assert_eq!(bye.method(), Some(&Method::Bye));
     assert!(hdr(&bye, "Proxy-Authorization").is_none(), "{bye:?}");
 }
+
+#[test]
+fn the_ring_policy_sends_180_by_itself_reliably_when_the_caller_can_prack() {
+    use sansip::endpoint::RingPolicy;
+    for (policy, supported, reliable) in [
+        (RingPolicy::Ringing, false, false),
+        (RingPolicy::Ringing, true, false),
+        (RingPolicy::ReliableRinging, true, true),
+        (RingPolicy::ReliableRinging, false, false),
+    ] {
+        let mut c = config();
+        c.ring = policy;
+        let mut h = Harness::new(c);
+        let mut inv = invite();
+        if supported {
+            inv = inv.replace(
+                "CSeq: 1 INVITE\r\n",
+                "CSeq: 1 INVITE\r\nSupported: 100rel\r\n",
+            );
+        }
+        h.udp_from(PEER, inv);
+        assert!(matches!(&h.take_events()[..], [Event::IncomingCall { .. }]));
+        let ringing = h.take_one();
+        assert_eq!(ringing.status(), Some(180), "{policy:?}");
+        assert_eq!(
+            hdr(&ringing, "Require").as_deref() == Some("100rel"),
+            reliable,
+            "{policy:?} supported={supported}"
+        );
+    }
+    // Manual: nothing until the application says so (100 Trying after
+    // 200 ms is the transaction's).
+    let mut h = Harness::new(config());
+    h.udp_from(PEER, invite());
+    assert!(h.take_sent().is_empty());
+}
+
+#[test]
+fn cancel_is_for_unanswered_outgoing_calls_only() {
+    use sansip::endpoint::InviteOptions;
+    let mut h = Harness::new(config());
+    let incoming_id = incoming(&mut h);
+    assert!(matches!(
+        h.ep.cancel(h.now, incoming_id),
+        Err(sansip::endpoint::CommandError::WrongState { .. })
+    ));
+    let out =
+        h.ep.invite(h.now, "sip:carol@10.0.0.8", InviteOptions::default())
+            .unwrap();
+    let invite = h
+        .take_sent()
+        .into_iter()
+        .find(|m| m.method() == Some(&Method::Invite))
+        .unwrap();
+    // A CANCEL waits for the first provisional response (§9.1).
+    h.ep.cancel(h.now, out).unwrap();
+    assert!(h.take_sent().is_empty());
+    h.udp_from("10.0.0.8:5060", respond(&invite, 180, "Ringing", &[]));
+    let cancel = h
+        .take_sent()
+        .into_iter()
+        .find(|m| m.method() == Some(&Method::Cancel));
+    assert!(cancel.is_some(), "CANCEL after the 180");
+}

@@ -68,6 +68,22 @@ impl Default for ReconnectPolicy {
     }
 }
 
+/// What sansip sends by itself when a call arrives (after reporting
+/// [`Event::IncomingCall`](super::Event::IncomingCall)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RingPolicy {
+    /// Nothing: the application sends `progress` (the INVITE transaction
+    /// still sends 100 Trying after 200 ms).
+    #[default]
+    Manual,
+    /// 180 Ringing at once; reliable (RFC 3262) only when the INVITE
+    /// requires 100rel.
+    Ringing,
+    /// 180 Ringing at once, reliable whenever the caller supports 100rel:
+    /// the caller then knows for sure that the phone rings.
+    ReliableRinging,
+}
+
 /// Settings of an [`Endpoint`](super::Endpoint).
 ///
 /// Only `aor` and one local address are required:
@@ -149,6 +165,9 @@ pub struct Config {
     /// UPDATE that adds a stream. `None`: answers come from the
     /// application, or from the media already agreed in the call.
     pub media: Option<crate::sdp::Capabilities>,
+    /// What sansip sends by itself when a call arrives, before the
+    /// application answers it (default [`RingPolicy::Manual`]).
+    pub ring: RingPolicy,
     /// How long the host has to open a connection asked for with
     /// `Output::Connect` before sansip gives up on it.
     pub connect_timeout: Duration,
@@ -190,6 +209,7 @@ impl Config {
             connect_timeout: Duration::from_secs(10),
             session_timer: Some(Default::default()),
             media: None,
+            ring: RingPolicy::Manual,
         }
     }
 }

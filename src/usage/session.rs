@@ -350,6 +350,25 @@ impl Endpoint {
         self.sessions.get(&id).map(|s| s.state)
     }
 
+    /// Cancels an outgoing call not yet answered (CANCEL, after the first
+    /// provisional response, §9.1); [`Event::CallEnded`] follows with
+    /// [`EndReason::Cancelled`], or with the answer if a 2xx crossed the
+    /// CANCEL (the call is then ended with BYE). For calls in any state,
+    /// see [`hangup`](Self::hangup).
+    pub fn cancel(&mut self, now: Instant, id: SessionId) -> Result<(), CommandError> {
+        match self.sessions.get(&id) {
+            Some(s)
+                if s.caller && matches!(s.state, SessionState::Calling | SessionState::Early) =>
+            {
+                self.hangup(now, id)
+            }
+            Some(_) => Err(CommandError::WrongState {
+                what: "only an outgoing call not yet answered can be cancelled",
+            }),
+            None => Err(CommandError::NoSuchSession(id)),
+        }
+    }
+
     /// Ends a call however far it got: CANCEL before an answer (after the
     /// first provisional response, §9.1), BYE once answered, 603 Decline
     /// for an incoming call not yet answered. [`Event::CallEnded`] follows.

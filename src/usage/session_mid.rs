@@ -256,16 +256,22 @@ impl Endpoint {
             Ok(_) => matches!(status, Some(408) | Some(481)),
             Err(_) => true,
         };
+        // What the call ends with then: the status, or the failure.
+        let gone = || {
+            EndReason::Failed(match &outcome.result {
+                Ok(r) => crate::endpoint::Failure::Status {
+                    code: r.status().unwrap_or(0),
+                    reason: String::from_utf8_lossy(r.reason().unwrap_or_default()).into_owned(),
+                },
+                Err(f) => f.clone(),
+            })
+        };
         if *method == Method::Info {
             if let Some(s) = self.sessions.get_mut(&id) {
                 s.mid.info_in_flight = false;
             }
             if dialog_gone {
-                self.send_bye(
-                    now,
-                    id,
-                    EndReason::Failed(crate::endpoint::Failure::Timeout),
-                );
+                self.send_bye(now, id, gone());
             } else {
                 self.next_dtmf(now, id);
             }
@@ -352,11 +358,7 @@ impl Endpoint {
             }
             _ if dialog_gone => {
                 s.media.rollback();
-                self.send_bye(
-                    now,
-                    id,
-                    EndReason::Failed(crate::endpoint::Failure::Timeout),
-                );
+                self.send_bye(now, id, gone());
             }
             _ if {
                 s.media.rollback();

@@ -133,6 +133,21 @@ impl Endpoint {
             sdp_offer,
             replaces,
         });
+        let reliable = self
+            .sessions
+            .get(&id)
+            .and_then(|s| s.invite.as_ref())
+            .is_some_and(|i| super::session_prack::wants_100rel(i, true));
+        // The ring policy's 180 cannot fail for a fresh call; were it to,
+        // the application still answers as usual.
+        let _ = match self.config.ring {
+            crate::endpoint::RingPolicy::Manual => Ok(()),
+            crate::endpoint::RingPolicy::Ringing => self.progress(now, id, 180, None),
+            crate::endpoint::RingPolicy::ReliableRinging if reliable => {
+                self.progress_reliable(now, id, 180, None)
+            }
+            crate::endpoint::RingPolicy::ReliableRinging => self.progress(now, id, 180, None),
+        };
     }
 
     /// The response to the session's INVITE with our To tag and Contact.
