@@ -32,7 +32,7 @@ pub(crate) mod timers;
 
 pub use crate::usage::publication::PublicationId;
 pub use crate::usage::registration::{RegisterOptions, RegistrationState};
-pub use crate::usage::session::{EndReason, InviteOptions, SessionId, SessionState};
+pub use crate::usage::session::{EndCause, EndReason, InviteOptions, SessionId, SessionState};
 pub use crate::usage::subscription::{SubState, SubscriptionId};
 pub use config::{
     Config, ConfigError, LocalAddr, MessagePolicy, ReconnectPolicy, RingPolicy, SourcePolicy,

@@ -117,6 +117,10 @@ fn a_200_never_acknowledged_ends_the_call_with_bye_after_64_t1() {
             assert_eq!(hdr(bye, "Route").as_deref(), Some("<sip:10.0.0.7;lr>"));
             // Loose routing: to the record-routing proxy, not the Contact.
             assert_eq!(bye_dest, Some(addr("10.0.0.7:5060")));
+            assert_eq!(
+                hdr(bye, "Reason").as_deref(),
+                Some("SIP;cause=408;text=\"No ACK for the 2xx\"")
+            );
             break;
         }
     }
@@ -124,7 +128,7 @@ fn a_200_never_acknowledged_ends_the_call_with_bye_after_64_t1() {
     h.advance(Duration::from_secs(40));
     let events = h.take_events();
     assert!(
-        matches!(&events[..], [Event::CallEnded { session, reason: EndReason::NoAck }] if *session == id),
+        matches!(&events[..], [Event::CallEnded { session, reason: EndReason::NoAck, cause: Some(_) }] if *session == id),
         "{events:?}"
     );
 }
@@ -295,4 +299,96 @@ fn cancel_is_for_unanswered_outgoing_calls_only() {
         .into_iter()
         .find(|m| m.method() == Some(&Method::Cancel));
     assert!(cancel.is_some(), "CANCEL after the 180");
+}
+
+/// RFC 3326 both ways: the peer's Reason on BYE and CANCEL is reported
+/// with the end of the call, a CANCEL saying another device answered is
+/// not a missed call, and our hangup can say why.
+#[test]
+fn reason_headers_on_bye_and_cancel_both_ways() {
+    use sansip::endpoint::EndCause;
+    // A CANCEL from a forking proxy: answered elsewhere.
+    let mut h = Harness::new(config());
+    let id = incoming(&mut h);
+    h.ep.progress(h.now, id, 180, None).unwrap();
+    h.take_sent();
+    h.udp_from(
+        PEER,
+        "CANCEL sip:alice@10.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKinv1\r\n\
+         Max-Forwards: 70\r\nFrom: <sip:bob@10.0.0.9>;tag=b1\r\nTo: <sip:alice@10.0.0.2>\r\n\
+         Call-ID: call-1@10.0.0.9\r\nCSeq: 1 CANCEL\r\n\
+         Reason: SIP;cause=200;text=\"Call completed elsewhere\"\r\nContent-Length: 0\r\n\r\n",
+    );
+    match &h.take_events()[..] {
+        [Event::CallEnded {
+            reason: EndReason::AnsweredElsewhere,
+            cause: Some(cause),
+            ..
+        }] => assert_eq!(cause.text.as_deref(), Some("Call completed elsewhere")),
+        other => panic!("{other:?}"),
+    }
+
+    // A BYE from a gateway with a Q.850 cause.
+    let mut h = Harness::new(config());
+    let id = incoming(&mut h);
+    h.ep.accept(h.now, id, answer()).unwrap();
+    let ok = h.take_one();
+    let to = hdr(&ok, "To").unwrap();
+    let in_dialog = |method: &str, cseq: u32, extra: &str| {
+        format!(
+            "{method} sip:alice@10.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK{method}{cseq}\r\n\
+             Max-Forwards: 70\r\nFrom: <sip:bob@10.0.0.9>;tag=b1\r\nTo: {to}\r\nCall-ID: call-1@10.0.0.9\r\n\
+             CSeq: {cseq} {method}\r\n{extra}Content-Length: 0\r\n\r\n"
+        )
+    };
+    h.udp_from(PEER, in_dialog("ACK", 1, ""));
+    h.take_events();
+    h.udp_from(
+        PEER,
+        in_dialog(
+            "BYE",
+            2,
+            "Reason: Q.850;cause=16;text=\"Normal call clearing\"\r\n",
+        ),
+    );
+    match &h.take_events()[..] {
+        [Event::CallEnded {
+            reason: EndReason::RemoteHangup,
+            cause: Some(cause),
+            ..
+        }] => {
+            assert_eq!(
+                cause,
+                &EndCause {
+                    protocol: "Q.850".into(),
+                    cause: Some(16),
+                    text: Some("Normal call clearing".into())
+                }
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Our hangup with a cause.
+    let mut h = Harness::new(config());
+    let id = incoming(&mut h);
+    h.ep.accept(h.now, id, answer()).unwrap();
+    h.take_sent();
+    h.ep.hangup_with_cause(
+        h.now,
+        id,
+        EndCause {
+            protocol: "Q.850".into(),
+            cause: Some(17),
+            text: Some("User busy \"now\"".into()),
+        },
+    )
+    .unwrap();
+    let bye = h.take_one();
+    assert_eq!(bye.method(), Some(&Method::Bye));
+    assert_eq!(
+        hdr(&bye, "Reason").as_deref(),
+        Some("Q.850;cause=17;text=\"User busy now\""),
+        "quotes inside the text are dropped"
+    );
 }

@@ -359,14 +359,22 @@ fn an_answer_that_does_not_fit_our_offer_ends_the_call_after_the_ack() {
     let sent = h.take_sent();
     let methods: Vec<_> = sent.iter().filter_map(|m| m.method().cloned()).collect();
     assert_eq!(methods, [Method::Ack, Method::Bye], "ACK first, then BYE");
+    // RFC 3326: the BYE says why.
+    let reason = hdr(&sent[1], "Reason").expect("a Reason");
+    assert!(
+        reason.starts_with("SIP;cause=488;text=\"the answer in the 2xx"),
+        "{reason}"
+    );
     h.udp_from(PEER, respond(&sent[1], 200, "OK", &[]));
     match &h.take_events()[..] {
         [Event::CallEnded {
             session,
             reason: EndReason::OfferAnswerFailed { why },
+            cause: Some(cause),
         }] => {
             assert_eq!(*session, id);
             assert!(why.contains("media sections"), "{why}");
+            assert_eq!((cause.protocol.as_str(), cause.cause), ("SIP", Some(488)));
         }
         other => panic!("{other:?}"),
     }
@@ -462,7 +470,7 @@ fn an_ack_without_the_answer_to_our_offer_ends_the_call_with_bye() {
     h.udp_from(PEER, respond(&bye, 200, "OK", &[]));
     assert!(matches!(
         &h.take_events()[..],
-        [Event::CallEnded { reason: EndReason::OfferAnswerFailed { .. }, session }] if *session == id
+        [Event::CallEnded { reason: EndReason::OfferAnswerFailed { .. }, session, .. }] if *session == id
     ));
 }
 

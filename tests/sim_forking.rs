@@ -273,6 +273,15 @@ fn two_200s(seed: u64, link: LinkConfig, lossy: bool) {
     // ... and ended by alice's BYE (under loss the BYE may overtake a
     // lost ACK).
     assert_eq!(f.ended(f.phone(loser)), [EndReason::RemoteHangup]);
+    let cause = f.events(f.phone(loser)).into_iter().find_map(|e| match e {
+        Event::CallEnded { cause, .. } => cause,
+        _ => None,
+    });
+    assert_eq!(
+        cause.and_then(|c| c.cause),
+        Some(200),
+        "the BYE says the call completed elsewhere (RFC 3326)"
+    );
     assert!(f.ended(f.alice).is_empty(), "alice's call goes on");
     assert_eq!(f.net.node(f.alice).ep.calls(), 1);
 

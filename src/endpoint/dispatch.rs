@@ -47,7 +47,7 @@ impl Endpoint {
             };
             self.reply(now, tx, &request, code, reason, &[], None);
             if let Some(invite) = cancels {
-                self.session_cancelled(now, invite);
+                self.session_cancelled(now, invite, &request);
             }
             return;
         }

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use crate::resolve::{Query, QueryFailure, QueryId, Record};
 use crate::transport::{FlowId, Transport};
 use crate::usage::publication::PublicationId;
-use crate::usage::session::{EndReason, SessionId};
+use crate::usage::session::{EndCause, EndReason, SessionId};
 use crate::usage::subscription::{SubState, SubscriptionId};
 
 /// Something the host observed: bytes arrived, a connection opened or
@@ -398,6 +398,10 @@ pub enum Event {
         session: SessionId,
         /// Why.
         reason: EndReason,
+        /// The Reason header (RFC 3326) of the BYE or CANCEL that ended
+        /// the call, the peer's or ours: a Q.850 cause from a gateway, why
+        /// sansip hung up (no ACK, session expired, ...).
+        cause: Option<EndCause>,
     },
     /// A MESSAGE arrived (RFC 3428); it was answered 200 already.
     Message {

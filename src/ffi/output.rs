@@ -268,6 +268,7 @@ fn end_reason(r: &EndReason) -> String {
         EndReason::RemoteHangup => "remote hangup".into(),
         EndReason::Cancelled => "cancelled".into(),
         EndReason::CancelledByCaller => "cancelled by the caller".into(),
+        EndReason::AnsweredElsewhere => "answered elsewhere".into(),
         EndReason::Rejected { status, reason } => format!("rejected: {status} {reason}"),
         EndReason::Redirected { contacts } => format!("redirected to {}", contacts.join(", ")),
         EndReason::Declined { status } => format!("declined with {status}"),

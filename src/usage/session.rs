@@ -54,6 +54,9 @@ pub enum EndReason {
     Cancelled,
     /// The caller cancelled before we answered.
     CancelledByCaller,
+    /// The caller's CANCEL said another device answered the call
+    /// (`Reason: SIP;cause=200`, RFC 3326): not a missed call.
+    AnsweredElsewhere,
     /// The callee answered with a final non-2xx status.
     Rejected {
         /// The status.
@@ -86,6 +89,66 @@ pub enum EndReason {
     },
     /// The call failed without an answer (timeout, transport, DNS).
     Failed(Failure),
+}
+
+/// A Reason header value (RFC 3326): the protocol (`SIP`, `Q.850`), its
+/// cause code and a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndCause {
+    /// `SIP` (the cause is a status code) or `Q.850` (an ISDN cause).
+    pub protocol: String,
+    /// The cause, if given as a number.
+    pub cause: Option<u16>,
+    /// The text, unquoted.
+    pub text: Option<String>,
+}
+
+impl EndCause {
+    /// A `SIP` cause with a text.
+    pub fn sip(code: u16, text: &str) -> EndCause {
+        EndCause {
+            protocol: "SIP".into(),
+            cause: Some(code),
+            text: Some(text.into()),
+        }
+    }
+
+    /// The first Reason header of `msg`, if any.
+    pub(crate) fn of(msg: &Message) -> Option<EndCause> {
+        let r = msg.header_opt::<crate::message::headers::Reason>().ok()??;
+        Some(EndCause {
+            protocol: r.protocol.as_str().to_owned(),
+            cause: r.cause(),
+            text: r.text().map(|t| t.into_owned()),
+        })
+    }
+
+    /// The header value: `SIP;cause=408;text="No ACK"`.
+    pub(crate) fn header_value(&self) -> String {
+        let mut v = self.protocol.clone();
+        if let Some(c) = self.cause {
+            v.push_str(&format!(";cause={c}"));
+        }
+        if let Some(t) = &self.text {
+            let clean: String = t
+                .chars()
+                .filter(|c| *c != '"' && *c != '\\' && !c.is_control())
+                .collect();
+            v.push_str(&format!(";text=\"{clean}\""));
+        }
+        v
+    }
+
+    /// The cause sansip gives on the BYE it sends for `reason`.
+    fn for_bye(reason: &EndReason) -> Option<EndCause> {
+        Some(match reason {
+            EndReason::NoAck => EndCause::sip(408, "No ACK for the 2xx"),
+            EndReason::SessionExpired => EndCause::sip(408, "Session expired"),
+            EndReason::OfferAnswerFailed { why } => EndCause::sip(488, why),
+            EndReason::Failed(f) => EndCause::sip(f.status().unwrap_or(408), &f.to_string()),
+            _ => return None,
+        })
+    }
 }
 
 /// Where a call stands.
@@ -149,6 +212,8 @@ pub(crate) struct Session {
     /// Caller: the To tags of the forks that answered, in order, with the
     /// last SDP each sent.
     pub(crate) forks: Vec<(String, Option<Bytes>)>,
+    /// The Reason of the BYE or CANCEL that ends the call (RFC 3326).
+    pub(crate) cause: Option<EndCause>,
 }
 
 impl Session {
@@ -177,6 +242,7 @@ impl Session {
             refer: None,
             replaces: None,
             forks: Vec::new(),
+            cause: None,
         }
     }
 
@@ -348,6 +414,25 @@ impl Endpoint {
     /// The state of a call (`None` once it ended).
     pub fn session(&self, id: SessionId) -> Option<SessionState> {
         self.sessions.get(&id).map(|s| s.state)
+    }
+
+    /// Like [`hangup`](Self::hangup), with a Reason header (RFC 3326) on
+    /// the BYE, e.g. `EndCause { protocol: "Q.850".into(), cause: Some(16),
+    /// text: Some("Normal call clearing".into()) }`. (A CANCEL or a
+    /// rejection carries no Reason.)
+    pub fn hangup_with_cause(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        cause: EndCause,
+    ) -> Result<(), CommandError> {
+        check_extra_header("Reason", &cause.header_value())?;
+        let s = self
+            .sessions
+            .get_mut(&id)
+            .ok_or(CommandError::NoSuchSession(id))?;
+        s.cause = Some(cause);
+        self.hangup(now, id)
     }
 
     /// Cancels an outgoing call not yet answered (CANCEL, after the first
@@ -571,10 +656,11 @@ impl Endpoint {
             if let Some(ack) = dialog.ack(&invite).ok().and_then(|b| b.build().ok()) {
                 self.send_request_stateless(now, ack);
             }
+            let elsewhere = EndCause::sip(200, "Call completed elsewhere").header_value();
             if let Some(bye) = dialog
                 .request(Method::Bye)
                 .ok()
-                .and_then(|b| b.build().ok())
+                .and_then(|b| b.raw_header("Reason", elsewhere.as_bytes()).build().ok())
             {
                 let out = Outgoing::new(
                     Owner::InDialog(id, Method::Bye),
@@ -756,11 +842,18 @@ impl Endpoint {
         self.timers.stop(&mut s.ok_timer);
         s.state = SessionState::Ending;
         s.ending = Some(reason.clone());
+        if s.cause.is_none() {
+            s.cause = EndCause::for_bye(&reason);
+        }
+        let cause = s.cause.as_ref().map(EndCause::header_value);
         let bye = s
             .dialog
             .as_mut()
             .and_then(|d| d.request(Method::Bye).ok())
-            .and_then(|b| b.build().ok());
+            .and_then(|b| match &cause {
+                Some(c) => b.raw_header("Reason", c.as_bytes()).build().ok(),
+                None => b.build().ok(),
+            });
         match bye {
             Some(bye) => {
                 let out = Outgoing::new(
@@ -832,6 +925,7 @@ impl Endpoint {
             self.event(Event::CallEnded {
                 session: id,
                 reason,
+                cause: s.cause,
             });
         }
     }

@@ -507,7 +507,7 @@ impl Endpoint {
 
     /// A CANCEL for an INVITE of ours that is still pending: 487 for the
     /// INVITE (the CANCEL itself was answered 200 by the caller of this).
-    pub(crate) fn session_cancelled(&mut self, now: Instant, invite_tx: TxId) {
+    pub(crate) fn session_cancelled(&mut self, now: Instant, invite_tx: TxId, cancel: &Message) {
         let Some(&id) = self.by_server_tx.get(&invite_tx) else {
             return;
         };
@@ -521,7 +521,21 @@ impl Endpoint {
         if let Some(resp) = self.session_response(id, 487, "Request Terminated", None) {
             let _ = self.layer.respond(now, invite_tx, resp);
         }
-        self.end_session(id, EndReason::CancelledByCaller);
+        // RFC 3326: a forking proxy's CANCEL says when another device
+        // answered (no "missed call" then).
+        let cause = super::session::EndCause::of(cancel);
+        let elsewhere = cause
+            .as_ref()
+            .is_some_and(|c| c.protocol.eq_ignore_ascii_case("SIP") && c.cause == Some(200));
+        if let Some(s) = self.sessions.get_mut(&id) {
+            s.cause = cause;
+        }
+        let reason = if elsewhere {
+            EndReason::AnsweredElsewhere
+        } else {
+            EndReason::CancelledByCaller
+        };
+        self.end_session(id, reason);
     }
 
     /// A request with a To tag: for one of our dialogs, or 481.
@@ -577,6 +591,9 @@ impl Endpoint {
         match request.method() {
             Some(Method::Bye) => {
                 self.reply(now, tx, request, 200, "OK", &[], None);
+                if let Some(s) = self.sessions.get_mut(&id) {
+                    s.cause = super::session::EndCause::of(request);
+                }
                 self.end_session(id, EndReason::RemoteHangup);
             }
             Some(Method::Invite) => self.remote_reinvite(now, id, tx, request),
