@@ -11,11 +11,12 @@ use arbitrary::Arbitrary;
 use bytes::Bytes;
 use sansip::auth::UserCredentials;
 use sansip::endpoint::{
-    Config, Connect, Endpoint, Event, Input, InviteOptions, LocalAddr, Output, RegisterOptions,
-    RegistrationId, SessionId,
+    Config, Connect, EndCause, Endpoint, Event, Input, InviteOptions, LocalAddr, Output,
+    RegisterOptions, RegistrationId, SessionId,
 };
 use sansip::message::{HeaderName, Message, ResponseBuilder};
 use sansip::resolve::{Query, QueryFailure, Record};
+use sansip::sdp::{Capabilities, Codec, MediaCapability};
 use sansip::transport::{FlowId, Transport};
 
 const STATUS: [u16; 12] = [100, 180, 200, 202, 302, 401, 403, 407, 423, 481, 503, 604];
@@ -34,7 +35,7 @@ const METHODS: [&str; 8] = [
 ];
 
 /// Headers a response may carry, to reach the Endpoint's branches.
-const EXTRAS: [(&str, &str); 9] = [
+const EXTRAS: [(&str, &str); 12] = [
     ("WWW-Authenticate", "Digest realm=\"example.com\", nonce=\"n1\", algorithm=MD5, qop=\"auth\""),
     ("Proxy-Authenticate", "Digest realm=\"example.com\", nonce=\"n2\", algorithm=SHA-256, qop=\"auth\", stale=true"),
     ("Min-Expires", "1200"),
@@ -44,6 +45,18 @@ const EXTRAS: [(&str, &str); 9] = [
     ("Require", "outbound"),
     ("Flow-Timer", "1"),
     ("Expires", "0"),
+    ("Require", "100rel"),
+    ("RSeq", "1"),
+    ("Reason", "SIP;cause=200;text=\"elsewhere\""),
+];
+
+/// SDP a response or the application may carry: an offer or answer with
+/// one audio stream, with a direction, or a stream too many.
+const SDPS: [&str; 4] = [
+    "v=0\r\no=- 1 1 IN IP4 192.0.2.9\r\ns=-\r\nc=IN IP4 192.0.2.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0 8\r\n",
+    "v=0\r\no=- 1 2 IN IP4 192.0.2.9\r\ns=-\r\nc=IN IP4 192.0.2.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly\r\n",
+    "v=0\r\no=- 1 3 IN IP4 192.0.2.9\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\nm=video 4002 RTP/AVP 96\r\n",
+    "v=0\r\nthis is not sdp\r\n",
 ];
 
 /// One step.
@@ -141,6 +154,28 @@ pub enum EpOp {
         /// Which call.
         pick: u8,
     },
+    /// A command in a call: 0 hold, 1 resume, 2 update, 3 DTMF, 4 answer
+    /// a late offer, 5 cancel, 6 refer, 7 accept a transfer, 8 reject a
+    /// transfer, 9 hang up with a cause, 10 renegotiate, 11 reliable 183.
+    Mid {
+        /// Which call.
+        pick: u8,
+        /// Which command.
+        what: u8,
+        /// Which SDP (index into the vocabulary).
+        sdp: u8,
+    },
+    /// A response to one of our requests carrying SDP.
+    RespondSdp {
+        /// Which request we sent.
+        pick: u8,
+        /// Index into the statuses.
+        status: u8,
+        /// Which SDP.
+        sdp: u8,
+        /// Extra headers, a bit each.
+        extras: u16,
+    },
     /// Time passes.
     Advance {
         /// Milliseconds (times 16).
@@ -153,6 +188,8 @@ pub enum EpOp {
 pub struct EpSequence {
     /// Route through a TCP outbound proxy by name (DNS, flows) or not.
     pub tcp_proxy: bool,
+    /// Give the Endpoint media capabilities (it then answers by itself).
+    pub media: bool,
     /// The steps.
     pub ops: Vec<EpOp>,
 }
@@ -160,11 +197,16 @@ pub struct EpSequence {
 impl<'a> Arbitrary<'a> for EpSequence {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         let tcp_proxy = bool::arbitrary(u)?;
+        let media = bool::arbitrary(u)?;
         let mut ops = Vec::new();
         while !u.is_empty() && ops.len() < 500 {
             ops.push(EpOp::arbitrary(u)?);
         }
-        Ok(EpSequence { tcp_proxy, ops })
+        Ok(EpSequence {
+            tcp_proxy,
+            media,
+            ops,
+        })
     }
 }
 
@@ -232,6 +274,10 @@ fn pick<T>(v: &[T], k: u8) -> Option<&T> {
 }
 
 fn respond_to(req: &Message, code: u16, extras: u16) -> Option<Bytes> {
+    respond_with(req, code, extras, None)
+}
+
+fn respond_with(req: &Message, code: u16, extras: u16, sdp: Option<&str>) -> Option<Bytes> {
     let to = std::str::from_utf8(req.raw(HeaderName::To)?).ok()?;
     let to = if to.contains(";tag=") {
         to.to_owned()
@@ -246,6 +292,11 @@ fn respond_to(req: &Message, code: u16, extras: u16) -> Option<Bytes> {
         if extras & (1 << k) != 0 {
             b = b.raw_header(name, value.as_bytes());
         }
+    }
+    if let Some(sdp) = sdp {
+        b = b
+            .raw_header("Contact", b"<sip:bob@192.0.2.9>")
+            .body("application/sdp", sdp.as_bytes().to_vec());
     }
     b.build().ok().map(|m| m.to_bytes())
 }
@@ -265,6 +316,19 @@ pub fn check_endpoint_sequence(input: &EpSequence) {
     config.max_flows = 8;
     config.max_usages = 8;
     config.seed = 7;
+    if input.media {
+        config.media = Some(Capabilities {
+            address: "192.0.2.1".into(),
+            media: vec![MediaCapability::new(
+                "audio",
+                5000,
+                vec![
+                    Codec::new("PCMU", 8000),
+                    Codec::new("telephone-event", 8000),
+                ],
+            )],
+        });
+    }
     if input.tcp_proxy {
         config.outbound_proxy = Some("sip:proxy.example.com;transport=tcp".into());
     } else {
@@ -406,9 +470,7 @@ pub fn check_endpoint_sequence(input: &EpSequence) {
             }
             EpOp::Call { offer } => {
                 let options = InviteOptions {
-                    sdp: offer.then(|| {
-                        Bytes::from_static(b"v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n")
-                    }),
+                    sdp: offer.then(|| Bytes::from_static(SDPS[0].as_bytes())),
                     ..InviteOptions::default()
                 };
                 if let Ok(id) = h.ep.invite(h.now, "sip:bob@192.0.2.9", options) {
@@ -422,7 +484,10 @@ pub fn check_endpoint_sequence(input: &EpSequence) {
                 if let Some(id) = pick(&h.calls, *k).copied() {
                     let _ = match how % 3 {
                         0 => h.ep.progress(h.now, id, 180, None),
-                        1 => h.ep.accept(h.now, id, None),
+                        1 => {
+                            h.ep.accept(h.now, id, Some(Bytes::from_static(SDPS[0].as_bytes())))
+                                .or_else(|_| h.ep.accept(h.now, id, None))
+                        }
                         _ => h.ep.reject(h.now, id, 486, "Busy Here"),
                     };
                 }
@@ -495,6 +560,49 @@ pub fn check_endpoint_sequence(input: &EpSequence) {
                     let _ = h.ep.hangup(h.now, id);
                 }
                 h.drain();
+            }
+            EpOp::Mid { pick: k, what, sdp } => {
+                let sdp = Bytes::from_static(SDPS[usize::from(*sdp) % SDPS.len()].as_bytes());
+                if let Some(id) = pick(&h.calls, *k).copied() {
+                    let now = h.now;
+                    let ep = &mut h.ep;
+                    let _ = match what % 12 {
+                        0 => ep.hold(now, id),
+                        1 => ep.resume(now, id),
+                        2 => ep.update(now, id, sdp),
+                        3 => ep.send_dtmf(now, id, "1#", 100),
+                        4 => ep.answer(now, id, sdp),
+                        5 => ep.cancel(now, id),
+                        6 => ep.refer(now, id, "sip:carol@192.0.2.9"),
+                        7 => ep.accept_transfer(now, id).map(|_| ()),
+                        8 => ep.reject_transfer(now, id),
+                        9 => ep.hangup_with_cause(now, id, EndCause::sip(480, "fuzz")),
+                        10 => ep.renegotiate(now, id, sdp),
+                        _ => ep.progress_reliable(now, id, 183, Some(sdp)),
+                    };
+                }
+                h.drain();
+            }
+            EpOp::RespondSdp {
+                pick: k,
+                status,
+                sdp,
+                extras,
+            } => {
+                let Some((flow, transport, req)) = pick(&h.sent, *k).cloned() else {
+                    continue;
+                };
+                let code = [180, 183, 200][usize::from(*status) % 3];
+                let sdp = SDPS[usize::from(*sdp) % SDPS.len()];
+                if let Some(data) = respond_with(&req, code, *extras, Some(sdp)) {
+                    h.input(Input::Receive {
+                        transport,
+                        flow: flow.unwrap_or(FlowId(0)),
+                        source: PEER,
+                        destination: LOCAL,
+                        data,
+                    });
+                }
             }
             EpOp::Advance { ms16 } => {
                 let end = h.now + Duration::from_millis(u64::from(*ms16) * 16);
