@@ -762,7 +762,8 @@ proptest! {
         p.tuples = tuples;
         p.notes = notes;
         p.persons = persons;
-        let again = Presence::parse(p.to_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let again = Presence::parse(p.to_bytes())
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(again, p);
     }
 

@@ -1,14 +1,18 @@
 //! Typed bodies of SIP event packages: presence (PIDF, RFC 3863, with the
-//! RFC 4479 data model and RFC 4480 RPID), a model, a parser and a
-//! serializer.
+//! RFC 4479 data model and RFC 4480 RPID) and dialog state (RFC 4235
+//! dialog-info), each a model, a parser and a serializer.
 //!
-//! - [`pidf`]: `application/pidf+xml`: [`Presence`](pidf::Presence) with
+//! - [`pidf`] (`application/pidf+xml`): [`Presence`](pidf::Presence) with
 //!   its [`Tuple`](pidf::Tuple)s, notes, [`Person`](pidf::Person)s (RPID
 //!   [`Activity`](pidf::Activity)) and [`Device`](pidf::Device)s, and a
 //!   [`PresenceBuilder`](pidf::PresenceBuilder) for the common open/closed
 //!   document.
+//! - [`dialog_info`] (`application/dialog-info+xml`):
+//!   [`DialogInfo`](dialog_info::DialogInfo) and its
+//!   [`DialogEntry`](dialog_info::DialogEntry)s, with builders for a
+//!   notifier (a BLF "early", "confirmed" or "terminated" notification).
 //!
-//! It reads XML with a small strict reader of this module: namespaces
+//! Both read XML with a small strict reader of this module: namespaces
 //! are resolved (elements are matched by namespace URI, never by the
 //! prefix a peer chose), references are decoded, no DOCTYPE is accepted
 //! (so no entity can expand), and [`Limits`] bounds the size, the number
@@ -20,20 +24,26 @@
 //! and at which byte.
 //!
 //! ```
-//! use sansip::body::pidf::{Basic, Presence};
+//! use sansip::body::{dialog_info::{DialogInfo, DialogState}, pidf::{Basic, Presence}};
 //!
 //! let pidf = Presence::parse_slice(br#"<?xml version="1.0" encoding="UTF-8"?>
 //! <presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:bob@example.com">
 //!   <tuple id="t1"><status><basic>open</basic></status></tuple>
 //! </presence>"#)?;
 //! assert_eq!(pidf.tuples[0].status.basic, Some(Basic::Open));
-
+//!
+//! let blf = DialogInfo::parse_slice(br#"<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info"
+//!     version="3" state="full" entity="sip:bob@example.com">
+//!   <dialog id="d1" direction="recipient"><state>early</state></dialog>
+//! </dialog-info>"#)?;
+//! assert_eq!(blf.dialogs[0].state, DialogState::Early);
 //! # Ok::<(), sansip::body::BodyError>(())
 //! ```
 //!
 //! [`Bytes`]: bytes::Bytes
 
 mod chars;
+pub mod dialog_info;
 mod error;
 pub mod pidf;
 mod raw;
@@ -42,6 +52,7 @@ mod text;
 mod write;
 mod xml;
 
+pub use dialog_info::CONTENT_TYPE as DIALOG_INFO_CONTENT_TYPE;
 pub use error::BodyError;
 pub use pidf::CONTENT_TYPE as PIDF_CONTENT_TYPE;
 pub use raw::RawElement;
@@ -52,7 +63,8 @@ pub use text::Text;
 ///
 /// The defaults leave a wide margin over real bodies: a busy presentity's
 /// PIDF with several devices and RPID is a few kilobytes and a hundred
-/// elements deep at most five levels.
+/// elements deep at most five levels; a BLF dialog-info with a handful of
+/// calls is smaller.
 ///
 /// ```
 /// use sansip::body::{pidf::Presence, BodyError, Limits};
@@ -74,6 +86,8 @@ pub struct Limits {
     pub max_attributes: usize,
     /// Most `<tuple>`s in a PIDF document.
     pub max_tuples: usize,
+    /// Most `<dialog>`s in a dialog-info document.
+    pub max_dialogs: usize,
 }
 
 impl Default for Limits {
@@ -84,6 +98,7 @@ impl Default for Limits {
             max_depth: 32,
             max_attributes: 64,
             max_tuples: 256,
+            max_dialogs: 256,
         }
     }
 }

@@ -37,6 +37,12 @@ pub(crate) fn optional_attr(doc: &Document, i: usize, attribute: &str) -> Option
     doc.el(i).attr(attribute).map(|a| a.value.clone())
 }
 
+/// The offset of attribute `attr` of element `i` (or of the element).
+pub(crate) fn attr_offset(doc: &Document, i: usize, attribute: &str) -> usize {
+    let el = doc.el(i);
+    el.attr(attribute).map_or(el.start, |a| a.offset)
+}
+
 /// The text of an element that holds only text.
 pub(crate) fn leaf_text(
     doc: &Document,
@@ -69,6 +75,20 @@ pub(crate) fn no_text(doc: &Document, i: usize, element: &'static str) -> Result
         }),
         None => Ok(()),
     }
+}
+
+/// A non-negative decimal integer (digits only, after trimming).
+pub(crate) fn number<T: std::str::FromStr>(
+    text: &str,
+    what: &'static str,
+    offset: usize,
+) -> Result<T, BodyError> {
+    let t = text.trim_matches(|c: char| c.is_ascii() && super::text::is_space(c as u8));
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(BodyError::bad_value(what, text, Some(offset)));
+    }
+    t.parse()
+        .map_err(|_| BodyError::bad_value(what, text, Some(offset)))
 }
 
 /// Counts one more of `what` against `limit`.
