@@ -669,6 +669,24 @@ fn comments_pis_cdata_bom_and_duplicates_are_handled() {
     round_trips(&p);
 }
 
+#[test]
+fn an_extension_relying_on_a_declaration_of_its_parent_carries_it() {
+    let p = parse(&format!(
+        "{OPEN}<tuple id='1' xmlns:c='urn:example:caps'><status/>\
+         <c:servcaps><c:audio>true</c:audio><video xmlns='urn:example:v'/></c:servcaps>\
+         </tuple></presence>"
+    ))
+    .unwrap();
+    let caps = &p.tuples[0].extensions[0];
+    assert!(caps.is("urn:example:caps", "servcaps"));
+    assert_eq!(
+        std::str::from_utf8(caps.as_bytes()).unwrap(),
+        "<c:servcaps xmlns:c=\"urn:example:caps\"><c:audio>true</c:audio>\
+         <video xmlns='urn:example:v'/></c:servcaps>"
+    );
+    round_trips(&p);
+}
+
 // ---- generated documents --------------------------------------------------
 
 /// Text with the characters that need escaping, CR, LF, tab, and

@@ -80,13 +80,14 @@ impl RawElement {
     /// Element `i` of `doc`, made self-contained.
     pub(crate) fn capture(doc: &Document, i: usize) -> RawElement {
         let el = doc.el(i);
-        // The prefixes the subtree uses (`None`: the default namespace).
+        // The prefixes the subtree takes from outside it (`None`: the
+        // default namespace): used, and not declared on the way up.
         let mut used: Vec<Option<&str>> = Vec::new();
-        for e in &doc.elements[i..el.end_index] {
+        for (k, e) in doc.elements[i..el.end_index].iter().enumerate() {
             let names = std::iter::once(Some(e.prefix.as_deref()))
                 .chain(e.attrs.iter().map(|a| a.prefix.as_deref().map(Some)));
             for p in names.flatten() {
-                if p != Some("xml") && !used.contains(&p) {
+                if p != Some("xml") && !used.contains(&p) && !declared_below(doc, i, i + k, p) {
                     used.push(p);
                 }
             }
@@ -107,7 +108,7 @@ impl RawElement {
                     escape_into(&mut decls, uri, true);
                     decls.push(b'"');
                 }
-                // Declared inside the subtree, where it is used.
+                // Not bound: cannot happen for a parsed element.
                 (Some(_), None) => {}
                 (None, uri) => {
                     injected.push((None, uri.cloned().unwrap_or_default()));
@@ -178,4 +179,21 @@ impl RawElement {
     pub fn to_bytes(&self) -> Bytes {
         self.xml.clone()
     }
+}
+
+/// Whether an element from `e` up to (not including) `root` declares
+/// `prefix`.
+fn declared_below(doc: &Document, root: usize, e: usize, prefix: Option<&str>) -> bool {
+    let mut at = e;
+    while at != root {
+        let el = doc.el(at);
+        if el.decls.iter().any(|(p, _)| p.as_deref() == prefix) {
+            return true;
+        }
+        match el.parent {
+            Some(parent) => at = parent,
+            None => return false,
+        }
+    }
+    false
 }

@@ -150,3 +150,9 @@ impl PartialEq<Text> for &str {
         other == *self
     }
 }
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == other.as_bytes()
+    }
+}

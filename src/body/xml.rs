@@ -613,3 +613,84 @@ pub(super) fn name_end(src: &[u8], pos: usize) -> usize {
         _ => pos,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &'static str) -> Document {
+        Document::parse(Bytes::from_static(text.as_bytes()), &Limits::default())
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn namespaces_are_scoped_rebound_and_undeclared() {
+        let d = doc(
+            r#"<a xmlns="u1" xmlns:p="u2"><p:b xmlns:p="u3"><c/></p:b><p:d/><e xmlns=""/></a>"#,
+        );
+        let ns: Vec<_> = d
+            .elements
+            .iter()
+            .map(|e| (e.local.as_str(), e.ns.as_deref()))
+            .collect();
+        assert_eq!(
+            ns,
+            [
+                ("a", Some("u1")),
+                ("b", Some("u3")),
+                ("c", Some("u1")),
+                ("d", Some("u2")),
+                ("e", None)
+            ]
+        );
+        assert_eq!(d.binding_at(1, Some("p")).map(|t| t.as_str()), Some("u3"));
+        assert_eq!(d.binding_at(3, Some("p")).map(|t| t.as_str()), Some("u2"));
+        assert_eq!(d.binding_at(4, None).map(|t| t.as_str()), Some(""));
+    }
+
+    #[test]
+    fn attributes_without_prefix_are_in_no_namespace() {
+        let d = doc(r#"<a xmlns="u" xmlns:p="v" x="1" p:x="2" xml:lang="en"/>"#);
+        let a = d.el(0);
+        assert_eq!(a.attr("x").map(|a| a.value.as_str()), Some("1"));
+        assert_eq!(a.attr_ns("v", "x").map(|a| a.value.as_str()), Some("2"));
+        assert_eq!(
+            a.attr_ns(XML_NS, "lang").map(|a| a.value.as_str()),
+            Some("en")
+        );
+        assert_eq!(a.decls.len(), 2);
+    }
+
+    #[test]
+    fn children_are_the_direct_ones_in_order() {
+        let d = doc("<r><a><x/><y><z/></y></a><b/>t<c></c></r>");
+        let names = |i| {
+            d.children(i)
+                .map(|c| d.el(c).local.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(0), ["a", "b", "c"]);
+        assert_eq!(names(1), ["x", "y"]);
+        assert!(names(2).is_empty());
+        assert_eq!(d.el(0).end_index, d.elements.len());
+    }
+
+    #[test]
+    fn character_data_is_gathered_and_decoded() {
+        let d = doc("<r>a&amp;b<![CDATA[<&>]]>c<!-- x -->d&#x1F600;\r\ne<i/>f</r>");
+        assert_eq!(d.el(0).text, "a&b<&>cd\u{1F600}\nef");
+        let d = doc("<r>plain</r>");
+        assert_eq!(d.el(0).text, "plain");
+        assert_eq!(d.el(0).text_offset, Some(3));
+        assert_eq!(doc("<r> \n </r>").el(0).text_offset, None);
+    }
+
+    #[test]
+    fn spans_cover_each_element() {
+        let src = "<?xml version='1.0'?>\n<r a='1'><p:c xmlns:p='u'>x</p:c></r>";
+        let d = doc(src);
+        let c = d.el(1);
+        assert_eq!(&src[c.start..c.end], "<p:c xmlns:p='u'>x</p:c>");
+        assert_eq!(&src[c.start..c.name_end], "<p:c");
+    }
+}
