@@ -687,6 +687,32 @@ fn an_extension_relying_on_a_declaration_of_its_parent_carries_it() {
     round_trips(&p);
 }
 
+#[test]
+fn a_second_contact_or_timestamp_stays_second_through_a_round_trip() {
+    // Found by the parse_presence fuzz target: the duplicate is kept raw
+    // and must be written after the typed one, or it would take its place.
+    let dm = concat!(
+        r#"<presence xmlns="urn:ietf:params:xml:ns:pidf""#,
+        r#" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" entity="e">"#
+    );
+    let p = parse(&format!(
+        "{dm}<tuple id='1'><status/><contact>sip:a</contact><contact>sip:b</contact>\
+         <timestamp>2001-10-27T16:49:29Z</timestamp><timestamp>2002-10-27T16:49:29Z</timestamp>\
+         <x:y xmlns:x='urn:x'/></tuple>\
+         <dm:person id='p'><dm:timestamp>2001-10-27T16:49:29Z</dm:timestamp>\
+         <dm:timestamp>2003-10-27T16:49:29Z</dm:timestamp></dm:person>\
+         <dm:device id='d'><dm:deviceID>urn:a</dm:deviceID><dm:deviceID>urn:b</dm:deviceID>\
+         </dm:device></presence>"
+    ))
+    .unwrap();
+    let t = &p.tuples[0];
+    assert_eq!(t.contact.as_ref().unwrap().uri, "sip:a");
+    let names: Vec<_> = t.extensions.iter().map(|r| r.name()).collect();
+    assert_eq!(names, ["y", "contact", "timestamp"]);
+    assert_eq!(p.devices[0].device_id.as_deref(), Some("urn:a"));
+    round_trips(&p);
+}
+
 // ---- generated documents --------------------------------------------------
 
 /// Text with the characters that need escaping, CR, LF, tab, and

@@ -197,7 +197,9 @@ pub struct Tuple {
     /// The `<timestamp>`.
     pub timestamp: Option<Timestamp>,
     /// Other children of `<tuple>` (RPID `class`, `relationship`,
-    /// capabilities, ...), as received.
+    /// capabilities, ...), as received. Those from other namespaces are
+    /// written between `<status>` and `<contact>` (the schema's place);
+    /// those in PIDF's own (a second `<contact>`) after the typed children.
     pub extensions: Vec<RawElement>,
 }
 
@@ -441,7 +443,8 @@ pub struct Person {
     /// The `<dm:timestamp>`.
     pub timestamp: Option<Timestamp>,
     /// Other children (RPID `mood`, `place-type`, `sphere`, ...), as
-    /// received.
+    /// received; those in the data model's namespace (a second
+    /// `<dm:timestamp>`) are written after the typed children.
     pub extensions: Vec<RawElement>,
 }
 
@@ -580,7 +583,8 @@ pub struct Device {
     pub notes: Vec<Note>,
     /// The `<dm:timestamp>`.
     pub timestamp: Option<Timestamp>,
-    /// Other children (RPID `user-input`, ...), as received.
+    /// Other children (RPID `user-input`, ...), as received; those in
+    /// the data model's namespace are written after the typed children.
     pub extensions: Vec<RawElement>,
 }
 

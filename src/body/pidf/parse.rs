@@ -56,6 +56,7 @@ fn tuple(doc: &Document, i: usize) -> Result<Tuple, BodyError> {
             t.extensions.push(RawElement::capture(doc, c));
         }
     }
+    same_namespace_last(&mut t.extensions, NS);
     t.status = status.ok_or(BodyError::MissingElement {
         parent: "tuple",
         element: "status",
@@ -129,6 +130,7 @@ fn person(doc: &Document, i: usize) -> Result<Person, BodyError> {
             p.extensions.push(RawElement::capture(doc, c));
         }
     }
+    same_namespace_last(&mut p.extensions, NS_DATA_MODEL);
     Ok(p)
 }
 
@@ -181,5 +183,14 @@ fn device(doc: &Document, i: usize) -> Result<Device, BodyError> {
             d.extensions.push(RawElement::capture(doc, c));
         }
     }
+    same_namespace_last(&mut d.extensions, NS_DATA_MODEL);
     Ok(d)
+}
+
+/// Puts the extensions in the parent's own namespace (a second `<contact>`
+/// or `<dm:timestamp>`) after the others, keeping each group's order: the
+/// writer puts them after the typed children, where they read back as
+/// extensions again.
+fn same_namespace_last(extensions: &mut [RawElement], ns: &str) {
+    extensions.sort_by_key(|r| r.namespace() == Some(ns));
 }

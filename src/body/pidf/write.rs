@@ -72,7 +72,7 @@ fn tuple(w: &mut XmlWriter, t: &Tuple) {
     if let Some(d) = &t.device_id {
         w.leaf("dm:deviceID", &[], d);
     }
-    raws(w, &t.extensions);
+    raws_except(w, &t.extensions, NS);
     if let Some(c) = &t.contact {
         let priority = c.priority.map(|q| q.to_string());
         w.leaf("contact", &[("priority", priority.as_deref())], &c.uri);
@@ -81,6 +81,7 @@ fn tuple(w: &mut XmlWriter, t: &Tuple) {
     if let Some(ts) = &t.timestamp {
         w.leaf("timestamp", &[], ts.as_str());
     }
+    raws_in(w, &t.extensions, NS);
     w.close("tuple");
 }
 
@@ -97,11 +98,12 @@ fn person(w: &mut XmlWriter, p: &Person) {
     if let Some(a) = &p.activities {
         activities(w, a);
     }
-    raws(w, &p.extensions);
+    raws_except(w, &p.extensions, NS_DATA_MODEL);
     notes(w, "dm:note", &p.notes);
     if let Some(ts) = &p.timestamp {
         w.leaf("dm:timestamp", &[], ts.as_str());
     }
+    raws_in(w, &p.extensions, NS_DATA_MODEL);
     w.close("dm:person");
 }
 
@@ -139,7 +141,7 @@ fn device(w: &mut XmlWriter, d: &Device) {
         return w.empty("dm:device", &id);
     }
     w.open("dm:device", &id);
-    raws(w, &d.extensions);
+    raws_except(w, &d.extensions, NS_DATA_MODEL);
     if let Some(id) = &d.device_id {
         w.leaf("dm:deviceID", &[], id);
     }
@@ -147,12 +149,29 @@ fn device(w: &mut XmlWriter, d: &Device) {
     if let Some(ts) = &d.timestamp {
         w.leaf("dm:timestamp", &[], ts.as_str());
     }
+    raws_in(w, &d.extensions, NS_DATA_MODEL);
     w.close("dm:device");
 }
 
 fn notes(w: &mut XmlWriter, name: &str, notes: &[Note]) {
     for n in notes {
         w.leaf(name, &[("xml:lang", n.lang.as_deref())], &n.text);
+    }
+}
+
+/// Extensions from other namespaces than the parent's (the schema's
+/// `##other`), in their place among the typed children.
+fn raws_except(w: &mut XmlWriter, raws: &[RawElement], ns: &str) {
+    for r in raws.iter().filter(|r| r.namespace() != Some(ns)) {
+        w.raw(r);
+    }
+}
+
+/// Extensions in the parent's own namespace (a second `<contact>`, ...)
+/// after the typed children, so that they read back as extensions again.
+fn raws_in(w: &mut XmlWriter, raws: &[RawElement], ns: &str) {
+    for r in raws.iter().filter(|r| r.namespace() == Some(ns)) {
+        w.raw(r);
     }
 }
 
