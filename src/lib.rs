@@ -13,6 +13,9 @@
 //!   received bytes, and stream framing with RFC 5626 keep-alives.
 //! - [`sdp`]: SDP (RFC 8866) parsing and building, zero-copy like the
 //!   message layer, and RFC 3264 offer/answer bookkeeping.
+//! - [`body`]: typed SUBSCRIBE/NOTIFY bodies: presence (PIDF, RFC 3863,
+//!   with RFC 4479/4480 persons, devices and activities) and dialog state
+//!   (RFC 4235 dialog-info), parsed by a strict, bounded XML reader.
 //! - [`transport`]: RFC 3261 §18 rules: Via stamping, `received`/`rport`,
 //!   where responses go, the UDP→TCP size switch, WebSocket Vias.
 //! - [`transaction`]: the four RFC 3261 §17 state machines (with RFC 6026)
@@ -137,6 +140,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod auth;
+pub mod body;
 pub mod dialog;
 pub mod endpoint;
 #[cfg(feature = "capi")]

@@ -13,8 +13,10 @@ use sansip::message::{
 
 pub mod built;
 pub mod endpoint_sequence;
+pub mod presence;
 pub mod sdp;
 pub use endpoint_sequence::{check_endpoint_sequence, EpOp, EpSequence};
+pub use presence::check_parse_presence;
 pub use sdp::check_parse_sdp;
 
 pub use built::{check_built, check_change, BuiltMessage, ByteSource, Change};
