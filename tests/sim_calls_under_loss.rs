@@ -62,7 +62,8 @@ fn callee_hangs_up(seed: u64, link: LinkConfig, alice_calls: bool) {
     let inc = c.rung(callee, 1);
     assert_eq!(c.incoming(callee)[0].1, sdp(offer), "the offer arrived");
     c.act(callee, |ep, now| ep.progress(now, inc, 180, None).unwrap());
-    // An unreliable 180 is sent once: lost, it is lost for good.
+    // An unreliable 180 is resent only in answer to a resent INVITE, and
+    // there is none once a response got through: it may be lost for good.
     c.run(ms(200));
     c.answer(callee, inc, sdp(answer), (caller, out));
     c.hang_up(callee, inc, (caller, out));

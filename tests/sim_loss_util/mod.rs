@@ -63,7 +63,6 @@ pub struct Calls {
     pub alice: NodeHandle<EpNode>,
     pub bob: NodeHandle<EpNode>,
     pub carol: Option<NodeHandle<EpNode>>,
-    link: LinkConfig,
 }
 
 impl Calls {
@@ -80,7 +79,7 @@ impl Calls {
         bob: impl FnOnce(&mut Config),
     ) -> Calls {
         let mut net = Net::new(seed);
-        net.set_default_link(link.clone());
+        net.set_default_link(link);
         let start = net.now();
         let s = net.fork_seed();
         let a = net.add(
@@ -99,13 +98,7 @@ impl Calls {
             alice: a,
             bob: b,
             carol: None,
-            link,
         }
-    }
-
-    /// The link every path uses.
-    pub fn link(&self) -> LinkConfig {
-        self.link.clone()
     }
 
     /// Adds carol (10.0.0.4).
@@ -189,18 +182,7 @@ impl Calls {
             .collect()
     }
 
-    /// Every `CallEnded` `who` reported, of any call.
-    pub fn all_ended(&self, who: NodeHandle<EpNode>) -> Vec<(SessionId, EndReason)> {
-        self.events(who)
-            .into_iter()
-            .filter_map(|e| match e {
-                Event::CallEnded { session, reason } => Some((session, reason)),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// Whether `who`'s call `session` was accepted (`CallAccepted`).
+    /// How often `who` reported its call `session` up (`CallAccepted`).
     pub fn accepted(&self, who: NodeHandle<EpNode>, session: SessionId) -> usize {
         self.events_of(who, session)
             .iter()
