@@ -26,6 +26,12 @@ pub(crate) struct MidCall {
     pub(crate) reinvite_pending: Option<Bytes>,
     /// Whether what is in flight is an UPDATE rather than a re-INVITE.
     pub(crate) via_update: bool,
+    /// The peer's re-INVITE had no offer: our 2xx offered, its ACK
+    /// answers.
+    pub(crate) offered_in_2xx: bool,
+    /// Our REFER's acceptance was reported (by its 2xx, or by a NOTIFY
+    /// that overtook it, RFC 6665 §4.1.2.4).
+    pub(crate) refer_accepted: bool,
     /// A re-INVITE or UPDATE waiting for its glare back-off.
     pub(crate) glare_retry: Option<(Method, Bytes)>,
     /// The peer's re-INVITE we answered, waiting for its ACK.
@@ -379,6 +385,19 @@ impl Endpoint {
     }
 
     pub(crate) fn glare_retry_due(&mut self, now: Instant, id: SessionId) {
+        // §14.1: not while another INVITE is in progress either way (the
+        // peer's re-INVITE may still wait for its ACK): try again later.
+        let busy = self.sessions.get(&id).is_some_and(|s| {
+            s.mid.remote_reinvite.is_some()
+                || s.mid.reinvite_pending.is_some()
+                || s.media.state() != St::Stable
+        });
+        if busy {
+            let units = self.rng.below(200);
+            let wait = Duration::from_millis(100 + units * 10);
+            self.timers.arm(now + wait, Timer::GlareRetry(id));
+            return;
+        }
         let retry = self
             .sessions
             .get_mut(&id)
@@ -431,16 +450,23 @@ impl Endpoint {
         tx: TxId,
         request: &Message,
     ) {
+        let Some(s) = self.sessions.get(&id) else {
+            return;
+        };
+        if s.state == SessionState::Answered || s.mid.remote_reinvite.is_some() {
+            // Its CSeq passed the dialog's check: the peer has our last 2xx
+            // and its ACK was lost.
+            self.acknowledged(now, id, None);
+        }
         let Some(s) = self.sessions.get_mut(&id) else {
             return;
         };
-        if s.mid.reinvite_pending.is_some()
-            || s.media.state() == crate::sdp::NegotiationState::HaveLocalOffer
-        {
+        if s.mid.reinvite_pending.is_some() || s.media.state() == St::HaveLocalOffer {
             self.reply(now, tx, request, 491, "Request Pending", &[], None);
             return;
         }
-        if s.mid.remote_reinvite.is_some() || s.state != SessionState::Confirmed {
+        if s.state != SessionState::Confirmed {
+            // §14.2: the first INVITE has no final response yet.
             let retry = ("Retry-After", format!("{}", self.rng.below(10)));
             self.reply(
                 now,
@@ -464,7 +490,11 @@ impl Endpoint {
             },
             // An offerless re-INVITE: our current SDP, unchanged, is the
             // offer; the ACK answers it.
-            None => s.media.neg.reoffer().ok().map(|o| o.to_bytes()),
+            None => {
+                let offer = s.media.neg.reoffer().ok().map(|o| o.to_bytes());
+                s.mid.offered_in_2xx = offer.is_some();
+                offer
+            }
         };
         let Some(ok) = self.in_dialog_ok(id, request, body.as_ref()) else {
             return;

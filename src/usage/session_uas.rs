@@ -456,15 +456,25 @@ impl Endpoint {
         let Some(id) = hit else {
             return;
         };
+        self.acknowledged(now, id, Some(ack));
+    }
+
+    /// Our 2xx to an INVITE (the first or a re-INVITE) is acknowledged:
+    /// by its ACK, or (`ack` `None`) by a later request of the peer's in
+    /// the dialog, which it could not send without the 2xx: its ACK was
+    /// lost (RFC 3261 §14.2 wants 500 only while the first INVITE has no
+    /// final response yet).
+    pub(crate) fn acknowledged(&mut self, now: Instant, id: SessionId, ack: Option<&Message>) {
         let Some(s) = self.sessions.get_mut(&id) else {
             return;
         };
+        let body = ack.and_then(sdp_of);
         if s.mid.remote_reinvite.take().is_some() {
             // The ACK for our 2xx to their re-INVITE: it answers our offer
             // if the re-INVITE had none.
             self.timers.stop(&mut s.ok_timer);
-            if s.media.state() == crate::sdp::NegotiationState::HaveLocalOffer {
-                let answered = sdp_of(ack).is_some_and(|b| s.media.receive(&b).is_ok());
+            if std::mem::take(&mut s.mid.offered_in_2xx) {
+                let answered = body.is_some_and(|b| s.media.receive(&b).is_ok());
                 if !answered {
                     s.media.rollback();
                 }
@@ -477,11 +487,16 @@ impl Endpoint {
         self.timers.stop(&mut s.ok_timer);
         // Our 2xx offered (the INVITE had none): the ACK must answer.
         if s.media.state() == crate::sdp::NegotiationState::HaveLocalOffer {
-            let answered = match sdp_of(ack) {
+            let answered = match &body {
                 Some(b) => s
                     .media
-                    .receive(&b)
+                    .receive(b)
                     .map_err(|e| format!("the answer in the ACK: {e}")),
+                None if ack.is_none() => {
+                    // The ACK with the answer was lost and will not come.
+                    s.media.rollback();
+                    Ok(crate::sdp::Received::Answer)
+                }
                 None => Err("the ACK carries no answer to the offer in our 2xx".to_owned()),
             };
             if let Err(why) = answered {
@@ -500,7 +515,7 @@ impl Endpoint {
         s.state = SessionState::Confirmed;
         self.event(Event::CallAccepted {
             session: id,
-            sdp: sdp_of(ack).or_else(|| self.remote_sdp(id)),
+            sdp: body.or_else(|| self.remote_sdp(id)),
             fork: 0,
         });
     }

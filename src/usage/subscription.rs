@@ -59,6 +59,8 @@ pub(crate) struct Subscription {
     pub(crate) pending: Option<(TxId, Message)>,
     /// Subscriber: the notifier's tag, once a 2xx or NOTIFY named it.
     pub(crate) remote_tag: Option<String>,
+    /// Subscriber: our SUBSCRIBE with Expires 0 went out.
+    pub(crate) unsubscribe_sent: bool,
 }
 
 fn state_name(state: SubState) -> &'static str {
@@ -136,6 +138,7 @@ impl Endpoint {
                 ending: false,
                 pending: None,
                 remote_tag: None,
+                unsubscribe_sent: false,
             },
         );
         let contact = ContactSpec::Ours {
@@ -166,9 +169,12 @@ impl Endpoint {
         self.timers.stop(&mut s.timer);
         if s.dialog.is_some() {
             self.send_subscribe_in_dialog(now, id, 0);
-        } else {
+        } else if !s.out {
             self.end_subscription(id, "unsubscribed".into());
         }
+        // Else our SUBSCRIBE is on its way: the Expires 0 follows once its
+        // 2xx or a NOTIFY makes the dialog (RFC 6665 §4.1.2.3), so the
+        // notifier does not keep the subscription for its whole life.
         self.pump(now);
         Ok(())
     }
@@ -190,6 +196,7 @@ impl Endpoint {
             });
         if let Some(request) = request {
             s.out = true;
+            s.unsubscribe_sent |= expires == 0;
             let out = Outgoing::new(Owner::Subscription(id), request, ContactSpec::None, None);
             self.start_outgoing(now, out);
         }
@@ -225,6 +232,9 @@ impl Endpoint {
             d.note_cseq_sent(outcome.cseq);
         }
         if s.ending {
+            if !s.unsubscribe_sent && s.dialog.is_some() {
+                self.send_subscribe_in_dialog(now, id, 0);
+            }
             return; // the final NOTIFY ends it
         }
         let granted = response
@@ -304,6 +314,12 @@ impl Endpoint {
             );
             return;
         };
+        let had_dialog = self
+            .subscriptions
+            .map
+            .get(&id)
+            .is_some_and(|s| s.dialog.is_some());
+        let asked = id;
         let Some(id) = self.notifying_subscription(id, request) else {
             // Over the limit of subscriptions: refuse the fork (§4.1.2.4).
             self.reply(
@@ -317,6 +333,28 @@ impl Endpoint {
             );
             return;
         };
+        // §12.2.2: in order, by CSeq (a resent older NOTIFY must not undo
+        // a newer one); unless this NOTIFY just made the dialog.
+        let verdict = self
+            .subscriptions
+            .map
+            .get_mut(&id)
+            .filter(|_| had_dialog && id == asked)
+            .and_then(|s| s.dialog.as_mut())
+            .map(|d| d.receive_request(request));
+        if let Some(crate::dialog::Verdict::Reject { status, reason, .. }) = verdict {
+            self.reply(now, tx, request, status, reason, &[], None);
+            return;
+        }
+        // An unsubscribe that waited for a dialog can go now.
+        let unsubscribe = self
+            .subscriptions
+            .map
+            .get(&id)
+            .is_some_and(|s| s.ending && !s.unsubscribe_sent && !s.out && s.dialog.is_some());
+        if unsubscribe {
+            self.send_subscribe_in_dialog(now, id, 0);
+        }
         self.reply(now, tx, request, 200, "OK", &[], None);
         let sub_state = match state.state.as_str() {
             "active" => SubState::Active,
@@ -391,6 +429,7 @@ impl Endpoint {
             ending: s.ending,
             pending: None,
             remote_tag: Some(from),
+            unsubscribe_sent: false,
         };
         let fork_id = SubscriptionId(self.next_id());
         self.subscriptions.map.insert(fork_id, fork);
@@ -444,6 +483,7 @@ impl Endpoint {
                 ending: false,
                 pending: Some((tx, request)),
                 remote_tag: None,
+                unsubscribe_sent: false,
             },
         );
         self.event(Event::SubscriptionRequested {

@@ -60,6 +60,9 @@ impl Endpoint {
             params: String::new(),
             ob: false,
         };
+        if let Some(s) = self.sessions.get_mut(&id) {
+            s.mid.refer_accepted = false;
+        }
         self.start_outgoing(
             now,
             Outgoing::new(Owner::InDialog(id, Method::Refer), request, contact, None),
@@ -100,6 +103,15 @@ impl Endpoint {
     /// The answer to our REFER: a refusal ends the transfer at once.
     pub(crate) fn refer_outcome(&mut self, id: SessionId, status: Option<u16>) {
         let status = status.unwrap_or(408);
+        // After the call ended nothing more is said of it (CallEnded is
+        // its last event).
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        let accepted = (200..300).contains(&status);
+        if std::mem::replace(&mut s.mid.refer_accepted, accepted) && accepted {
+            return; // a NOTIFY came first and stood for it
+        }
         self.event(Event::TransferProgress {
             session: id,
             status,
@@ -136,6 +148,18 @@ impl Endpoint {
             .and_then(|c| c.parse::<u16>().ok())
             .filter(|c| (100..700).contains(c));
         if let Some(status) = status {
+            // A NOTIFY means the REFER was accepted, even if its 202 is
+            // still on the way (RFC 6665 §4.1.2.4): report that first.
+            let first = self
+                .sessions
+                .get_mut(&id)
+                .is_some_and(|s| !std::mem::replace(&mut s.mid.refer_accepted, true));
+            if first {
+                self.event(Event::TransferProgress {
+                    session: id,
+                    status: 202,
+                });
+            }
             self.event(Event::TransferProgress {
                 session: id,
                 status,
