@@ -5,6 +5,7 @@
 
 pub mod message;
 mod offer_answer;
+mod presence;
 pub mod publication;
 pub mod registration;
 pub mod session;
