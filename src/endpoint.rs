@@ -333,6 +333,7 @@ impl Endpoint {
                 Timer::Subscription(id) => self.subscription_due(now, id),
                 Timer::Publication(id) => self.publication_due(now, id),
                 Timer::ReferDecision(id) => self.refer_decision_due(now, id),
+                Timer::Unanswered(id) => self.unanswered_due(now, id),
                 Timer::ReliableProvisional(id) => self.reliable_provisional_due(now, id),
                 Timer::SessionRefresh(id) => self.session_timer_due(now, id),
                 Timer::ConnectTimeout(flow) => {

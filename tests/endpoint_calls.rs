@@ -392,3 +392,29 @@ fn reason_headers_on_bye_and_cancel_both_ways() {
         "quotes inside the text are dropped"
     );
 }
+
+#[test]
+fn an_incoming_call_nobody_answers_is_declined_with_480_after_three_minutes() {
+    let mut h = Harness::new(config());
+    let id = incoming(&mut h);
+    h.ep.progress(h.now, id, 180, None).unwrap();
+    h.take_sent();
+    h.advance(Duration::from_secs(179));
+    assert!(
+        h.take_sent().iter().all(|m| m.status() != Some(480)),
+        "still ringing"
+    );
+    h.advance(Duration::from_secs(1));
+    let sent = h.take_sent();
+    assert!(sent.iter().any(|m| m.status() == Some(480)), "{sent:?}");
+    assert!(matches!(
+        &h.take_events()[..],
+        [Event::CallEnded {
+            reason: EndReason::Declined { status: 480 },
+            ..
+        }]
+    ));
+    h.advance(Duration::from_secs(60));
+    assert_eq!(h.ep.timers_armed(), 0);
+    assert_eq!(h.ep.calls(), 0);
+}

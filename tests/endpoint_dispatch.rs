@@ -325,3 +325,36 @@ fn an_invite_requiring_100rel_or_timer_is_served_not_refused_with_420() {
     assert_eq!(hdr(&ringing, "Require").as_deref(), Some("100rel"));
     assert!(hdr(&ringing, "RSeq").is_some());
 }
+
+#[test]
+fn a_subscription_request_left_unanswered_is_declined_in_time() {
+    let mut h = Harness::new(config());
+    h.udp_from(
+        PEER,
+        request(
+            "SUBSCRIBE",
+            "sip:alice@10.0.0.1",
+            "Event: presence\r\nContact: <sip:bob@10.0.0.9>\r\nExpires: 600\r\n",
+            "",
+        ),
+    );
+    assert!(matches!(
+        &h.take_events()[..],
+        [Event::SubscriptionRequested { .. }]
+    ));
+    h.take_sent();
+    h.advance(std::time::Duration::from_secs(29));
+    assert!(h.take_sent().is_empty(), "the application has 30 s");
+    h.advance(std::time::Duration::from_secs(1));
+    let declined = h.take_sent();
+    assert_eq!(declined.len(), 1);
+    assert_eq!(declined[0].status(), Some(480));
+    h.advance(std::time::Duration::from_secs(3600));
+    let events = h.take_events();
+    assert!(
+        matches!(&events[..], [Event::SubscriptionEnded { .. }]),
+        "{events:?}"
+    );
+    assert_eq!(h.ep.transactions(), 0);
+    assert_eq!(h.ep.timers_armed(), 0);
+}

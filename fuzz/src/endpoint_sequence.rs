@@ -622,7 +622,17 @@ pub fn check_endpoint_sequence(input: &EpSequence) {
         let _ = h.ep.hangup(h.now, id);
         h.drain();
     }
+    // Unregistering everything too, and waiting, leaves nothing behind:
+    // no transaction, no timer of the Endpoint's.
+    for id in h.registrations.clone() {
+        let _ = h.ep.unregister(h.now, id, false);
+        h.drain();
+    }
     let end = h.now + Duration::from_secs(600);
     h.advance_to(end);
     assert_eq!(h.ep.calls(), 0, "a call that never ended");
+    let end = h.now + Duration::from_secs(3600);
+    h.advance_to(end);
+    assert_eq!(h.ep.transactions(), 0, "a transaction left");
+    assert_eq!(h.ep.timers_armed(), 0, "a timer left");
 }

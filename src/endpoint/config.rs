@@ -168,6 +168,11 @@ pub struct Config {
     /// What sansip sends by itself when a call arrives, before the
     /// application answers it (default [`RingPolicy::Manual`]).
     pub ring: RingPolicy,
+    /// An incoming call neither answered nor rejected within this is
+    /// declined with 480 (default 180 s, as a proxy's Timer C; `None`:
+    /// never, the caller must give up). Without it a caller that vanishes
+    /// without CANCEL would hold a call slot for ever.
+    pub unanswered_timeout: Option<Duration>,
     /// How long the host has to open a connection asked for with
     /// `Output::Connect` before sansip gives up on it.
     pub connect_timeout: Duration,
@@ -210,6 +215,7 @@ impl Config {
             session_timer: Some(Default::default()),
             media: None,
             ring: RingPolicy::Manual,
+            unanswered_timeout: Some(Duration::from_secs(180)),
         }
     }
 }

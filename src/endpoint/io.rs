@@ -333,7 +333,9 @@ pub enum Event {
         status: u16,
     },
     /// A peer asks to subscribe to `event` (RFC 6665): answer with
-    /// `accept_subscription` or `reject_subscription`.
+    /// `accept_subscription` or `reject_subscription` (declined with 480
+    /// after 30 s otherwise, [`SubscriptionEnded`](Event::SubscriptionEnded)
+    /// following).
     SubscriptionRequested {
         /// The subscription.
         subscription: SubscriptionId,

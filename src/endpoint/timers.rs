@@ -38,6 +38,8 @@ pub(crate) enum Timer {
     Publication(crate::usage::publication::PublicationId),
     /// Retry a re-INVITE after a 491 (RFC 3261 §14.1).
     GlareRetry(crate::usage::session::SessionId),
+    /// An incoming call nobody answered in time.
+    Unanswered(crate::usage::session::SessionId),
 }
 
 /// A handle to stop an armed timer.

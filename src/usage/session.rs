@@ -214,6 +214,8 @@ pub(crate) struct Session {
     pub(crate) forks: Vec<(String, Option<Bytes>)>,
     /// The Reason of the BYE or CANCEL that ends the call (RFC 3326).
     pub(crate) cause: Option<EndCause>,
+    /// Callee: the limit for the application to answer.
+    pub(crate) unanswered: Option<TimerKey>,
 }
 
 impl Session {
@@ -243,6 +245,7 @@ impl Session {
             replaces: None,
             forks: Vec::new(),
             cause: None,
+            unanswered: None,
         }
     }
 
@@ -915,6 +918,7 @@ impl Endpoint {
             }
             self.transfer_ended(now, id, &reason);
             self.timers.stop(&mut s.ok_timer);
+            self.timers.stop(&mut s.unanswered);
             if let Some(mut t) = s.session_timer.take() {
                 self.timers.stop(&mut t.key);
             }

@@ -133,6 +133,12 @@ impl Endpoint {
             sdp_offer,
             replaces,
         });
+        if let Some(limit) = self.config.unanswered_timeout {
+            let key = self.timers.arm(now + limit, Timer::Unanswered(id));
+            if let Some(s) = self.sessions.get_mut(&id) {
+                s.unanswered = Some(key);
+            }
+        }
         let reliable = self
             .sessions
             .get(&id)
@@ -329,6 +335,7 @@ impl Endpoint {
             .ok_or(CommandError::NoSuchSession(id))?;
         s.dialog = dialog;
         s.ok = Some(ok);
+        self.timers.stop(&mut s.unanswered);
         s.state = SessionState::Answered;
         s.ok_interval = t1;
         s.ok_since = Some(now);
@@ -418,6 +425,20 @@ impl Endpoint {
         self.end_session(id, EndReason::Declined { status });
         self.pump(now);
         Ok(())
+    }
+
+    /// Nobody answered the incoming call in time: 480, the call ends
+    /// ([`EndReason::Declined`] with 480).
+    pub(crate) fn unanswered_due(&mut self, now: Instant, id: SessionId) {
+        if let Some(s) = self.sessions.get_mut(&id) {
+            s.unanswered = None;
+        }
+        let unanswered = self.sessions.get(&id).is_some_and(|s| {
+            !s.caller && matches!(s.state, SessionState::Incoming | SessionState::Early)
+        });
+        if unanswered {
+            let _ = self.reject(now, id, 480, "Temporarily Unavailable");
+        }
     }
 
     /// Timer for our 2xx: resend it (T1 doubling up to T2) until the ACK

@@ -27,6 +27,9 @@ use crate::message::{Message, Method, ResponseBuilder};
 use crate::transaction::TxId;
 use crate::usage::message::{check_extra_header, check_target};
 
+/// How long the application has to accept or reject a peer's SUBSCRIBE.
+const DECIDE_WITHIN: Duration = Duration::from_secs(30);
+
 /// Identifies a subscription (ours or a peer's to us).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SubscriptionId(pub u64);
@@ -486,6 +489,14 @@ impl Endpoint {
                 unsubscribe_sent: false,
             },
         );
+        // Undecided after a while: declined (480), so that unanswered
+        // SUBSCRIBEs cannot hold subscriptions and transactions for ever.
+        let key = self
+            .timers
+            .arm(now + DECIDE_WITHIN, Timer::Subscription(id));
+        if let Some(s) = self.subscriptions.map.get_mut(&id) {
+            s.timer = Some(key);
+        }
         self.event(Event::SubscriptionRequested {
             subscription: id,
             from,
@@ -571,9 +582,11 @@ impl Endpoint {
             .ok_or(CommandError::WrongState {
                 what: "no such subscription to us",
             })?;
-        s.pending.take().ok_or(CommandError::WrongState {
+        let pending = s.pending.take().ok_or(CommandError::WrongState {
             what: "the subscription was answered already",
-        })
+        })?;
+        self.timers.stop(&mut s.timer);
+        Ok(pending)
     }
 
     /// Refuses a peer's SUBSCRIBE (403, 489, ...).
