@@ -127,16 +127,7 @@ impl Capabilities {
     /// # Ok::<(), sansip::sdp::SdpError>(())
     /// ```
     pub fn offer(&self) -> Result<Sdp, SdpError> {
-        let origin = Origin {
-            username: "-",
-            session_id: "0",
-            session_version: 0,
-            net_type: "IN",
-            addr_type: "IP4",
-            address: "0.0.0.0",
-        };
-        let mut sdp = Sdp::new(&origin, "-")?;
-        sdp.push_line('c', Connection::for_address(&self.address).to_string())?;
+        let mut sdp = placeholder(&self.address)?;
         for cap in &self.media {
             let mut next_dynamic = 96u8;
             let mut chosen: Vec<(u8, &Codec)> = Vec::new();
@@ -206,9 +197,10 @@ fn offered_codec(m: &Media, pt: u8) -> Option<(&str, u32, Option<u16>)> {
     mapped.or_else(|| static_payload(pt))
 }
 
-/// The answer to `offer`, with a placeholder origin (the caller stamps
-/// the real one).
-pub(crate) fn answer(offer: &Sdp, caps: &Capabilities) -> Result<Sdp, SdpError> {
+/// A description with no media yet: a placeholder origin (the
+/// [`Negotiation`](super::Negotiation) stamps the real one) and `c=` for
+/// `address`.
+fn placeholder(address: &str) -> Result<Sdp, SdpError> {
     let origin = Origin {
         username: "-",
         session_id: "0",
@@ -218,7 +210,14 @@ pub(crate) fn answer(offer: &Sdp, caps: &Capabilities) -> Result<Sdp, SdpError> 
         address: "0.0.0.0",
     };
     let mut sdp = Sdp::new(&origin, "-")?;
-    sdp.push_line('c', Connection::for_address(&caps.address).to_string())?;
+    sdp.push_line('c', Connection::for_address(address).to_string())?;
+    Ok(sdp)
+}
+
+/// The answer to `offer`, with a placeholder origin (the caller stamps
+/// the real one).
+pub(crate) fn answer(offer: &Sdp, caps: &Capabilities) -> Result<Sdp, SdpError> {
+    let mut sdp = placeholder(&caps.address)?;
     let mut used = vec![false; caps.media.len()];
     for (i, om) in offer.media().iter().enumerate() {
         let offered_dir = offer.media_direction(i).unwrap_or(Direction::SendRecv);

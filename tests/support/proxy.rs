@@ -393,15 +393,25 @@ impl Registrar {
         let invite = f.method == Method::Invite;
         pop_top(&mut response, HeaderName::Via);
         if retransmitted_2xx && invite {
-            // RFC 6026: the server transaction passes 2xx retransmissions
-            // on if it still can; when it cannot, the UAC's own
-            // retransmissions reach it anyway.
-            if layer.respond(now, server, response.clone()).is_ok() {
-                self.responses.push((now, response));
-            }
+            self.pass_2xx(now, layer, server, response);
             return;
         }
         self.send(now, layer, server, response);
+    }
+
+    /// A 2xx after the first (resent, or another fork's): RFC 6026 lets
+    /// the server transaction pass it on while it is Accepted; when it no
+    /// longer can, the UAC's own retransmissions reach it anyway.
+    fn pass_2xx(
+        &mut self,
+        now: Instant,
+        layer: &mut TransactionLayer,
+        server: TxId,
+        response: Message,
+    ) {
+        if layer.respond(now, server, response.clone()).is_ok() {
+            self.responses.push((now, response));
+        }
     }
 
     /// A response on one branch of a forked INVITE (RFC 3261 §16.7): every
@@ -430,12 +440,8 @@ impl Registrar {
         }
         match code {
             101..=199 if !b.answered => self.send(now, layer, server, response),
-            // Another fork's 2xx (or a resent one): passed on while the
-            // server transaction is Accepted (RFC 6026).
-            200..=299 if b.answered && layer.respond(now, server, response.clone()).is_ok() => {
-                self.responses.push((now, response));
-            }
-            200..=299 if b.answered => {}
+            // Another fork's 2xx (or a resent one).
+            200..=299 if b.answered => self.pass_2xx(now, layer, server, response),
             200..=299 => {
                 b.answered = true;
                 self.send(now, layer, server, response);
