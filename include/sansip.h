@@ -1167,7 +1167,7 @@ enum sansip_result sansip_endpoint_new(const struct sansip_config *config, uint6
  * Frees an endpoint and everything it handed out. Works on a poisoned
  * endpoint too. NULL is allowed and does nothing.
  *
- * Stale handles: a freed endpoint keeps a small header (about 80 bytes,
+ * Stale handles: a freed endpoint keeps a small header (64 bytes,
  * never deallocated; the endpoint itself is freed), marked freed, so
  * that a second `sansip_endpoint_free` does nothing and any other call
  * with the freed pointer returns `SANSIP_RESULT_STALE_HANDLE` instead of

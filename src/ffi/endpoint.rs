@@ -73,7 +73,7 @@ pub unsafe extern "C" fn sansip_endpoint_new(
 /// Frees an endpoint and everything it handed out. Works on a poisoned
 /// endpoint too. NULL is allowed and does nothing.
 ///
-/// Stale handles: a freed endpoint keeps a small header (about 80 bytes,
+/// Stale handles: a freed endpoint keeps a small header (64 bytes,
 /// never deallocated; the endpoint itself is freed), marked freed, so
 /// that a second `sansip_endpoint_free` does nothing and any other call
 /// with the freed pointer returns `SANSIP_RESULT_STALE_HANDLE` instead of
@@ -204,4 +204,71 @@ pub unsafe extern "C" fn sansip_endpoint_flow_closed(
     };
     // SAFETY: the caller passes a live endpoint (or NULL).
     unsafe { command(endpoint, now_us, run) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::{
+        sansip_config_add_local, sansip_config_free, sansip_config_new, sansip_endpoint_invite,
+        sansip_endpoint_poll_output, sansip_event_kind, sansip_output, sansip_transport,
+    };
+
+    #[test]
+    fn after_a_panic_every_call_but_free_and_last_error_is_refused() {
+        let aor = "sip:alice@127.0.0.1";
+        let local = sansip_addr::from_rust("127.0.0.1:5060".parse().unwrap());
+        let mut cfg = std::ptr::null_mut();
+        let mut ep = std::ptr::null_mut();
+        // SAFETY: every pointer is a live local or comes from the _new
+        // calls; each handle is freed once (a second free is refused).
+        unsafe {
+            assert_eq!(
+                sansip_config_new(aor.as_ptr(), aor.len(), &mut cfg),
+                sansip_result::Ok
+            );
+            let udp = sansip_transport::Udp as u32;
+            assert_eq!(sansip_config_add_local(cfg, udp, &local), sansip_result::Ok);
+            assert_eq!(sansip_endpoint_new(cfg, 0, &mut ep), sansip_result::Ok);
+            sansip_config_free(cfg);
+
+            let poison = with_mut(ep, |_: &mut EndpointState| panic!("a bug"));
+            assert_eq!(poison, sansip_result::Panic);
+            assert!(sansip_endpoint_is_poisoned(ep));
+            let mut out = std::mem::MaybeUninit::<sansip_output>::uninit();
+            let r = sansip_endpoint_poll_output(ep, out.as_mut_ptr());
+            assert_eq!(r, sansip_result::Poisoned);
+            let mut id = 0;
+            let target = "sip:bob@127.0.0.1";
+            let r = sansip_endpoint_invite(
+                ep,
+                1,
+                target.as_ptr(),
+                target.len(),
+                std::ptr::null(),
+                0,
+                &mut id,
+            );
+            assert_eq!(r, sansip_result::Poisoned);
+            assert_eq!(id, 0, "out-parameters are written only on success");
+            let mut kind = crate::ffi::sansip_event::None;
+            assert_eq!(sansip_event_kind(ep, &mut kind), sansip_result::Poisoned);
+            assert_eq!(
+                sansip_endpoint_handle_timeout(ep, 2),
+                sansip_result::Poisoned
+            );
+            let mut buf = [0u8; 128];
+            let mut n = 0;
+            let r = sansip_last_error_message(ep, buf.as_mut_ptr(), buf.len(), &mut n);
+            assert_eq!(r, sansip_result::Ok);
+            assert!(String::from_utf8_lossy(&buf[..n]).contains("a bug"));
+            sansip_endpoint_free(ep);
+            assert_eq!(
+                sansip_endpoint_handle_timeout(ep, 3),
+                sansip_result::StaleHandle
+            );
+            assert!(!sansip_endpoint_is_poisoned(ep));
+            sansip_endpoint_free(ep);
+        }
+    }
 }

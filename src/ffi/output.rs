@@ -344,3 +344,45 @@ fn end_reason(r: &EndReason) -> String {
         EndReason::OfferAnswerFailed { why } => format!("offer/answer failed: {why}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Event kinds are appended, never renumbered: this is the order.
+    #[test]
+    fn event_kinds_keep_their_values() {
+        use sansip_event::*;
+        let all = [
+            None,
+            Registered,
+            Unregistered,
+            RegistrationFailed,
+            Reconnecting,
+            MessageDelivered,
+            MessageFailed,
+            Message,
+            IncomingCall,
+            CallProgress,
+            CallAccepted,
+            CallUpdated,
+            CallUpdateFailed,
+            CallEnded,
+            Other,
+            AnswerNeeded,
+            Dtmf,
+            TransferRequested,
+            TransferProgress,
+            SubscriptionRequested,
+            Notification,
+            SubscriptionForked,
+            SubscriptionEnded,
+            Published,
+            Unpublished,
+            PublicationFailed,
+        ];
+        for (i, k) in all.iter().enumerate() {
+            assert_eq!(*k as usize, i, "{k:?}");
+        }
+    }
+}
