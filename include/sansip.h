@@ -1,5 +1,26 @@
 /* sansip: a sans-IO SIP user-agent core. SPDX-License-Identifier: MIT OR Apache-2.0 */
 
+/*
+ * Conventions (as rustls-ffi):
+ * - Every fallible call returns a sansip_result (0 is OK); sansip_result_str
+ *   names it, sansip_last_error_message (sansip_config_last_error_message
+ *   for a config, and for why sansip_endpoint_new refused one) says why.
+ * - Out-parameters come last and are written only on SANSIP_RESULT_OK.
+ * - Bytes and UTF-8 text are pointer + size_t length, never NUL-terminated;
+ *   (NULL, 0) is empty. Arrays (sansip_header, sansip_str,
+ *   sansip_dns_record) are pointer + count and are read during the call only.
+ * - Integers naming an enum value are passed as uint32_t and validated.
+ * - Time is uint64_t microseconds of the host's monotonic clock (now_us);
+ *   UINT64_MAX is "no deadline".
+ * - Host loop: after any input or command, call sansip_endpoint_poll_output
+ *   until SANSIP_OUTPUT_KIND_TIMEOUT. Pointers in a sansip_output and from the
+ *   sansip_event_* accessors stay valid until the next poll or free.
+ * - Handles are not thread-safe: one call at a time per handle. _free accepts
+ *   NULL; a freed handle is refused (SANSIP_RESULT_STALE_HANDLE) and a second
+ *   _free does nothing (see sansip_endpoint_free). A panic (a bug) returns
+ *   SANSIP_RESULT_PANIC and poisons the handle.
+ */
+
 #ifndef SANSIP_H
 #define SANSIP_H
 

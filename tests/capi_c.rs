@@ -2,7 +2,8 @@
 //! compiled against `include/sansip.h` and the cdylib twice — as C11 with
 //! `cc -std=c11 -Wall -Wextra -Werror -pedantic`, and as C++17 with
 //! `g++ -x c++ -std=c++17 -Wall -Wextra -Werror` — then run; and every
-//! exported symbol of the cdylib carries the `sansip_` prefix. (`.ci/run`
+//! exported symbol of the cdylib carries the `sansip_` prefix; and
+//! `examples/c/udp_host.c` runs over real UDP sockets. (`.ci/run`
 //! runs the same programs under ASAN+UBSAN and Valgrind:
 //! `tests/c/check.sh`.)
 #![cfg(feature = "capi")]
@@ -124,6 +125,26 @@ fn subscriptions_are_notified_and_refused_publications_and_registrations_fail() 
 #[test]
 fn misuse_is_refused_with_a_result_and_stale_handles_are_caught() {
     build_and_run("misuse");
+}
+
+#[test]
+fn the_c_example_host_talks_over_real_udp_sockets() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = cdylib();
+    let dir = lib.parent().expect("a directory");
+    let exe = std::env::temp_dir().join(format!("sansip_udp_host_{}", std::process::id()));
+    run(Command::new("cc")
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg(root.join("examples/c/udp_host.c"))
+        .arg(&lib)
+        .arg(format!("-Wl,-rpath,{}", dir.display()))
+        .arg("-o")
+        .arg(&exe));
+    let output = run(&mut Command::new(&exe));
+    let _ = std::fs::remove_file(&exe);
+    assert!(output.contains("udp_host: ok"), "{output}");
 }
 
 #[test]

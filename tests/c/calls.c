@@ -2,7 +2,8 @@
  * Calls through the C ABI, between endpoints in one process: rejected,
  * cancelled, reliable early media, a late offer answered by the
  * application, hold and resume, re-INVITE and UPDATE, DTMF, a hangup with
- * a Q.850 cause, and a blind transfer to a third endpoint.
+ * a Q.850 cause, a blind transfer to a third endpoint, and an answer made
+ * by sansip from configured media capabilities.
  */
 #include <stdio.h>
 #include <string.h>
@@ -289,14 +290,43 @@ static void extra_headers(void) {
     go();
 }
 
-static void ringing_by_itself(sansip_config *cfg) {
+/* Carol rings by herself and answers offers from her media capabilities. */
+static void carol_config(sansip_config *cfg) {
     EXPECT(sansip_config_set_ring_policy(cfg, SANSIP_RING_POLICY_RINGING), SANSIP_RESULT_OK);
+    EXPECT(sansip_config_set_media_address(cfg, S("127.0.0.1")), SANSIP_RESULT_OK);
+    EXPECT(sansip_config_add_codec(cfg, S("audio"), 7000, S("opus"), 48000, 2, NULL, 0),
+           SANSIP_RESULT_OK);
+    EXPECT(sansip_config_add_codec(cfg, S("audio"), 7000, S("PCMU"), 8000, 0, NULL, 0),
+           SANSIP_RESULT_OK);
+    EXPECT(sansip_config_set_media_direction(cfg, S("audio"), SANSIP_MEDIA_DIRECTION_SENDRECV,
+                                             false),
+           SANSIP_RESULT_OK);
+}
+
+/* Carol accepts without SDP: sansip answers from her capabilities. */
+static void answered_by_capabilities(void) {
+    uint64_t call = 0;
+    forget(&alice);
+    forget(&carol);
+    EXPECT(sansip_endpoint_invite(alice.ep, now_us, S("sip:carol@127.0.0.1:5064"),
+                                  S(sdp(sdp_a, sizeof sdp_a, 4000, 1)), &call),
+           SANSIP_RESULT_OK);
+    go();
+    const ev *in = last(&carol, SANSIP_EVENT_INCOMING_CALL);
+    CHECK(in != NULL);
+    if (in == NULL) return;
+    EXPECT(sansip_endpoint_accept(carol.ep, now_us, in->session, NULL, 0), SANSIP_RESULT_OK);
+    go();
+    const ev *up = last(&alice, SANSIP_EVENT_CALL_ACCEPTED);
+    CHECK(up != NULL && strstr(up->body, "m=audio 7000 RTP/AVP 0") != NULL);
+    EXPECT(sansip_endpoint_hangup(alice.ep, now_us, call), SANSIP_RESULT_OK);
+    go();
 }
 
 int main(void) {
     peer_init(&alice, "alice", "sip:alice@127.0.0.1", 5060, 1, NULL);
     peer_init(&bob, "bob", "sip:bob@127.0.0.1", 5062, 2, NULL);
-    peer_init(&carol, "carol", "sip:carol@127.0.0.1", 5064, 3, ringing_by_itself);
+    peer_init(&carol, "carol", "sip:carol@127.0.0.1", 5064, 3, carol_config);
 
     rejected();
     cancelled();
@@ -305,6 +335,7 @@ int main(void) {
     in_call();
     transfer();
     extra_headers();
+    answered_by_capabilities();
 
     peer_free(&alice);
     peer_free(&bob);
