@@ -923,7 +923,7 @@ enum sansip_result sansip_endpoint_invite(struct sansip_endpoint *endpoint, uint
  * none), read during the call only. A bad name or value fails the call
  * with `SANSIP_RESULT_BAD_TEXT` and nothing is sent.
  */
-enum sansip_result sansip_endpoint_invite_with_headers(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *sdp, size_t sdp_len, const struct sansip_header *headers_ptr, size_t headers_len, uint64_t *session_out);
+enum sansip_result sansip_endpoint_invite_with_headers(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *sdp, size_t sdp_len, const struct sansip_header *headers, size_t headers_len, uint64_t *session_out);
 
 /**
  * Sends a provisional response (`status` 101–199: 180 Ringing, 183
@@ -975,10 +975,10 @@ enum sansip_result sansip_endpoint_hangup(struct sansip_endpoint *endpoint, uint
 /**
  * `sansip_endpoint_hangup` with a Reason header (RFC 3326) on the BYE:
  * `protocol` (`SIP`, `Q.850`; UTF-8, a token), `cause` (the cause code;
- * negative: none), `text` (`(NULL, 0)`: none). A CANCEL or a rejection
+ * negative: none), `cause_text` (`(NULL, 0)`: none). A CANCEL or a rejection
  * carries no Reason.
  */
-enum sansip_result sansip_endpoint_hangup_with_cause(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, const uint8_t *protocol, size_t protocol_len, int32_t cause, const uint8_t *text_ptr, size_t text_len);
+enum sansip_result sansip_endpoint_hangup_with_cause(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, const uint8_t *protocol, size_t protocol_len, int32_t cause, const uint8_t *cause_text, size_t cause_text_len);
 
 /**
  * Creates a configuration for the address of record `aor`
@@ -1545,7 +1545,7 @@ enum sansip_result sansip_endpoint_message(struct sansip_endpoint *endpoint, uin
  * array of `headers_len` `sansip_header` (`(NULL, 0)`: none), read during
  * the call only.
  */
-enum sansip_result sansip_endpoint_message_with_headers(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *content_type, size_t content_type_len, const uint8_t *body, size_t body_len, const struct sansip_header *headers_ptr, size_t headers_len, uint64_t *message_out);
+enum sansip_result sansip_endpoint_message_with_headers(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *content_type, size_t content_type_len, const uint8_t *body, size_t body_len, const struct sansip_header *headers, size_t headers_len, uint64_t *message_out);
 
 /**
  * Publishes `body` (of `content_type`) for `event` (`presence`, ...) at

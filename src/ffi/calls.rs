@@ -10,7 +10,7 @@ use super::boundary::{bytes, opt_bytes, out, put, text};
 use super::endpoint::command;
 use super::handle::sansip_endpoint;
 use super::result::{sansip_result, Error};
-use super::str::{headers, sansip_header};
+use super::str::{header_list, sansip_header};
 use crate::endpoint::Endpoint;
 use crate::usage::session::{EndCause, InviteOptions, SessionId};
 
@@ -56,7 +56,7 @@ pub unsafe extern "C" fn sansip_endpoint_invite_with_headers(
     target_len: usize,
     sdp: *const u8,
     sdp_len: usize,
-    headers_ptr: *const sansip_header,
+    headers: *const sansip_header,
     headers_len: usize,
     session_out: *mut u64,
 ) -> sansip_result {
@@ -68,7 +68,7 @@ pub unsafe extern "C" fn sansip_endpoint_invite_with_headers(
             // SAFETY: as above.
             sdp: unsafe { opt_bytes(sdp, sdp_len, "the SDP")? },
             // SAFETY: as above, for the array and each of its items.
-            extra_headers: unsafe { headers(headers_ptr, headers_len)? },
+            extra_headers: unsafe { header_list(headers, headers_len)? },
         };
         let id = ep.invite(now, target, options)?;
         // SAFETY: session_out was checked non-NULL.
@@ -215,7 +215,7 @@ pub unsafe extern "C" fn sansip_endpoint_hangup(
 
 /// `sansip_endpoint_hangup` with a Reason header (RFC 3326) on the BYE:
 /// `protocol` (`SIP`, `Q.850`; UTF-8, a token), `cause` (the cause code;
-/// negative: none), `text` (`(NULL, 0)`: none). A CANCEL or a rejection
+/// negative: none), `cause_text` (`(NULL, 0)`: none). A CANCEL or a rejection
 /// carries no Reason.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)] // the C signature
@@ -226,14 +226,14 @@ pub unsafe extern "C" fn sansip_endpoint_hangup_with_cause(
     protocol: *const u8,
     protocol_len: usize,
     cause: i32,
-    text_ptr: *const u8,
-    text_len: usize,
+    cause_text: *const u8,
+    cause_text_len: usize,
 ) -> sansip_result {
     let run = |ep: &mut Endpoint, now| {
         // SAFETY: the caller passes each buffer valid for its length.
         let protocol = unsafe { text(protocol, protocol_len, "the protocol")? };
         // SAFETY: as above.
-        let reason_text = unsafe { text(text_ptr, text_len, "the cause text")? };
+        let reason_text = unsafe { text(cause_text, cause_text_len, "the cause text")? };
         let token = !protocol.is_empty()
             && protocol
                 .bytes()

@@ -7,7 +7,7 @@ use super::boundary::{bytes, out, put, text};
 use super::endpoint::command;
 use super::handle::sansip_endpoint;
 use super::result::sansip_result;
-use super::str::{headers, sansip_header};
+use super::str::{header_list, sansip_header};
 use crate::endpoint::{RegisterOptions, RegistrationId};
 use crate::usage::publication::PublicationId;
 
@@ -111,7 +111,7 @@ pub unsafe extern "C" fn sansip_endpoint_message_with_headers(
     content_type_len: usize,
     body: *const u8,
     body_len: usize,
-    headers_ptr: *const sansip_header,
+    headers: *const sansip_header,
     headers_len: usize,
     message_out: *mut u64,
 ) -> sansip_result {
@@ -124,7 +124,7 @@ pub unsafe extern "C" fn sansip_endpoint_message_with_headers(
         // SAFETY: as above.
         let body = Bytes::copy_from_slice(unsafe { bytes(body, body_len, "the body")? });
         // SAFETY: as above, for the array and each of its items.
-        let extra = unsafe { headers(headers_ptr, headers_len)? };
+        let extra = unsafe { header_list(headers, headers_len)? };
         let extra: Vec<(&str, &str)> = extra.iter().map(|(n, v)| (&**n, &**v)).collect();
         let id = ep.message(now, target, ctype, body, &extra)?;
         // SAFETY: message_out was checked non-NULL.

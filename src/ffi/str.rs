@@ -57,7 +57,7 @@ pub(crate) unsafe fn strings(
 ///
 /// # Safety
 /// As [`strings`].
-pub(crate) unsafe fn headers(
+pub(crate) unsafe fn header_list(
     items: *const sansip_header,
     len: usize,
 ) -> Result<Vec<(String, String)>, Error> {
