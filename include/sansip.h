@@ -1,5 +1,26 @@
 /* sansip: a sans-IO SIP user-agent core. SPDX-License-Identifier: MIT OR Apache-2.0 */
 
+/*
+ * Conventions (as rustls-ffi):
+ * - Every fallible call returns a sansip_result (0 is OK); sansip_result_str
+ *   names it, sansip_last_error_message (sansip_config_last_error_message
+ *   for a config, and for why sansip_endpoint_new refused one) says why.
+ * - Out-parameters come last and are written only on SANSIP_RESULT_OK.
+ * - Bytes and UTF-8 text are pointer + size_t length, never NUL-terminated;
+ *   (NULL, 0) is empty. Arrays (sansip_header, sansip_str,
+ *   sansip_dns_record) are pointer + count and are read during the call only.
+ * - Integers naming an enum value are passed as uint32_t and validated.
+ * - Time is uint64_t microseconds of the host's monotonic clock (now_us);
+ *   UINT64_MAX is "no deadline".
+ * - Host loop: after any input or command, call sansip_endpoint_poll_output
+ *   until SANSIP_OUTPUT_KIND_TIMEOUT. Pointers in a sansip_output and from the
+ *   sansip_event_* accessors stay valid until the next poll or free.
+ * - Handles are not thread-safe: one call at a time per handle. _free accepts
+ *   NULL; a freed handle is refused (SANSIP_RESULT_STALE_HANDLE) and a second
+ *   _free does nothing (see sansip_endpoint_free). A panic (a bug) returns
+ *   SANSIP_RESULT_PANIC and poisons the handle.
+ */
+
 #ifndef SANSIP_H
 #define SANSIP_H
 
@@ -24,6 +45,12 @@
  * `sansip_addr.family` for IPv6.
  */
 #define SANSIP_FAMILY_IPV6 6
+
+/**
+ * `sansip_dns_record.transport` of an `ADDRESS` record: the transport the
+ * lookup chose.
+ */
+#define SANSIP_TRANSPORT_ANY UINT32_MAX
 
 /**
  * The outcome of a call. `SANSIP_RESULT_OK` (0) is success; every other
@@ -92,12 +119,14 @@ typedef enum sansip_result {
    */
   SANSIP_RESULT_NO_VALUE = 13,
   /**
-   * The call panicked (a bug in sansip): the endpoint is now poisoned.
+   * The call panicked (a bug in sansip): the handle (endpoint or
+   * config) is now poisoned.
    */
   SANSIP_RESULT_PANIC = 14,
   /**
-   * An earlier call on this endpoint panicked: every later call but
-   * `sansip_endpoint_free` returns this.
+   * An earlier call on this handle panicked: every later call but
+   * `_free`, `sansip_last_error_message` and
+   * `sansip_config_last_error_message` returns this.
    */
   SANSIP_RESULT_POISONED = 15,
   /**
@@ -106,11 +135,17 @@ typedef enum sansip_result {
    * the offer); the detail is in `sansip_last_error_message`.
    */
   SANSIP_RESULT_BAD_SDP = 16,
+  /**
+   * The handle was freed (or is not a handle of this type): the call
+   * did nothing (see `sansip_endpoint_free`).
+   */
+  SANSIP_RESULT_STALE_HANDLE = 17,
 } sansip_result;
 
 /**
- * The kinds of event. New kinds are appended; treat an unknown value like
- * `SANSIP_EVENT_OTHER`.
+ * The kinds of event. New kinds are appended, values never change; treat
+ * an unknown value like `SANSIP_EVENT_OTHER`. Each kind lists the
+ * `sansip_event_*` accessors that answer for it.
  */
 typedef enum sansip_event {
   /**
@@ -118,7 +153,9 @@ typedef enum sansip_event {
    */
   SANSIP_EVENT_NONE = 0,
   /**
-   * A registration (or its refresh) succeeded: `registration`, `expires`.
+   * A registration (or its refresh) succeeded: `registration`, `expires`,
+   * `contact` (every contact the registrar holds for the AOR),
+   * `gruu_public`, `gruu_temporary`, `service_route`, `flow`.
    */
   SANSIP_EVENT_REGISTERED = 1,
   /**
@@ -127,11 +164,12 @@ typedef enum sansip_event {
   SANSIP_EVENT_UNREGISTERED = 2,
   /**
    * A registration attempt failed: `registration`, `status` (if a
-   * response), `reason`.
+   * response), `reason`, `retry_after_us` (if sansip retries by itself).
    */
   SANSIP_EVENT_REGISTRATION_FAILED = 3,
   /**
-   * A registration's flow failed; sansip is reconnecting: `registration`, `reason`.
+   * A registration's flow failed; sansip is reconnecting: `registration`,
+   * `reason`, `attempt`, `delay_us`.
    */
   SANSIP_EVENT_RECONNECTING = 4,
   /**
@@ -139,8 +177,8 @@ typedef enum sansip_event {
    */
   SANSIP_EVENT_MESSAGE_DELIVERED = 5,
   /**
-   * A MESSAGE was not delivered: `message_id`, `status` (if a
-   * response), `reason`.
+   * A MESSAGE was not delivered: `message_id`, `failure`, `status` (if
+   * a response), `reason`.
    */
   SANSIP_EVENT_MESSAGE_FAILED = 6,
   /**
@@ -150,16 +188,19 @@ typedef enum sansip_event {
   SANSIP_EVENT_MESSAGE = 7,
   /**
    * A call arrived: `session`, `from`, `to`, `body` (the SDP offer, if
-   * any). Answer with `sansip_endpoint_accept` or `sansip_endpoint_hangup`.
+   * any), `replaces` (RFC 3891, if any). Answer with
+   * `sansip_endpoint_progress`, `_accept`, `_reject` or `_hangup`.
    */
   SANSIP_EVENT_INCOMING_CALL = 8,
   /**
    * An outgoing call got a provisional response: `session`, `status`,
-   * `body` (early SDP, if any).
+   * `body` (early SDP, if any), `fork` (which early dialog: 1, 2, ...; 0
+   * for a response without a To tag).
    */
   SANSIP_EVENT_CALL_PROGRESS = 9,
   /**
-   * The call is up: `session`, `body` (the peer's SDP, if any).
+   * The call is up: `session`, `body` (the peer's SDP, if any), `fork`
+   * (caller: the fork whose 2xx won; callee: 0).
    */
   SANSIP_EVENT_CALL_ACCEPTED = 10,
   /**
@@ -171,16 +212,179 @@ typedef enum sansip_event {
    */
   SANSIP_EVENT_CALL_UPDATE_FAILED = 12,
   /**
-   * The call is over (its last event): `session`, `status` (when
-   * rejected or declined), `reason`.
+   * The call is over (its last event): `session`, `end_reason`,
+   * `status` (when rejected or declined), `failure` (when it failed
+   * without an answer), `contact` (the targets of a redirection),
+   * `reason` (in words), `cause_protocol`, `cause_code`, `cause_text`
+   * (the Reason header of the BYE or CANCEL, if any).
    */
   SANSIP_EVENT_CALL_ENDED = 13,
   /**
-   * An event the C ABI does not describe yet (DTMF, transfers,
-   * subscriptions): `reason` holds a description.
+   * Reserved for an event this version of the C ABI does not describe;
+   * not produced now (every event has its own kind). `reason` holds a
+   * description.
    */
   SANSIP_EVENT_OTHER = 14,
+  /**
+   * The peer offered SDP in a response to our INVITE without one, and
+   * no configured media can answer it: `session`, `body` (the offer).
+   * Answer with `sansip_endpoint_answer`.
+   */
+  SANSIP_EVENT_ANSWER_NEEDED = 15,
+  /**
+   * A DTMF digit arrived by INFO: `session`, `digit`, `duration_ms`.
+   */
+  SANSIP_EVENT_DTMF = 16,
+  /**
+   * The peer of a call asks us to call someone else (REFER): `session`,
+   * `target`, `referred_by` (if said). Answer with
+   * `sansip_endpoint_accept_transfer` or `_reject_transfer`.
+   */
+  SANSIP_EVENT_TRANSFER_REQUESTED = 17,
+  /**
+   * Progress of a transfer we asked for: `session`, `status`.
+   */
+  SANSIP_EVENT_TRANSFER_PROGRESS = 18,
+  /**
+   * A peer asks to subscribe: `subscription`, `from`, `event_package`,
+   * `expires`. Answer with `sansip_endpoint_accept_subscription` or
+   * `_reject_subscription`.
+   */
+  SANSIP_EVENT_SUBSCRIPTION_REQUESTED = 19,
+  /**
+   * A NOTIFY for one of our subscriptions (answered 200 already):
+   * `subscription`, `subscription_state`, `content_type`, `body` (if any).
+   */
+  SANSIP_EVENT_NOTIFICATION = 20,
+  /**
+   * Our SUBSCRIBE was forked: another notifier made a subscription of
+   * its own: `subscription` (ours), `forked_subscription` (the new one).
+   */
+  SANSIP_EVENT_SUBSCRIPTION_FORKED = 21,
+  /**
+   * A subscription ended, ours or a peer's (its last event):
+   * `subscription`, `reason`.
+   */
+  SANSIP_EVENT_SUBSCRIPTION_ENDED = 22,
+  /**
+   * Our PUBLISH was accepted: `publication`, `expires`.
+   */
+  SANSIP_EVENT_PUBLISHED = 23,
+  /**
+   * Our published state was removed at our request: `publication`.
+   */
+  SANSIP_EVENT_UNPUBLISHED = 24,
+  /**
+   * A PUBLISH failed; the publication is over: `publication`, `status`
+   * (if a response), `reason`.
+   */
+  SANSIP_EVENT_PUBLICATION_FAILED = 25,
 } sansip_event;
+
+/**
+ * Why a call ended (`sansip_event_end_reason`, `SANSIP_EVENT_CALL_ENDED`).
+ * New values are appended.
+ */
+typedef enum sansip_end_reason {
+  /**
+   * We hung up (BYE sent).
+   */
+  SANSIP_END_REASON_LOCAL_HANGUP = 0,
+  /**
+   * The peer hung up (BYE received).
+   */
+  SANSIP_END_REASON_REMOTE_HANGUP = 1,
+  /**
+   * We cancelled the call before it was answered.
+   */
+  SANSIP_END_REASON_CANCELLED = 2,
+  /**
+   * The caller cancelled before we answered.
+   */
+  SANSIP_END_REASON_CANCELLED_BY_CALLER = 3,
+  /**
+   * The caller's CANCEL said another device answered: not a missed call.
+   */
+  SANSIP_END_REASON_ANSWERED_ELSEWHERE = 4,
+  /**
+   * The callee answered with a final non-2xx status (`status`).
+   */
+  SANSIP_END_REASON_REJECTED = 5,
+  /**
+   * The callee redirected the call (3xx) to the `contact` list.
+   */
+  SANSIP_END_REASON_REDIRECTED = 6,
+  /**
+   * We rejected the incoming call (`status`).
+   */
+  SANSIP_END_REASON_DECLINED = 7,
+  /**
+   * Our 2xx was never acknowledged: BYE was sent.
+   */
+  SANSIP_END_REASON_NO_ACK = 8,
+  /**
+   * Nobody refreshed the session in time (RFC 4028): BYE was sent.
+   */
+  SANSIP_END_REASON_SESSION_EXPIRED = 9,
+  /**
+   * Another call replaced this one (RFC 3891): BYE was sent.
+   */
+  SANSIP_END_REASON_REPLACED = 10,
+  /**
+   * The offer/answer exchange of the INVITE failed (`reason`): BYE sent.
+   */
+  SANSIP_END_REASON_OFFER_ANSWER_FAILED = 11,
+  /**
+   * The call failed without an answer (`failure`).
+   */
+  SANSIP_END_REASON_FAILED = 12,
+} sansip_end_reason;
+
+/**
+ * Why a request got no positive answer (`sansip_event_failure`).
+ * New values are appended.
+ */
+typedef enum sansip_failure {
+  /**
+   * A final non-2xx response (`status`).
+   */
+  SANSIP_FAILURE_STATUS = 0,
+  /**
+   * No final response in time.
+   */
+  SANSIP_FAILURE_TIMEOUT = 1,
+  /**
+   * The transport failed (connection refused or closed, ICMP error).
+   */
+  SANSIP_FAILURE_TRANSPORT = 2,
+  /**
+   * The next hop's name did not resolve.
+   */
+  SANSIP_FAILURE_UNRESOLVABLE = 3,
+  /**
+   * The request could not be built or sent (a limit, a bad target).
+   */
+  SANSIP_FAILURE_LOCAL = 4,
+} sansip_failure;
+
+/**
+ * The state of a subscription: what `sansip_endpoint_notify` sends and
+ * `sansip_event_subscription_state` reports (RFC 6665 §4.1.3).
+ */
+typedef enum sansip_subscription_state {
+  /**
+   * Authorized and running.
+   */
+  SANSIP_SUBSCRIPTION_STATE_ACTIVE = 0,
+  /**
+   * Waiting for authorization.
+   */
+  SANSIP_SUBSCRIPTION_STATE_PENDING = 1,
+  /**
+   * Over.
+   */
+  SANSIP_SUBSCRIPTION_STATE_TERMINATED = 2,
+} sansip_subscription_state;
 
 /**
  * What a `sansip_output` asks of the host.
@@ -203,9 +407,9 @@ typedef enum sansip_output_kind {
    */
   SANSIP_OUTPUT_KIND_CLOSE = 2,
   /**
-   * Look up the DNS name in `data` (record type `record_type`, query
-   * `query_id`). Answering DNS is not in the C ABI yet: use numeric
-   * hosts or an outbound proxy with a numeric host.
+   * Look up the DNS name in `data` (record type `record_type`, a
+   * `sansip_record_type`; query `query_id`) and answer with
+   * `sansip_endpoint_resolved`.
    */
   SANSIP_OUTPUT_KIND_RESOLVE = 3,
   /**
@@ -266,11 +470,222 @@ typedef enum sansip_record_type {
    * AAAA (IPv6).
    */
   SANSIP_RECORD_TYPE_AAAA = 3,
+  /**
+   * Not a DNS type: a ready socket address, in answers only
+   * (`sansip_dns_record`).
+   */
+  SANSIP_RECORD_TYPE_ADDRESS = 4,
 } sansip_record_type;
 
 /**
+ * How a query went (`sansip_endpoint_resolved`).
+ */
+typedef enum sansip_dns_status {
+  /**
+   * Answered: the records follow (possibly none).
+   */
+  SANSIP_DNS_STATUS_OK = 0,
+  /**
+   * The name does not exist, or has no records of the type (NXDOMAIN,
+   * NODATA); cached by sansip for a while.
+   */
+  SANSIP_DNS_STATUS_NOT_FOUND = 1,
+  /**
+   * No answer (SERVFAIL, a timeout on the host's side); not cached.
+   */
+  SANSIP_DNS_STATUS_FAILED = 2,
+} sansip_dns_status;
+
+/**
+ * The digest algorithms of an HA1 (`sansip_config_set_realm_ha1`).
+ */
+typedef enum sansip_digest_algorithm {
+  /**
+   * `MD5`.
+   */
+  SANSIP_DIGEST_ALGORITHM_MD5 = 0,
+  /**
+   * `MD5-sess`.
+   */
+  SANSIP_DIGEST_ALGORITHM_MD5_SESS = 1,
+  /**
+   * `SHA-256`.
+   */
+  SANSIP_DIGEST_ALGORITHM_SHA256 = 2,
+  /**
+   * `SHA-256-sess`.
+   */
+  SANSIP_DIGEST_ALGORITHM_SHA256_SESS = 3,
+  /**
+   * `SHA-512-256`.
+   */
+  SANSIP_DIGEST_ALGORITHM_SHA512_256 = 4,
+  /**
+   * `SHA-512-256-sess`.
+   */
+  SANSIP_DIGEST_ALGORITHM_SHA512_256_SESS = 5,
+} sansip_digest_algorithm;
+
+/**
+ * What sansip sends by itself when a call arrives
+ * (`sansip_config_set_ring_policy`).
+ */
+typedef enum sansip_ring_policy {
+  /**
+   * Nothing: the application calls `sansip_endpoint_progress` (the
+   * INVITE transaction still sends 100 Trying after 200 ms). The default.
+   */
+  SANSIP_RING_POLICY_MANUAL = 0,
+  /**
+   * 180 Ringing at once; reliable (RFC 3262) only when the INVITE
+   * requires 100rel.
+   */
+  SANSIP_RING_POLICY_RINGING = 1,
+  /**
+   * 180 Ringing at once, reliable whenever the caller supports 100rel.
+   */
+  SANSIP_RING_POLICY_RELIABLE_RINGING = 2,
+} sansip_ring_policy;
+
+/**
+ * Who may send us requests outside a dialog
+ * (`sansip_config_set_source_policy`).
+ */
+typedef enum sansip_source_policy {
+  /**
+   * Anyone (the default).
+   */
+  SANSIP_SOURCE_POLICY_ANY = 0,
+  /**
+   * Only our registrars and outbound proxy; other requests are dropped.
+   */
+  SANSIP_SOURCE_POLICY_REGISTERED_ONLY = 1,
+} sansip_source_policy;
+
+/**
+ * The durations `sansip_config_set_duration` sets.
+ */
+typedef enum sansip_duration {
+  /**
+   * T1, the RTT estimate (default 500 ms; must not be 0).
+   */
+  SANSIP_DURATION_T1 = 0,
+  /**
+   * T2, the longest retransmit interval (default 4 s; not below T1).
+   */
+  SANSIP_DURATION_T2 = 1,
+  /**
+   * T4, the longest time a message stays in the network (default 5 s).
+   */
+  SANSIP_DURATION_T4 = 2,
+  /**
+   * How long an INVITE server transaction waits before it sends 100
+   * Trying itself (default 200 ms).
+   */
+  SANSIP_DURATION_TRYING_DELAY = 3,
+  /**
+   * Timer D on unreliable transports (default 32 s).
+   */
+  SANSIP_DURATION_TIMER_D = 4,
+  /**
+   * Keep-alive interval on a registration's connection without
+   * `Flow-Timer` (default 120 s).
+   */
+  SANSIP_DURATION_KEEPALIVE_INTERVAL = 5,
+  /**
+   * STUN keep-alive interval on a UDP registration without
+   * `Flow-Timer` (default 25 s).
+   */
+  SANSIP_DURATION_UDP_KEEPALIVE_INTERVAL = 6,
+  /**
+   * How long the host has to open a connection (default 10 s).
+   */
+  SANSIP_DURATION_CONNECT_TIMEOUT = 7,
+  /**
+   * The delay before each reconnection attempt of a registration's
+   * flow (default 4 s).
+   */
+  SANSIP_DURATION_RECONNECT_DELAY = 8,
+} sansip_duration;
+
+/**
+ * The limits `sansip_config_set_limit` sets.
+ */
+typedef enum sansip_limit {
+  /**
+   * Largest message received, in bytes (default 65536).
+   */
+  SANSIP_LIMIT_MAX_MESSAGE_SIZE = 0,
+  /**
+   * Largest body received, in bytes (default 61440).
+   */
+  SANSIP_LIMIT_MAX_BODY_SIZE = 1,
+  /**
+   * Most header fields in a message received (default 128).
+   */
+  SANSIP_LIMIT_MAX_HEADERS = 2,
+  /**
+   * Longest line of a message received, in bytes (default 8192).
+   */
+  SANSIP_LIMIT_MAX_LINE_LENGTH = 3,
+  /**
+   * Most Via values (default 71).
+   */
+  SANSIP_LIMIT_MAX_VIA = 4,
+  /**
+   * Most Route plus Record-Route values (default 32).
+   */
+  SANSIP_LIMIT_MAX_ROUTE = 5,
+  /**
+   * Most live transactions (default 10000).
+   */
+  SANSIP_LIMIT_MAX_TRANSACTIONS = 6,
+  /**
+   * Most connections tracked (default 1024).
+   */
+  SANSIP_LIMIT_MAX_FLOWS = 7,
+  /**
+   * Most registrations, calls, subscriptions, and MESSAGEs in flight
+   * (each; default 1024).
+   */
+  SANSIP_LIMIT_MAX_USAGES = 8,
+  /**
+   * Largest body of an incoming MESSAGE accepted (larger gets 413;
+   * default 1300).
+   */
+  SANSIP_LIMIT_MAX_INCOMING_MESSAGE_BODY = 9,
+  /**
+   * Connection attempts before a registration's failed flow is reported
+   * (default 3).
+   */
+  SANSIP_LIMIT_RECONNECT_ATTEMPTS = 10,
+} sansip_limit;
+
+/**
+ * The direction of a media stream (`sansip_config_set_media_direction`).
+ */
+typedef enum sansip_media_direction {
+  /**
+   * Send and receive (the default).
+   */
+  SANSIP_MEDIA_DIRECTION_SENDRECV = 0,
+  /**
+   * Send only.
+   */
+  SANSIP_MEDIA_DIRECTION_SENDONLY = 1,
+  /**
+   * Receive only.
+   */
+  SANSIP_MEDIA_DIRECTION_RECVONLY = 2,
+  /**
+   * Neither.
+   */
+  SANSIP_MEDIA_DIRECTION_INACTIVE = 3,
+} sansip_media_direction;
+
+/**
  * The settings of an endpoint, built with the `sansip_config_*` calls and
- * read (copied) by `sansip_endpoint_new`. Opaque.
+ * read (copied) by `sansip_endpoint_new`. Opaque. Not thread-safe.
  */
 typedef struct sansip_config sansip_config;
 
@@ -280,6 +695,31 @@ typedef struct sansip_config sansip_config;
  * Not thread-safe: one call at a time per endpoint.
  */
 typedef struct sansip_endpoint sansip_endpoint;
+
+/**
+ * A header field to add to a request: name and value, UTF-8, each
+ * pointer + length. sansip checks both (a token name, a value without
+ * line breaks) and adds the field as given: do not pass fields sansip
+ * writes itself (Via, Call-ID, CSeq, ...).
+ */
+typedef struct sansip_header {
+  /**
+   * The field name (`X-Account`, `P-Preferred-Identity`).
+   */
+  const uint8_t *name;
+  /**
+   * The length of `name`.
+   */
+  size_t name_len;
+  /**
+   * The field value.
+   */
+  const uint8_t *value;
+  /**
+   * The length of `value`.
+   */
+  size_t value_len;
+} sansip_header;
 
 /**
  * An IP address and port (not a `sockaddr`: the same layout everywhere).
@@ -302,6 +742,94 @@ typedef struct sansip_addr {
    */
   uint16_t port;
 } sansip_addr;
+
+/**
+ * A UTF-8 text, pointer + length (not NUL-terminated; `(NULL, 0)` is
+ * empty), as an item of an array argument.
+ */
+typedef struct sansip_str {
+  /**
+   * The bytes.
+   */
+  const uint8_t *data;
+  /**
+   * Their number.
+   */
+  size_t len;
+} sansip_str;
+
+/**
+ * One DNS record of an answer. Fields that do not apply to
+ * `record_type` are ignored (zero them). Records of another type than
+ * the one asked for are ignored, except `ADDRESS`, which answers any
+ * query.
+ */
+typedef struct sansip_dns_record {
+  /**
+   * A `sansip_record_type`: `NAPTR`, `SRV`, `A`, `AAAA`, or `ADDRESS` (a
+   * ready socket address, for a host that resolves by other means, e.g.
+   * getaddrinfo: it ends that branch of the lookup).
+   */
+  uint32_t record_type;
+  /**
+   * Seconds the record may be cached.
+   */
+  uint32_t ttl;
+  /**
+   * NAPTR: lower is tried first.
+   */
+  uint16_t order;
+  /**
+   * NAPTR: lower is tried first among records of one order.
+   */
+  uint16_t preference;
+  /**
+   * SRV: lower is tried first.
+   */
+  uint16_t priority;
+  /**
+   * SRV: relative share among records of one priority.
+   */
+  uint16_t weight;
+  /**
+   * SRV: the port of the service on `target`.
+   */
+  uint16_t port;
+  /**
+   * A (an IPv4 address), AAAA (IPv6; the port is ignored for both), or
+   * ADDRESS (port 0: the port the lookup chose).
+   */
+  struct sansip_addr addr;
+  /**
+   * ADDRESS: a `sansip_transport`, or `SANSIP_TRANSPORT_ANY`.
+   */
+  uint32_t transport;
+  /**
+   * NAPTR: the flags (`s`), UTF-8.
+   */
+  const uint8_t *flags;
+  /**
+   * The length of `flags`.
+   */
+  size_t flags_len;
+  /**
+   * NAPTR: the service (`SIP+D2U`, `SIPS+D2T`), UTF-8.
+   */
+  const uint8_t *service;
+  /**
+   * The length of `service`.
+   */
+  size_t service_len;
+  /**
+   * NAPTR: the replacement; SRV: the target (`.`: no service). UTF-8,
+   * without a trailing dot.
+   */
+  const uint8_t *target;
+  /**
+   * The length of `target`.
+   */
+  size_t target_len;
+} sansip_dns_record;
 
 /**
  * One output. Fields that do not apply to `kind` are zero (NULL, family
@@ -383,6 +911,76 @@ const char *sansip_version(void);
 uint32_t sansip_abi_version(void);
 
 /**
+ * Calls `target` (a URI) with the SDP offer `sdp` (`(NULL, 0)`: no offer;
+ * the callee offers and the answer goes in the ACK). Stores the call's
+ * session id in `session_out`; progress comes as `SANSIP_EVENT_CALL_*`.
+ */
+enum sansip_result sansip_endpoint_invite(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *sdp, size_t sdp_len, uint64_t *session_out);
+
+/**
+ * `sansip_endpoint_invite` with extra header fields on the INVITE:
+ * `headers` is an array of `headers_len` `sansip_header` (`(NULL, 0)`:
+ * none), read during the call only. A bad name or value fails the call
+ * with `SANSIP_RESULT_BAD_TEXT` and nothing is sent.
+ */
+enum sansip_result sansip_endpoint_invite_with_headers(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *sdp, size_t sdp_len, const struct sansip_header *headers, size_t headers_len, uint64_t *session_out);
+
+/**
+ * Sends a provisional response (`status` 101–199: 180 Ringing, 183
+ * Session Progress) to the incoming call `session`, with early-media
+ * `sdp` (`(NULL, 0)`: none). `reliable` sends it reliably (RFC 3262:
+ * resent until the caller's PRACK; the caller must support 100rel);
+ * otherwise it is reliable only when the INVITE requires it.
+ */
+enum sansip_result sansip_endpoint_progress(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, uint16_t status, const uint8_t *sdp, size_t sdp_len, bool reliable);
+
+/**
+ * Answers the incoming call `session` with 200 OK carrying `sdp` (the
+ * answer, or an offer when the INVITE had none; `(NULL, 0)`: no body, or
+ * one made from the configured media capabilities).
+ */
+enum sansip_result sansip_endpoint_accept(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, const uint8_t *sdp, size_t sdp_len);
+
+/**
+ * Rejects the incoming call `session`, not yet answered, with a final
+ * `status` (300–699: 486 Busy Here, 603 Decline, ...) and `reason`, the
+ * reason phrase (UTF-8, no line breaks; `(NULL, 0)`: empty).
+ * `SANSIP_EVENT_CALL_ENDED` follows.
+ */
+enum sansip_result sansip_endpoint_reject(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, uint16_t status, const uint8_t *reason, size_t reason_len);
+
+/**
+ * Answers the offer the peer made in a response to our INVITE without
+ * one (`SANSIP_EVENT_ANSWER_NEEDED`): the PRACK or ACK that waited for it
+ * goes out with `sdp` (required). An answer that does not fit the offer
+ * is refused (`SANSIP_RESULT_BAD_SDP`) and the wait goes on.
+ */
+enum sansip_result sansip_endpoint_answer(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, const uint8_t *sdp, size_t sdp_len);
+
+/**
+ * Cancels the outgoing call `session`, not yet answered (CANCEL, sent
+ * once a provisional response arrived). `SANSIP_EVENT_CALL_ENDED`
+ * follows — with the answer, if a 2xx crossed the CANCEL (the call is
+ * then ended with BYE). For calls in any state, see `sansip_endpoint_hangup`.
+ */
+enum sansip_result sansip_endpoint_cancel(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session);
+
+/**
+ * Ends the call `session` however far it got: CANCEL before an answer
+ * (caller), 603 Decline for an incoming call not yet answered, BYE after.
+ * `SANSIP_EVENT_CALL_ENDED` follows.
+ */
+enum sansip_result sansip_endpoint_hangup(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session);
+
+/**
+ * `sansip_endpoint_hangup` with a Reason header (RFC 3326) on the BYE:
+ * `protocol` (`SIP`, `Q.850`; UTF-8, a token), `cause` (the cause code;
+ * negative: none), `cause_text` (`(NULL, 0)`: none). A CANCEL or a rejection
+ * carries no Reason.
+ */
+enum sansip_result sansip_endpoint_hangup_with_cause(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, const uint8_t *protocol, size_t protocol_len, int32_t cause, const uint8_t *cause_text, size_t cause_text_len);
+
+/**
  * Creates a configuration for the address of record `aor`
  * (`sip:alice@example.com`, UTF-8, `aor_len` bytes) with sansip's defaults.
  * Add at least one local address. The AOR is checked by
@@ -391,9 +989,17 @@ uint32_t sansip_abi_version(void);
 enum sansip_result sansip_config_new(const uint8_t *aor, size_t aor_len, struct sansip_config **config_out);
 
 /**
- * Frees a configuration (NULL is allowed and does nothing).
+ * Frees a configuration. NULL is allowed and does nothing; so does a
+ * configuration already freed (see `sansip_endpoint_free`).
  */
 void sansip_config_free(struct sansip_config *config);
+
+/**
+ * Copies the detail text of the last error on this configuration — a
+ * setter's, or why `sansip_endpoint_new` refused it — as
+ * `sansip_last_error_message` does for an endpoint.
+ */
+enum sansip_result sansip_config_last_error_message(const struct sansip_config *config, uint8_t *buf, size_t len, size_t *written);
 
 /**
  * Adds a local address the host serves: `transport` is a
@@ -402,29 +1008,192 @@ void sansip_config_free(struct sansip_config *config);
 enum sansip_result sansip_config_add_local(struct sansip_config *config, uint32_t transport, const struct sansip_addr *addr);
 
 /**
+ * Sets the transports sansip may use for requests, in order of preference
+ * when DNS leaves the choice (RFC 3263 §4.1): `transports` is an array of
+ * `transports_len` `sansip_transport` values. `(NULL, 0)`: those of the
+ * local addresses, plus TCP (the default).
+ */
+enum sansip_result sansip_config_set_transports(struct sansip_config *config, const uint32_t *transports, size_t transports_len);
+
+/**
  * Sets the seed of every random token (branch, tag, Call-ID, cnonce):
  * from a CSPRNG in production, pinned in tests.
  */
 enum sansip_result sansip_config_set_seed(struct sansip_config *config, uint64_t seed);
 
 /**
- * Sets the digest credentials used for every realm (UTF-8 user name and
- * password, each pointer + length).
+ * Sets the digest credentials used for every realm without its own (UTF-8
+ * user name and password, each pointer + length).
  */
 enum sansip_result sansip_config_set_password(struct sansip_config *config, const uint8_t *user, size_t user_len, const uint8_t *password, size_t password_len);
+
+/**
+ * Sets the digest credentials for `realm` (compared exactly, as RFC 7616
+ * says; `(NULL, 0)`: every realm without its own, like
+ * `sansip_config_set_password`), replacing earlier ones for it.
+ */
+enum sansip_result sansip_config_set_realm_password(struct sansip_config *config, const uint8_t *realm, size_t realm_len, const uint8_t *user, size_t user_len, const uint8_t *password, size_t password_len);
+
+/**
+ * Sets digest credentials for `realm` (`(NULL, 0)`: every realm without
+ * its own) as an HA1 instead of a password: `ha1` is the lower-case hex
+ * of `H(user:realm:password)` for the hash of `algorithm` (a
+ * `sansip_digest_algorithm`); the password itself need not be stored.
+ */
+enum sansip_result sansip_config_set_realm_ha1(struct sansip_config *config, const uint8_t *realm, size_t realm_len, const uint8_t *user, size_t user_len, uint32_t algorithm, const uint8_t *ha1, size_t ha1_len);
+
+/**
+ * Sets the display name put in From (`(NULL, 0)`: none, the default).
+ */
+enum sansip_result sansip_config_set_display_name(struct sansip_config *config, const uint8_t *name, size_t name_len);
+
+/**
+ * Sets the user part of our Contact (`(NULL, 0)`: the AOR's user, the
+ * default).
+ */
+enum sansip_result sansip_config_set_contact_user(struct sansip_config *config, const uint8_t *user, size_t user_len);
+
+/**
+ * Sends every request outside a dialog through this proxy (a URI such as
+ * `sip:proxy.example.com;transport=tcp`; `(NULL, 0)`: none, the default).
+ */
+enum sansip_result sansip_config_set_outbound_proxy(struct sansip_config *config, const uint8_t *uri, size_t uri_len);
+
+/**
+ * Sets our instance id for RFC 5626/5627 (`urn:uuid:...`): with it,
+ * registrations use Outbound and may obtain GRUUs. `(NULL, 0)`: none.
+ */
+enum sansip_result sansip_config_set_instance_id(struct sansip_config *config, const uint8_t *id, size_t id_len);
+
+/**
+ * Sets the `User-Agent` (and `Server`) text; `(NULL, 0)` restores the
+ * default (`sansip/<version>`).
+ */
+enum sansip_result sansip_config_set_user_agent(struct sansip_config *config, const uint8_t *user_agent, size_t user_agent_len);
+
+/**
+ * Appends a URI to the preloaded route set (used as Route after the
+ * outbound proxy, in the order added).
+ */
+enum sansip_result sansip_config_add_route(struct sansip_config *config, const uint8_t *uri, size_t uri_len);
+
+/**
+ * Appends an option tag to `Supported` (an extension we support).
+ */
+enum sansip_result sansip_config_add_supported(struct sansip_config *config, const uint8_t *tag, size_t tag_len);
+
+/**
+ * Sets the address media is received on (the `c=` line of sansip's
+ * answers: an IPv4 or IPv6 address, or a host name). Needed once any
+ * codec is added.
+ */
+enum sansip_result sansip_config_set_media_address(struct sansip_config *config, const uint8_t *address, size_t address_len);
+
+/**
+ * Adds a codec to the stream of media `kind` (`audio`, `video`,
+ * `application`), received on `port`: `name` (`PCMU`, `opus`,
+ * `telephone-event`, matched without case), its RTP `clock_rate`, its
+ * audio `channels` (0: one), and the `a=fmtp` parameters sansip's answers
+ * write (`(NULL, 0)`: echo the offer's). The first codec of a kind
+ * creates its stream (sendrecv, no rtcp-mux); the port of the last call
+ * for a kind wins.
+ */
+enum sansip_result sansip_config_add_codec(struct sansip_config *config, const uint8_t *kind, size_t kind_len, uint16_t port, const uint8_t *name, size_t name_len, uint32_t clock_rate, uint16_t channels, const uint8_t *fmtp, size_t fmtp_len);
+
+/**
+ * Sets the direction (a `sansip_media_direction`) and rtcp-mux (RFC 5761)
+ * of the stream of media `kind`; its codecs must have been added
+ * (`SANSIP_RESULT_INVALID_ARGUMENT` otherwise).
+ */
+enum sansip_result sansip_config_set_media_direction(struct sansip_config *config, const uint8_t *kind, size_t kind_len, uint32_t direction, bool rtcp_mux);
+
+/**
+ * Removes every media capability: answers come from the application
+ * again (the default).
+ */
+enum sansip_result sansip_config_clear_media(struct sansip_config *config);
+
+/**
+ * Sets one duration (`which`, a `sansip_duration`) to `value_us`
+ * microseconds.
+ */
+enum sansip_result sansip_config_set_duration(struct sansip_config *config, uint32_t which, uint64_t value_us);
+
+/**
+ * Sets one limit (`which`, a `sansip_limit`) to `value`.
+ */
+enum sansip_result sansip_config_set_limit(struct sansip_config *config, uint32_t which, size_t value);
+
+/**
+ * Session timers (RFC 4028): `enabled` asks for `expires` seconds in our
+ * INVITEs and grants them to callers that ask, refusing intervals below
+ * `min_se` (at least 90). 0 for either keeps sansip's default (1800, 90).
+ * Disabled: none asked, none granted. On by default.
+ */
+enum sansip_result sansip_config_set_session_timer(struct sansip_config *config, bool enabled, uint32_t expires, uint32_t min_se);
+
+/**
+ * Sets what sansip sends by itself when a call arrives (`policy`, a
+ * `sansip_ring_policy`).
+ */
+enum sansip_result sansip_config_set_ring_policy(struct sansip_config *config, uint32_t policy);
+
+/**
+ * Sets who may send us requests outside a dialog (`policy`, a
+ * `sansip_source_policy`).
+ */
+enum sansip_result sansip_config_set_source_policy(struct sansip_config *config, uint32_t policy);
+
+/**
+ * Refreshes registrations after this fraction of the granted time
+ * (default 0.9; `sansip_endpoint_new` refuses values outside (0, 1]).
+ */
+enum sansip_result sansip_config_set_refresh_fraction(struct sansip_config *config, double fraction);
+
+/**
+ * Sets the event packages we take subscriptions for (RFC 6665 §8.2.2),
+ * replacing the list: a SUBSCRIBE for another gets 489, and the list goes
+ * out in `Allow-Events`. `(NULL, 0)`: any package reaches the application
+ * and no `Allow-Events` is sent. Default: `presence`, `dialog`,
+ * `message-summary`.
+ */
+enum sansip_result sansip_config_set_events(struct sansip_config *config, const struct sansip_str *events, size_t events_len);
+
+/**
+ * Sets the content types (`type/subtype`) accepted in an incoming
+ * MESSAGE, replacing the list; others get 415. `(NULL, 0)`: any.
+ * Default: `text/plain`.
+ */
+enum sansip_result sansip_config_set_message_types(struct sansip_config *config, const struct sansip_str *types, size_t types_len);
+
+/**
+ * The answer to the `SANSIP_OUTPUT_KIND_RESOLVE` query `query_id`:
+ * `status` (a `sansip_dns_status`) and, when `OK`, the `records_len`
+ * records at `records` (read during the call only; ignored otherwise).
+ * The host follows CNAMEs itself. An answer to an unknown or already
+ * answered query is ignored.
+ */
+enum sansip_result sansip_endpoint_resolved(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t query_id, uint32_t status, const struct sansip_dns_record *records, size_t records_len);
 
 /**
  * Creates an endpoint from `config` (copied: free the config when
  * convenient). `now_us` is the host's monotonic clock in microseconds;
  * every later `now_us` counts from the same origin. On
  * `SANSIP_RESULT_BAD_CONFIG` (a bad AOR, no local address, ...) nothing
- * is created.
+ * is created and `sansip_config_last_error_message` says why.
  */
 enum sansip_result sansip_endpoint_new(const struct sansip_config *config, uint64_t now_us, struct sansip_endpoint **endpoint_out);
 
 /**
- * Frees an endpoint and everything it handed out (NULL is allowed and
- * does nothing). Works on a poisoned endpoint too.
+ * Frees an endpoint and everything it handed out. Works on a poisoned
+ * endpoint too. NULL is allowed and does nothing.
+ *
+ * Stale handles: a freed endpoint keeps a small header (64 bytes,
+ * never deallocated; the endpoint itself is freed), marked freed, so
+ * that a second `sansip_endpoint_free` does nothing and any other call
+ * with the freed pointer returns `SANSIP_RESULT_STALE_HANDLE` instead of
+ * touching freed memory. The same holds for `sansip_config`. A pointer
+ * that never came from a `_new` cannot be checked.
  */
 void sansip_endpoint_free(struct sansip_endpoint *endpoint);
 
@@ -435,6 +1204,13 @@ void sansip_endpoint_free(struct sansip_endpoint *endpoint);
  * `(NULL, 0)` copies nothing. Works on a poisoned endpoint too.
  */
 enum sansip_result sansip_last_error_message(const struct sansip_endpoint *endpoint, uint8_t *buf, size_t len, size_t *written);
+
+/**
+ * Whether an earlier call panicked and left the endpoint poisoned (then
+ * only `sansip_endpoint_free` and `sansip_last_error_message` are of use).
+ * NULL and a freed endpoint are not poisoned.
+ */
+bool sansip_endpoint_is_poisoned(const struct sansip_endpoint *endpoint);
 
 /**
  * Bytes arrived: one datagram (UDP), one WebSocket message, or a chunk
@@ -463,54 +1239,12 @@ enum sansip_result sansip_endpoint_flow_connected(struct sansip_endpoint *endpoi
 enum sansip_result sansip_endpoint_flow_closed(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t flow_id, const uint8_t *reason, size_t reason_len);
 
 /**
- * Registers the AOR with `registrar` (a URI; `(NULL, 0)`: the AOR's
- * domain) for `expires` seconds (0: sansip's default, 600). Stores the
- * registration's id in `registration_out`; the outcome comes as
- * `SANSIP_EVENT_REGISTERED` or `SANSIP_EVENT_REGISTRATION_FAILED`.
- */
-enum sansip_result sansip_endpoint_register(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *registrar, size_t registrar_len, uint32_t expires, uint64_t *registration_out);
-
-/**
- * Sends a MESSAGE (RFC 3428) to `target` (a URI) with a body of type
- * `content_type` (`text/plain`, ...). Stores its id in `message_out`; the
- * outcome comes as `SANSIP_EVENT_MESSAGE_DELIVERED` or
- * `SANSIP_EVENT_MESSAGE_FAILED`.
- */
-enum sansip_result sansip_endpoint_message(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *content_type, size_t content_type_len, const uint8_t *body, size_t body_len, uint64_t *message_out);
-
-/**
- * Calls `target` (a URI) with the SDP offer `sdp` (`(NULL, 0)`: no offer;
- * the callee offers and the answer goes in the ACK). Stores the call's
- * session id in `session_out`; progress comes as `SANSIP_EVENT_CALL_*`.
- */
-enum sansip_result sansip_endpoint_invite(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *sdp, size_t sdp_len, uint64_t *session_out);
-
-/**
- * Answers the incoming call `session` with 200 OK carrying `sdp` (the
- * answer, or an offer when the INVITE had none; `(NULL, 0)`: no body).
- */
-enum sansip_result sansip_endpoint_accept(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, const uint8_t *sdp, size_t sdp_len);
-
-/**
- * Ends the call `session`: CANCEL before an answer (caller), BYE after.
- * `SANSIP_EVENT_CALL_ENDED` follows.
- */
-enum sansip_result sansip_endpoint_hangup(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session);
-
-/**
- * Whether an earlier call panicked and left the endpoint poisoned (then
- * only `sansip_endpoint_free` and `sansip_last_error_message` are of use).
- * NULL is not poisoned.
- */
-bool sansip_endpoint_is_poisoned(const struct sansip_endpoint *endpoint);
-
-/**
  * The kind of the current event.
  */
 enum sansip_result sansip_event_kind(const struct sansip_endpoint *endpoint, enum sansip_event *kind_out);
 
 /**
- * The call the event is about (call events).
+ * The call the event is about (call, DTMF and transfer events).
  */
 enum sansip_result sansip_event_session(const struct sansip_endpoint *endpoint, uint64_t *session_out);
 
@@ -525,30 +1259,44 @@ enum sansip_result sansip_event_registration(const struct sansip_endpoint *endpo
 enum sansip_result sansip_event_message_id(const struct sansip_endpoint *endpoint, uint64_t *message_out);
 
 /**
+ * The subscription the event is about (ours or a peer's).
+ */
+enum sansip_result sansip_event_subscription(const struct sansip_endpoint *endpoint, uint64_t *subscription_out);
+
+/**
+ * The publication (from `sansip_endpoint_publish`) the event is about.
+ */
+enum sansip_result sansip_event_publication(const struct sansip_endpoint *endpoint, uint64_t *publication_out);
+
+/**
  * The SIP status the event reports (`SANSIP_RESULT_NO_VALUE` for a
  * failure that was not a response).
  */
 enum sansip_result sansip_event_status(const struct sansip_endpoint *endpoint, uint16_t *status_out);
 
 /**
- * The seconds the registrar granted (`SANSIP_EVENT_REGISTERED`).
+ * Seconds: granted by the registrar (`SANSIP_EVENT_REGISTERED`) or
+ * the PUBLISH's server (`SANSIP_EVENT_PUBLISHED`), asked for by a
+ * subscriber (`SANSIP_EVENT_SUBSCRIPTION_REQUESTED`).
  */
 enum sansip_result sansip_event_expires(const struct sansip_endpoint *endpoint, uint32_t *expires_out);
 
 /**
- * The body: a MESSAGE's content, or the SDP of a call event (when the
- * message carried one).
+ * The body: a MESSAGE's or NOTIFY's content, the SDP of a call event
+ * (when the message carried one), the offer to answer
+ * (`SANSIP_EVENT_ANSWER_NEEDED`).
  */
 enum sansip_result sansip_event_body(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
 
 /**
- * The body's type: a MESSAGE's Content-Type, `application/sdp` for a
- * call event with SDP.
+ * The body's type: a MESSAGE's or NOTIFY's Content-Type,
+ * `application/sdp` for a call event with SDP.
  */
 enum sansip_result sansip_event_content_type(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
 
 /**
- * The sender (From URI) of a MESSAGE or an incoming call.
+ * The sender (From URI) of a MESSAGE, an incoming call or a
+ * subscription request.
  */
 enum sansip_result sansip_event_from(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
 
@@ -558,10 +1306,209 @@ enum sansip_result sansip_event_from(const struct sansip_endpoint *endpoint, con
 enum sansip_result sansip_event_to(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
 
 /**
- * Why, in words: of a failure, a reconnection, the end of a call, or the
- * description of a `SANSIP_EVENT_OTHER`.
+ * Why, in words: of a failure, a reconnection, the end of a call or of a
+ * subscription.
  */
 enum sansip_result sansip_event_reason(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * Which fork answered (`SANSIP_EVENT_CALL_PROGRESS`,
+ * `SANSIP_EVENT_CALL_ACCEPTED`): 1 for the first To tag seen, 2 for the
+ * second, ...; 0 for a response without a To tag, and for the callee.
+ */
+enum sansip_result sansip_event_fork(const struct sansip_endpoint *endpoint, uint32_t *fork_out);
+
+/**
+ * Why the call ended (`SANSIP_EVENT_CALL_ENDED`).
+ */
+enum sansip_result sansip_event_end_reason(const struct sansip_endpoint *endpoint, enum sansip_end_reason *reason_out);
+
+/**
+ * What kind of failure (`SANSIP_EVENT_MESSAGE_FAILED`, and
+ * `SANSIP_EVENT_CALL_ENDED` with `SANSIP_END_REASON_FAILED`).
+ */
+enum sansip_result sansip_event_failure(const struct sansip_endpoint *endpoint, enum sansip_failure *failure_out);
+
+/**
+ * The protocol of the Reason header (RFC 3326) that ended the call
+ * (`SIP`, `Q.850`; `SANSIP_EVENT_CALL_ENDED`, when there was one).
+ */
+enum sansip_result sansip_event_cause_protocol(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * The cause code of that Reason header (a SIP status or a Q.850 cause),
+ * when it had one.
+ */
+enum sansip_result sansip_event_cause_code(const struct sansip_endpoint *endpoint, uint16_t *code_out);
+
+/**
+ * The text of that Reason header, when it had one.
+ */
+enum sansip_result sansip_event_cause_text(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * The DTMF digit (`SANSIP_EVENT_DTMF`), as a Unicode code point: `0`–`9`,
+ * `*`, `#`, `A`–`D`.
+ */
+enum sansip_result sansip_event_digit(const struct sansip_endpoint *endpoint, uint32_t *digit_out);
+
+/**
+ * The DTMF digit's duration in milliseconds (0 when not given).
+ */
+enum sansip_result sansip_event_duration_ms(const struct sansip_endpoint *endpoint, uint32_t *duration_out);
+
+/**
+ * Who to call (`SANSIP_EVENT_TRANSFER_REQUESTED`): the Refer-To URI.
+ */
+enum sansip_result sansip_event_target(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * Who asked for the transfer (Referred-By), if said.
+ */
+enum sansip_result sansip_event_referred_by(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * The Replaces header value (RFC 3891) of an incoming call, if any: the
+ * call replaces one of ours once it is up.
+ */
+enum sansip_result sansip_event_replaces(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * How many contacts the event lists: every contact the registrar holds
+ * for the AOR (`SANSIP_EVENT_REGISTERED`), or the targets of a
+ * redirection (`SANSIP_EVENT_CALL_ENDED` with `SANSIP_END_REASON_REDIRECTED`).
+ */
+enum sansip_result sansip_event_contact_count(const struct sansip_endpoint *endpoint, size_t *count_out);
+
+/**
+ * Contact number `index` (from 0) of that list.
+ */
+enum sansip_result sansip_event_contact(const struct sansip_endpoint *endpoint, size_t index, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * The public GRUU (RFC 5627) the registrar assigned
+ * (`SANSIP_EVENT_REGISTERED`, when it gave one).
+ */
+enum sansip_result sansip_event_gruu_public(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * The temporary GRUU the registrar assigned, when it gave one.
+ */
+enum sansip_result sansip_event_gruu_temporary(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * How many Service-Route (RFC 3608) entries our requests now use
+ * (`SANSIP_EVENT_REGISTERED`; 0 when none).
+ */
+enum sansip_result sansip_event_service_route_count(const struct sansip_endpoint *endpoint, size_t *count_out);
+
+/**
+ * Service-Route entry number `index` (from 0).
+ */
+enum sansip_result sansip_event_service_route(const struct sansip_endpoint *endpoint, size_t index, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * The flow (connection) the registration lives on
+ * (`SANSIP_EVENT_REGISTERED` on a stream transport).
+ */
+enum sansip_result sansip_event_flow(const struct sansip_endpoint *endpoint, uint64_t *flow_out);
+
+/**
+ * When sansip tries the registration again by itself, in microseconds
+ * from now (`SANSIP_EVENT_REGISTRATION_FAILED`; `SANSIP_RESULT_NO_VALUE`:
+ * it does not, register again).
+ */
+enum sansip_result sansip_event_retry_after_us(const struct sansip_endpoint *endpoint, uint64_t *retry_out);
+
+/**
+ * Which reconnection attempt this is, from 1 (`SANSIP_EVENT_RECONNECTING`).
+ */
+enum sansip_result sansip_event_attempt(const struct sansip_endpoint *endpoint, uint32_t *attempt_out);
+
+/**
+ * How long until that attempt, in microseconds.
+ */
+enum sansip_result sansip_event_delay_us(const struct sansip_endpoint *endpoint, uint64_t *delay_out);
+
+/**
+ * The event package (`presence`, `dialog`, ...) a peer asks to subscribe
+ * to (`SANSIP_EVENT_SUBSCRIPTION_REQUESTED`).
+ */
+enum sansip_result sansip_event_package(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
+
+/**
+ * The state a NOTIFY reports (`SANSIP_EVENT_NOTIFICATION`).
+ */
+enum sansip_result sansip_event_subscription_state(const struct sansip_endpoint *endpoint, enum sansip_subscription_state *state_out);
+
+/**
+ * The new subscription another notifier made of our forked SUBSCRIBE
+ * (`SANSIP_EVENT_SUBSCRIPTION_FORKED`; `sansip_event_subscription` is
+ * the one we asked for). It has its own notifications and end.
+ */
+enum sansip_result sansip_event_forked_subscription(const struct sansip_endpoint *endpoint, uint64_t *subscription_out);
+
+/**
+ * Puts the call `session` on hold: a re-INVITE with our current SDP made
+ * sendonly (inactive where we only received), RFC 3264 §8.4.
+ * `SANSIP_EVENT_CALL_UPDATED` or `SANSIP_EVENT_CALL_UPDATE_FAILED` follows.
+ */
+enum sansip_result sansip_endpoint_hold(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session);
+
+/**
+ * Takes the call `session` off hold: every stream back to sendrecv.
+ */
+enum sansip_result sansip_endpoint_resume(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session);
+
+/**
+ * Sends a re-INVITE offering `sdp` (required; its `o=` version is set to
+ * the call's next). `SANSIP_EVENT_CALL_UPDATED` follows; if the peer
+ * refuses, `SANSIP_EVENT_CALL_UPDATE_FAILED` and the previous media stay.
+ */
+enum sansip_result sansip_endpoint_renegotiate(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, const uint8_t *sdp, size_t sdp_len);
+
+/**
+ * Sends an UPDATE (RFC 3311) offering `sdp` (required): in an
+ * established call like `sansip_endpoint_renegotiate` without the
+ * three-way handshake, or in an early dialog once the first offer was
+ * answered.
+ */
+enum sansip_result sansip_endpoint_update(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, const uint8_t *sdp, size_t sdp_len);
+
+/**
+ * Sends the DTMF `digits` (`0`–`9`, `*`, `#`, `A`–`D`; ASCII) by INFO
+ * (`application/dtmf-relay`), one INFO per digit, each `duration_ms`
+ * long.
+ */
+enum sansip_result sansip_endpoint_send_dtmf(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, const uint8_t *digits, size_t digits_len, uint32_t duration_ms);
+
+/**
+ * Blind transfer: asks the peer of call `session` to call `target` (a
+ * URI) instead. `SANSIP_EVENT_TRANSFER_PROGRESS` reports the new call's
+ * status as the transferee tells it (202 first, then 100, 180, 200 or a
+ * failure); hang up once it is final.
+ */
+enum sansip_result sansip_endpoint_refer(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, const uint8_t *target, size_t target_len);
+
+/**
+ * Attended transfer (RFC 5589 §7): asks the peer of call `session` to
+ * call the peer of call `other` with a Replaces (RFC 3891) naming
+ * `other`'s dialog, so the new call takes its place.
+ */
+enum sansip_result sansip_endpoint_refer_with_replaces(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, uint64_t other);
+
+/**
+ * Accepts the transfer asked in call `session`
+ * (`SANSIP_EVENT_TRANSFER_REQUESTED`): 202 to the REFER, and a new call
+ * to the target, whose session id is stored in `new_session_out` and
+ * whose progress the referrer hears by NOTIFY.
+ */
+enum sansip_result sansip_endpoint_accept_transfer(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session, uint64_t *new_session_out);
+
+/**
+ * Refuses the transfer asked in call `session` (603 Decline).
+ */
+enum sansip_result sansip_endpoint_reject_transfer(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session);
 
 /**
  * Takes the endpoint's next output (draining rule: after any input or
@@ -571,11 +1518,98 @@ enum sansip_result sansip_event_reason(const struct sansip_endpoint *endpoint, c
 enum sansip_result sansip_endpoint_poll_output(struct sansip_endpoint *endpoint, struct sansip_output *output);
 
 /**
+ * Registers the AOR with `registrar` (a URI; `(NULL, 0)`: the AOR's
+ * domain) for `expires` seconds (0: sansip's default, 600). Stores the
+ * registration's id in `registration_out`; the outcome comes as
+ * `SANSIP_EVENT_REGISTERED` or `SANSIP_EVENT_REGISTRATION_FAILED`.
+ */
+enum sansip_result sansip_endpoint_register(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *registrar, size_t registrar_len, uint32_t expires, uint64_t *registration_out);
+
+/**
+ * Removes our binding of `registration` (`all`: every binding of the
+ * AOR, `Contact: *`) and ends the registration;
+ * `SANSIP_EVENT_UNREGISTERED` follows.
+ */
+enum sansip_result sansip_endpoint_unregister(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t registration, bool all);
+
+/**
+ * Sends a MESSAGE (RFC 3428) to `target` (a URI) with a body of type
+ * `content_type` (`text/plain`, ...). Stores its id in `message_out`; the
+ * outcome comes as `SANSIP_EVENT_MESSAGE_DELIVERED` or
+ * `SANSIP_EVENT_MESSAGE_FAILED`.
+ */
+enum sansip_result sansip_endpoint_message(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *content_type, size_t content_type_len, const uint8_t *body, size_t body_len, uint64_t *message_out);
+
+/**
+ * `sansip_endpoint_message` with extra header fields: `headers` is an
+ * array of `headers_len` `sansip_header` (`(NULL, 0)`: none), read during
+ * the call only.
+ */
+enum sansip_result sansip_endpoint_message_with_headers(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *content_type, size_t content_type_len, const uint8_t *body, size_t body_len, const struct sansip_header *headers, size_t headers_len, uint64_t *message_out);
+
+/**
+ * Publishes `body` (of `content_type`) for `event` (`presence`, ...) at
+ * `target` (your AOR, usually) for `expires` seconds, refreshed until
+ * `sansip_endpoint_unpublish`. Stores the publication's id in
+ * `publication_out`; `SANSIP_EVENT_PUBLISHED` or
+ * `SANSIP_EVENT_PUBLICATION_FAILED` follows.
+ */
+enum sansip_result sansip_endpoint_publish(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *event, size_t event_len, const uint8_t *content_type, size_t content_type_len, const uint8_t *body, size_t body_len, uint32_t expires, uint64_t *publication_out);
+
+/**
+ * Replaces the state published by `publication` with `body` of
+ * `content_type`; `SANSIP_EVENT_PUBLISHED` follows.
+ */
+enum sansip_result sansip_endpoint_modify_publication(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t publication, const uint8_t *content_type, size_t content_type_len, const uint8_t *body, size_t body_len);
+
+/**
+ * Removes the state published by `publication` (Expires 0);
+ * `SANSIP_EVENT_UNPUBLISHED` follows.
+ */
+enum sansip_result sansip_endpoint_unpublish(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t publication);
+
+/**
  * The name of a result value (`"SANSIP_RESULT_OK"`, ...), a static
  * NUL-terminated string; `"SANSIP_RESULT_UNKNOWN"` for a value that is not
  * a `sansip_result`. Takes the integer so that any value is safe to pass.
  */
 const char *sansip_result_str(uint32_t result);
+
+/**
+ * Subscribes to `event` (`presence`, `dialog`, ...) of `target` (a URI),
+ * accepting bodies of `accept` (`application/pidf+xml`, ...), for
+ * `expires` seconds, refreshed until `sansip_endpoint_unsubscribe`.
+ * Stores the subscription's id in `subscription_out`;
+ * `SANSIP_EVENT_NOTIFICATION`s follow, and `SANSIP_EVENT_SUBSCRIPTION_ENDED`
+ * last.
+ */
+enum sansip_result sansip_endpoint_subscribe(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const uint8_t *event, size_t event_len, const uint8_t *accept, size_t accept_len, uint32_t expires, uint64_t *subscription_out);
+
+/**
+ * Ends our subscription (SUBSCRIBE with Expires 0); the notifier's final
+ * NOTIFY, or the answer, ends it with `SANSIP_EVENT_SUBSCRIPTION_ENDED`.
+ */
+enum sansip_result sansip_endpoint_unsubscribe(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t subscription);
+
+/**
+ * Accepts a peer's SUBSCRIBE (`SANSIP_EVENT_SUBSCRIPTION_REQUESTED`): 200
+ * with the granted Expires (at most `max_expires` seconds), then a first
+ * NOTIFY (`pending` until `sansip_endpoint_notify` sends a state).
+ */
+enum sansip_result sansip_endpoint_accept_subscription(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t subscription, uint32_t max_expires);
+
+/**
+ * Refuses a peer's SUBSCRIBE with `status` (300–699: 403, 489, ...).
+ */
+enum sansip_result sansip_endpoint_reject_subscription(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t subscription, uint16_t status);
+
+/**
+ * Sends the subscriber of an accepted subscription the current state:
+ * `state` (a `sansip_subscription_state`; `TERMINATED` ends the
+ * subscription) and `body` of `content_type` (required, e.g.
+ * `application/pidf+xml`; the body may be `(NULL, 0)`).
+ */
+enum sansip_result sansip_endpoint_notify(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t subscription, uint32_t state, const uint8_t *content_type, size_t content_type_len, const uint8_t *body, size_t body_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,6 +1,11 @@
-//! The C ABI from C: `tests/c/loopback.c` compiled with `cc` against
-//! `include/sansip.h` and the cdylib, then run; and every exported symbol
-//! of the cdylib carries the `sansip_` prefix.
+//! The C ABI from C: each program of `tests/c/` (with `harness.c`)
+//! compiled against `include/sansip.h` and the cdylib twice — as C11 with
+//! `cc -std=c11 -Wall -Wextra -Werror -pedantic`, and as C++17 with
+//! `g++ -x c++ -std=c++17 -Wall -Wextra -Werror` — then run; and every
+//! exported symbol of the cdylib carries the `sansip_` prefix; and
+//! `examples/c/udp_host.c` runs over real UDP sockets. (`.ci/run`
+//! runs the same programs under ASAN+UBSAN and Valgrind:
+//! `tests/c/check.sh`.)
 #![cfg(feature = "capi")]
 
 use std::path::{Path, PathBuf};
@@ -58,24 +63,88 @@ fn run(cmd: &mut Command) -> String {
     text
 }
 
-#[test]
-fn loopback_c_program_exchanges_messages_and_a_call_and_refuses_misuse() {
+/// Compiles `tests/c/<program>.c` with the harness as C and as C++
+/// against the cdylib, runs both, and checks each printed `<program>: ok`.
+fn build_and_run(program: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let lib = cdylib();
     let dir = lib.parent().expect("a directory");
-    let exe = std::env::temp_dir().join(format!("sansip_loopback_{}", std::process::id()));
+    let c = root.join("tests/c");
+    let languages: [(&str, &[&str]); 2] = [
+        (
+            "cc",
+            &["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"],
+        ),
+        (
+            "g++",
+            &["-x", "c++", "-std=c++17", "-Wall", "-Wextra", "-Werror"],
+        ),
+    ];
+    for (compiler, flags) in languages {
+        let exe = std::env::temp_dir().join(format!(
+            "sansip_{program}_{}_{}",
+            compiler.replace('+', "x"),
+            std::process::id()
+        ));
+        run(Command::new(compiler)
+            .args(flags)
+            .arg("-g")
+            .arg("-I")
+            .arg(root.join("include"))
+            .arg(c.join("harness.c"))
+            .arg(c.join(format!("{program}.c")))
+            .args(["-x", "none"])
+            .arg(&lib)
+            .arg(format!("-Wl,-rpath,{}", dir.display()))
+            .arg("-o")
+            .arg(&exe));
+        let output = run(&mut Command::new(&exe));
+        let _ = std::fs::remove_file(&exe);
+        assert!(
+            output.contains(&format!("{program}: ok")),
+            "{compiler}: {output}"
+        );
+    }
+}
+
+#[test]
+fn loopback_exchanges_messages_by_address_and_by_name_and_a_call() {
+    build_and_run("loopback");
+}
+
+#[test]
+fn calls_are_rejected_cancelled_held_transferred_and_hung_up_with_a_cause() {
+    build_and_run("calls");
+}
+
+#[test]
+fn subscriptions_are_notified_and_refused_publications_and_registrations_fail() {
+    build_and_run("presence");
+}
+
+#[test]
+fn misuse_is_refused_with_a_result_and_stale_handles_are_caught() {
+    build_and_run("misuse");
+}
+
+#[test]
+fn the_c_example_host_talks_over_real_udp_sockets() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = cdylib();
+    let dir = lib.parent().expect("a directory");
+    let exe = std::env::temp_dir().join(format!("sansip_udp_host_{}", std::process::id()));
     run(Command::new("cc")
         .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
         .arg("-I")
         .arg(root.join("include"))
-        .arg(root.join("tests/c/loopback.c"))
+        .arg(root.join("examples/c/udp_host.c"))
         .arg(&lib)
         .arg(format!("-Wl,-rpath,{}", dir.display()))
         .arg("-o")
         .arg(&exe));
     let output = run(&mut Command::new(&exe));
     let _ = std::fs::remove_file(&exe);
-    assert!(output.contains("loopback: ok"), "{output}");
+    assert!(output.contains("udp_host: ok"), "{output}");
 }
 
 #[test]

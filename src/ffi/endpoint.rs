@@ -1,63 +1,88 @@
-//! `sansip_endpoint_*`: create and free an endpoint, pass it inputs, give
-//! it commands.
+//! `sansip_endpoint_*`: create and free an endpoint, read its last error,
+//! and pass it inputs (bytes, timeouts, connection news). Commands are in
+//! `requests.rs`, `calls.rs`, `in_call.rs` and `subscriptions.rs`, DNS
+//! answers in `dns.rs`.
 
-use std::cell::{Cell, RefCell};
+use std::time::Instant;
 
 use bytes::Bytes;
 
 use super::addr::{sansip_addr, transport_from_c};
-use super::boundary::{bytes, guard, out, put, read, text};
-use super::config::sansip_config;
-use super::handle::{sansip_endpoint, with_endpoint, with_endpoint_ref, Clock};
+use super::boundary::{bytes, out, put, read, text};
+use super::config::ConfigState;
+use super::handle::{
+    free, into_raw, is_poisoned, last_error, sansip_config, sansip_endpoint, with_mut, with_ref,
+    Clock, EndpointState,
+};
 use super::result::{sansip_result, Error};
-use crate::endpoint::{Endpoint, Input, RegisterOptions};
+use crate::endpoint::{Endpoint, Input};
 use crate::transport::FlowId;
-use crate::usage::session::{InviteOptions, SessionId};
+
+/// Runs a command on the endpoint behind `endpoint` at host time `now_us`
+/// (see `handle::with_mut`).
+///
+/// # Safety
+/// A non-NULL `endpoint` must come from `sansip_endpoint_new` (freed or
+/// not) and not be in use by another thread.
+pub(crate) unsafe fn command(
+    endpoint: *mut sansip_endpoint,
+    now_us: u64,
+    f: impl FnOnce(&mut Endpoint, Instant) -> Result<(), Error>,
+) -> sansip_result {
+    let run = |ep: &mut EndpointState| {
+        let now = ep.clock.instant(now_us);
+        f(&mut ep.endpoint, now)
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { with_mut(endpoint, run) }
+}
 
 /// Creates an endpoint from `config` (copied: free the config when
 /// convenient). `now_us` is the host's monotonic clock in microseconds;
 /// every later `now_us` counts from the same origin. On
 /// `SANSIP_RESULT_BAD_CONFIG` (a bad AOR, no local address, ...) nothing
-/// is created.
+/// is created and `sansip_config_last_error_message` says why.
 #[no_mangle]
 pub unsafe extern "C" fn sansip_endpoint_new(
     config: *const sansip_config,
     now_us: u64,
     endpoint_out: *mut *mut sansip_endpoint,
 ) -> sansip_result {
-    guard(|| {
+    let run = |c: &ConfigState| {
         let endpoint_out = out(endpoint_out, "endpoint_out")?;
-        // SAFETY: the caller passes a live config (or NULL).
-        let config = unsafe { read(config, "the config")? }.config.clone();
+        let bad = |why: String| Error::new(sansip_result::BadConfig, why);
+        super::config_policy::check(&c.config).map_err(bad)?;
+        super::config_media::check(&c.config).map_err(bad)?;
         let clock = Clock::new(now_us);
-        let endpoint = Endpoint::new(config, clock.instant(now_us))
-            .map_err(|e| Error::new(sansip_result::BadConfig, e.to_string()))?;
-        let ep = Box::new(sansip_endpoint {
+        let endpoint = Endpoint::new(c.config.clone(), clock.instant(now_us))
+            .map_err(|e| bad(e.to_string()))?;
+        let ep = into_raw::<sansip_endpoint>(EndpointState {
             endpoint,
             clock,
             current: None,
-            last_error: RefCell::new(String::new()),
-            poisoned: Cell::new(false),
         });
         // SAFETY: endpoint_out was checked non-NULL; the caller passes it
         // valid for a write.
-        unsafe { put(endpoint_out, Box::into_raw(ep)) };
+        unsafe { put(endpoint_out, ep) };
         Ok(())
-    })
+    };
+    // SAFETY: the caller passes a config from sansip_config_new (or NULL).
+    unsafe { with_ref(config, run) }
 }
 
-/// Frees an endpoint and everything it handed out (NULL is allowed and
-/// does nothing). Works on a poisoned endpoint too.
+/// Frees an endpoint and everything it handed out. Works on a poisoned
+/// endpoint too. NULL is allowed and does nothing.
+///
+/// Stale handles: a freed endpoint keeps a small header (64 bytes,
+/// never deallocated; the endpoint itself is freed), marked freed, so
+/// that a second `sansip_endpoint_free` does nothing and any other call
+/// with the freed pointer returns `SANSIP_RESULT_STALE_HANDLE` instead of
+/// touching freed memory. The same holds for `sansip_config`. A pointer
+/// that never came from a `_new` cannot be checked.
 #[no_mangle]
 pub unsafe extern "C" fn sansip_endpoint_free(endpoint: *mut sansip_endpoint) {
-    let _ = guard(|| {
-        if !endpoint.is_null() {
-            // SAFETY: a non-NULL endpoint comes from Box::into_raw in
-            // sansip_endpoint_new and is freed only once (caller's contract).
-            drop(unsafe { Box::from_raw(endpoint) });
-        }
-        Ok(())
-    });
+    // SAFETY: the caller passes an endpoint from sansip_endpoint_new (or NULL).
+    unsafe { free(endpoint) }
 }
 
 /// Copies the detail text of the last error on this endpoint (UTF-8, not
@@ -71,25 +96,17 @@ pub unsafe extern "C" fn sansip_last_error_message(
     len: usize,
     written: *mut usize,
 ) -> sansip_result {
-    guard(|| {
-        // SAFETY: the caller passes a live endpoint (or NULL).
-        let ep = unsafe { read(endpoint, "the endpoint")? };
-        let written = out(written, "written")?;
-        if buf.is_null() && len != 0 {
-            return Err(Error::null("buf"));
-        }
-        let last = ep.last_error.borrow();
-        let n = last.len().min(len);
-        if n > 0 {
-            // SAFETY: buf is not NULL (n > 0 implies len > 0) and the caller
-            // passes it valid for len >= n bytes; the source is our String,
-            // which cannot overlap the caller's buffer.
-            unsafe { std::ptr::copy_nonoverlapping(last.as_ptr(), buf, n) };
-        }
-        // SAFETY: written was checked non-NULL.
-        unsafe { put(written, n) };
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { last_error(endpoint, buf, len, written) }
+}
+
+/// Whether an earlier call panicked and left the endpoint poisoned (then
+/// only `sansip_endpoint_free` and `sansip_last_error_message` are of use).
+/// NULL and a freed endpoint are not poisoned.
+#[no_mangle]
+pub unsafe extern "C" fn sansip_endpoint_is_poisoned(endpoint: *const sansip_endpoint) -> bool {
+    // SAFETY: the caller passes an endpoint from sansip_endpoint_new (or NULL).
+    unsafe { is_poisoned(endpoint) }
 }
 
 /// Bytes arrived: one datagram (UDP), one WebSocket message, or a chunk
@@ -108,7 +125,7 @@ pub unsafe extern "C" fn sansip_endpoint_receive(
     data: *const u8,
     len: usize,
 ) -> sansip_result {
-    let run = |ep: &mut sansip_endpoint| -> Result<(), Error> {
+    let run = |ep: &mut Endpoint, now| {
         let transport = transport_from_c(transport)?;
         // SAFETY: the caller passes valid addresses (or NULL).
         let source = unsafe { read(source, "source")? }.to_rust("source")?;
@@ -117,8 +134,7 @@ pub unsafe extern "C" fn sansip_endpoint_receive(
         let destination = destination.to_rust("destination")?;
         // SAFETY: the caller passes data valid for len bytes.
         let data = Bytes::copy_from_slice(unsafe { bytes(data, len, "data")? });
-        let now = ep.clock.instant(now_us);
-        ep.endpoint.handle_input(
+        ep.handle_input(
             now,
             Input::Receive {
                 transport,
@@ -131,7 +147,7 @@ pub unsafe extern "C" fn sansip_endpoint_receive(
         Ok(())
     };
     // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint(endpoint, run) }
+    unsafe { command(endpoint, now_us, run) }
 }
 
 /// The deadline of the last `SANSIP_OUTPUT_KIND_TIMEOUT` passed (or any time:
@@ -141,13 +157,13 @@ pub unsafe extern "C" fn sansip_endpoint_handle_timeout(
     endpoint: *mut sansip_endpoint,
     now_us: u64,
 ) -> sansip_result {
-    let run = |ep: &mut sansip_endpoint| -> Result<(), Error> {
-        let now = ep.clock.instant(now_us);
-        ep.endpoint.handle_timeout(now);
-        Ok(())
-    };
     // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint(endpoint, run) }
+    unsafe {
+        command(endpoint, now_us, |ep, now| {
+            ep.handle_timeout(now);
+            Ok(())
+        })
+    }
 }
 
 /// The connection asked for by a `SANSIP_OUTPUT_KIND_CONNECT` with this flow id
@@ -158,14 +174,14 @@ pub unsafe extern "C" fn sansip_endpoint_flow_connected(
     now_us: u64,
     flow_id: u64,
 ) -> sansip_result {
-    let run = |ep: &mut sansip_endpoint| -> Result<(), Error> {
-        let now = ep.clock.instant(now_us);
-        let flow = FlowId(flow_id);
-        ep.endpoint.handle_input(now, Input::Connected { flow });
-        Ok(())
-    };
     // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint(endpoint, run) }
+    unsafe {
+        command(endpoint, now_us, |ep, now| {
+            let flow = FlowId(flow_id);
+            ep.handle_input(now, Input::Connected { flow });
+            Ok(())
+        })
+    }
 }
 
 /// A connection closed or could not be opened; `reason` (UTF-8, may be
@@ -178,167 +194,81 @@ pub unsafe extern "C" fn sansip_endpoint_flow_closed(
     reason: *const u8,
     reason_len: usize,
 ) -> sansip_result {
-    let run = |ep: &mut sansip_endpoint| -> Result<(), Error> {
+    let run = |ep: &mut Endpoint, now| {
         // SAFETY: the caller passes reason valid for reason_len bytes.
         let reason = unsafe { text(reason, reason_len, "the reason")? };
         let error = (!reason.is_empty()).then(|| reason.to_owned());
-        let now = ep.clock.instant(now_us);
         let flow = FlowId(flow_id);
-        ep.endpoint
-            .handle_input(now, Input::FlowClosed { flow, error });
+        ep.handle_input(now, Input::FlowClosed { flow, error });
         Ok(())
     };
     // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint(endpoint, run) }
+    unsafe { command(endpoint, now_us, run) }
 }
 
-/// Registers the AOR with `registrar` (a URI; `(NULL, 0)`: the AOR's
-/// domain) for `expires` seconds (0: sansip's default, 600). Stores the
-/// registration's id in `registration_out`; the outcome comes as
-/// `SANSIP_EVENT_REGISTERED` or `SANSIP_EVENT_REGISTRATION_FAILED`.
-#[no_mangle]
-pub unsafe extern "C" fn sansip_endpoint_register(
-    endpoint: *mut sansip_endpoint,
-    now_us: u64,
-    registrar: *const u8,
-    registrar_len: usize,
-    expires: u32,
-    registration_out: *mut u64,
-) -> sansip_result {
-    let run = |ep: &mut sansip_endpoint| -> Result<(), Error> {
-        let registration_out = out(registration_out, "registration_out")?;
-        // SAFETY: the caller passes registrar valid for its length.
-        let registrar = unsafe { text(registrar, registrar_len, "the registrar")? };
-        let mut options = RegisterOptions::default();
-        if !registrar.is_empty() {
-            options.registrar = Some(registrar.to_owned());
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::{
+        sansip_config_add_local, sansip_config_free, sansip_config_new, sansip_endpoint_invite,
+        sansip_endpoint_poll_output, sansip_event_kind, sansip_output, sansip_transport,
+    };
+
+    #[test]
+    fn after_a_panic_every_call_but_free_and_last_error_is_refused() {
+        let aor = "sip:alice@127.0.0.1";
+        let local = sansip_addr::from_rust("127.0.0.1:5060".parse().unwrap());
+        let mut cfg = std::ptr::null_mut();
+        let mut ep = std::ptr::null_mut();
+        // SAFETY: every pointer is a live local or comes from the _new
+        // calls; each handle is freed once (a second free is refused).
+        unsafe {
+            assert_eq!(
+                sansip_config_new(aor.as_ptr(), aor.len(), &mut cfg),
+                sansip_result::Ok
+            );
+            let udp = sansip_transport::Udp as u32;
+            assert_eq!(sansip_config_add_local(cfg, udp, &local), sansip_result::Ok);
+            assert_eq!(sansip_endpoint_new(cfg, 0, &mut ep), sansip_result::Ok);
+            sansip_config_free(cfg);
+
+            let poison = with_mut(ep, |_: &mut EndpointState| panic!("a bug"));
+            assert_eq!(poison, sansip_result::Panic);
+            assert!(sansip_endpoint_is_poisoned(ep));
+            let mut out = std::mem::MaybeUninit::<sansip_output>::uninit();
+            let r = sansip_endpoint_poll_output(ep, out.as_mut_ptr());
+            assert_eq!(r, sansip_result::Poisoned);
+            let mut id = 0;
+            let target = "sip:bob@127.0.0.1";
+            let r = sansip_endpoint_invite(
+                ep,
+                1,
+                target.as_ptr(),
+                target.len(),
+                std::ptr::null(),
+                0,
+                &mut id,
+            );
+            assert_eq!(r, sansip_result::Poisoned);
+            assert_eq!(id, 0, "out-parameters are written only on success");
+            let mut kind = crate::ffi::sansip_event::None;
+            assert_eq!(sansip_event_kind(ep, &mut kind), sansip_result::Poisoned);
+            assert_eq!(
+                sansip_endpoint_handle_timeout(ep, 2),
+                sansip_result::Poisoned
+            );
+            let mut buf = [0u8; 128];
+            let mut n = 0;
+            let r = sansip_last_error_message(ep, buf.as_mut_ptr(), buf.len(), &mut n);
+            assert_eq!(r, sansip_result::Ok);
+            assert!(String::from_utf8_lossy(&buf[..n]).contains("a bug"));
+            sansip_endpoint_free(ep);
+            assert_eq!(
+                sansip_endpoint_handle_timeout(ep, 3),
+                sansip_result::StaleHandle
+            );
+            assert!(!sansip_endpoint_is_poisoned(ep));
+            sansip_endpoint_free(ep);
         }
-        if expires != 0 {
-            options.expires = expires;
-        }
-        let id = ep.endpoint.register(ep.clock.instant(now_us), options)?;
-        // SAFETY: registration_out was checked non-NULL.
-        unsafe { put(registration_out, id.0) };
-        Ok(())
-    };
-    // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint(endpoint, run) }
-}
-
-/// Sends a MESSAGE (RFC 3428) to `target` (a URI) with a body of type
-/// `content_type` (`text/plain`, ...). Stores its id in `message_out`; the
-/// outcome comes as `SANSIP_EVENT_MESSAGE_DELIVERED` or
-/// `SANSIP_EVENT_MESSAGE_FAILED`.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)] // the C signature
-pub unsafe extern "C" fn sansip_endpoint_message(
-    endpoint: *mut sansip_endpoint,
-    now_us: u64,
-    target: *const u8,
-    target_len: usize,
-    content_type: *const u8,
-    content_type_len: usize,
-    body: *const u8,
-    body_len: usize,
-    message_out: *mut u64,
-) -> sansip_result {
-    let run = |ep: &mut sansip_endpoint| -> Result<(), Error> {
-        let message_out = out(message_out, "message_out")?;
-        // SAFETY: the caller passes each buffer valid for its length.
-        let target = unsafe { text(target, target_len, "the target")? };
-        // SAFETY: as above.
-        let ctype = unsafe { text(content_type, content_type_len, "the content type")? };
-        // SAFETY: as above.
-        let body = Bytes::copy_from_slice(unsafe { bytes(body, body_len, "the body")? });
-        let now = ep.clock.instant(now_us);
-        let id = ep.endpoint.message(now, target, ctype, body, &[])?;
-        // SAFETY: message_out was checked non-NULL.
-        unsafe { put(message_out, id.0) };
-        Ok(())
-    };
-    // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint(endpoint, run) }
-}
-
-/// Calls `target` (a URI) with the SDP offer `sdp` (`(NULL, 0)`: no offer;
-/// the callee offers and the answer goes in the ACK). Stores the call's
-/// session id in `session_out`; progress comes as `SANSIP_EVENT_CALL_*`.
-#[no_mangle]
-pub unsafe extern "C" fn sansip_endpoint_invite(
-    endpoint: *mut sansip_endpoint,
-    now_us: u64,
-    target: *const u8,
-    target_len: usize,
-    sdp: *const u8,
-    sdp_len: usize,
-    session_out: *mut u64,
-) -> sansip_result {
-    let run = |ep: &mut sansip_endpoint| -> Result<(), Error> {
-        let session_out = out(session_out, "session_out")?;
-        // SAFETY: the caller passes each buffer valid for its length.
-        let target = unsafe { text(target, target_len, "the target")? };
-        // SAFETY: as above.
-        let sdp = unsafe { bytes(sdp, sdp_len, "the SDP")? };
-        let options = InviteOptions {
-            sdp: (!sdp.is_empty()).then(|| Bytes::copy_from_slice(sdp)),
-            extra_headers: Vec::new(),
-        };
-        let id = ep
-            .endpoint
-            .invite(ep.clock.instant(now_us), target, options)?;
-        // SAFETY: session_out was checked non-NULL.
-        unsafe { put(session_out, id.0) };
-        Ok(())
-    };
-    // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint(endpoint, run) }
-}
-
-/// Answers the incoming call `session` with 200 OK carrying `sdp` (the
-/// answer, or an offer when the INVITE had none; `(NULL, 0)`: no body).
-#[no_mangle]
-pub unsafe extern "C" fn sansip_endpoint_accept(
-    endpoint: *mut sansip_endpoint,
-    now_us: u64,
-    session: u64,
-    sdp: *const u8,
-    sdp_len: usize,
-) -> sansip_result {
-    let run = |ep: &mut sansip_endpoint| -> Result<(), Error> {
-        // SAFETY: the caller passes sdp valid for sdp_len bytes.
-        let sdp = unsafe { bytes(sdp, sdp_len, "the SDP")? };
-        let sdp = (!sdp.is_empty()).then(|| Bytes::copy_from_slice(sdp));
-        let now = ep.clock.instant(now_us);
-        ep.endpoint.accept(now, SessionId(session), sdp)?;
-        Ok(())
-    };
-    // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint(endpoint, run) }
-}
-
-/// Ends the call `session`: CANCEL before an answer (caller), BYE after.
-/// `SANSIP_EVENT_CALL_ENDED` follows.
-#[no_mangle]
-pub unsafe extern "C" fn sansip_endpoint_hangup(
-    endpoint: *mut sansip_endpoint,
-    now_us: u64,
-    session: u64,
-) -> sansip_result {
-    let run = |ep: &mut sansip_endpoint| -> Result<(), Error> {
-        let now = ep.clock.instant(now_us);
-        ep.endpoint.hangup(now, SessionId(session))?;
-        Ok(())
-    };
-    // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint(endpoint, run) }
-}
-
-/// Whether an earlier call panicked and left the endpoint poisoned (then
-/// only `sansip_endpoint_free` and `sansip_last_error_message` are of use).
-/// NULL is not poisoned.
-#[no_mangle]
-pub unsafe extern "C" fn sansip_endpoint_is_poisoned(endpoint: *const sansip_endpoint) -> bool {
-    // SAFETY: the caller passes a live endpoint (or NULL).
-    let r = unsafe { with_endpoint_ref(endpoint, |_| Ok(())) };
-    r == sansip_result::Poisoned
+    }
 }

@@ -5,16 +5,20 @@
 //! when this event has no such field; out-parameters are written only on
 //! `SANSIP_RESULT_OK`. Text is UTF-8, not NUL-terminated; pointers stay
 //! valid until the next `sansip_endpoint_poll_output` or free.
+//!
+//! This file has the helpers and the fields many events share (ids,
+//! status, body, ...); `event_calls.rs` the fields of call events,
+//! `event_usages.rs` those of registrations and subscriptions.
 
 use super::boundary::{out, put};
-use super::handle::{sansip_endpoint, with_endpoint_ref};
+use super::handle::{sansip_endpoint, with_ref, EndpointState};
 use super::output::{event_kind, sansip_event, Current};
 use super::result::{sansip_result, Error};
 use crate::endpoint::{Event, Output};
 use crate::usage::session::EndReason;
 
 /// The current event and its precomputed text.
-fn current(ep: &sansip_endpoint) -> Result<(&Event, &Current), Error> {
+fn current(ep: &EndpointState) -> Result<(&Event, &Current), Error> {
     match &ep.current {
         Some(
             c @ Current {
@@ -37,13 +41,13 @@ fn no_value(what: &str) -> Error {
 ///
 /// # Safety
 /// `endpoint` as every call; a non-NULL `value_out` valid for a write.
-unsafe fn value<T>(
+pub(crate) unsafe fn value<T>(
     endpoint: *const sansip_endpoint,
     value_out: *mut T,
     what: &str,
     f: impl FnOnce(&Event, &Current) -> Option<T>,
 ) -> sansip_result {
-    let run = |ep: &sansip_endpoint| -> Result<(), Error> {
+    let run = |ep: &EndpointState| -> Result<(), Error> {
         let value_out = out(value_out, what)?;
         let (e, c) = current(ep)?;
         let v = f(e, c).ok_or_else(|| no_value(what))?;
@@ -52,21 +56,21 @@ unsafe fn value<T>(
         Ok(())
     };
     // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint_ref(endpoint, run) }
+    unsafe { with_ref(endpoint, run) }
 }
 
 /// Reads one byte string of the current event into `(ptr_out, len_out)`.
 ///
 /// # Safety
 /// `endpoint` as every call; non-NULL out-pointers valid for a write.
-unsafe fn slice(
+pub(crate) unsafe fn slice(
     endpoint: *const sansip_endpoint,
     ptr_out: *mut *const u8,
     len_out: *mut usize,
     what: &str,
     f: impl FnOnce(&Event, &Current) -> Option<*const [u8]>,
 ) -> sansip_result {
-    let run = |ep: &sansip_endpoint| -> Result<(), Error> {
+    let run = |ep: &EndpointState| -> Result<(), Error> {
         let ptr_out = out(ptr_out, "ptr_out")?;
         let len_out = out(len_out, "len_out")?;
         let (e, c) = current(ep)?;
@@ -80,7 +84,7 @@ unsafe fn slice(
         Ok(())
     };
     // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint_ref(endpoint, run) }
+    unsafe { with_ref(endpoint, run) }
 }
 
 /// The kind of the current event.
@@ -93,7 +97,7 @@ pub unsafe extern "C" fn sansip_event_kind(
     unsafe { value(endpoint, kind_out, "kind", |e, _| Some(event_kind(e))) }
 }
 
-/// The call the event is about (call events).
+/// The call the event is about (call, DTMF and transfer events).
 #[no_mangle]
 pub unsafe extern "C" fn sansip_event_session(
     endpoint: *const sansip_endpoint,
@@ -107,7 +111,11 @@ pub unsafe extern "C" fn sansip_event_session(
             | Event::CallAccepted { session, .. }
             | Event::CallUpdated { session, .. }
             | Event::CallUpdateFailed { session, .. }
-            | Event::CallEnded { session, .. } => Some(session.0),
+            | Event::CallEnded { session, .. }
+            | Event::AnswerNeeded { session, .. }
+            | Event::Dtmf { session, .. }
+            | Event::TransferRequested { session, .. }
+            | Event::TransferProgress { session, .. } => Some(session.0),
             _ => None,
         })
     }
@@ -146,6 +154,41 @@ pub unsafe extern "C" fn sansip_event_message_id(
     }
 }
 
+/// The subscription the event is about (ours or a peer's).
+#[no_mangle]
+pub unsafe extern "C" fn sansip_event_subscription(
+    endpoint: *const sansip_endpoint,
+    subscription_out: *mut u64,
+) -> sansip_result {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        value(endpoint, subscription_out, "subscription", |e, _| match e {
+            Event::SubscriptionRequested { subscription, .. }
+            | Event::Notification { subscription, .. }
+            | Event::SubscriptionForked { subscription, .. }
+            | Event::SubscriptionEnded { subscription, .. } => Some(subscription.0),
+            _ => None,
+        })
+    }
+}
+
+/// The publication (from `sansip_endpoint_publish`) the event is about.
+#[no_mangle]
+pub unsafe extern "C" fn sansip_event_publication(
+    endpoint: *const sansip_endpoint,
+    publication_out: *mut u64,
+) -> sansip_result {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        value(endpoint, publication_out, "publication", |e, _| match e {
+            Event::Published { publication, .. }
+            | Event::Unpublished { publication }
+            | Event::PublicationFailed { publication, .. } => Some(publication.0),
+            _ => None,
+        })
+    }
+}
+
 /// The SIP status the event reports (`SANSIP_RESULT_NO_VALUE` for a
 /// failure that was not a response).
 #[no_mangle]
@@ -156,10 +199,13 @@ pub unsafe extern "C" fn sansip_event_status(
     // SAFETY: forwarded from the caller.
     unsafe {
         value(endpoint, status_out, "status", |e, _| match e {
-            Event::RegistrationFailed { status, .. } => *status,
+            Event::RegistrationFailed { status, .. } | Event::PublicationFailed { status, .. } => {
+                *status
+            }
             Event::MessageDelivered { status, .. }
             | Event::CallProgress { status, .. }
-            | Event::CallUpdateFailed { status, .. } => Some(*status),
+            | Event::CallUpdateFailed { status, .. }
+            | Event::TransferProgress { status, .. } => Some(*status),
             Event::MessageFailed { failure, .. } => failure.status(),
             Event::CallEnded { reason, .. } => match reason {
                 EndReason::Rejected { status, .. } | EndReason::Declined { status } => {
@@ -173,7 +219,9 @@ pub unsafe extern "C" fn sansip_event_status(
     }
 }
 
-/// The seconds the registrar granted (`SANSIP_EVENT_REGISTERED`).
+/// Seconds: granted by the registrar (`SANSIP_EVENT_REGISTERED`) or
+/// the PUBLISH's server (`SANSIP_EVENT_PUBLISHED`), asked for by a
+/// subscriber (`SANSIP_EVENT_SUBSCRIPTION_REQUESTED`).
 #[no_mangle]
 pub unsafe extern "C" fn sansip_event_expires(
     endpoint: *const sansip_endpoint,
@@ -182,14 +230,17 @@ pub unsafe extern "C" fn sansip_event_expires(
     // SAFETY: forwarded from the caller.
     unsafe {
         value(endpoint, expires_out, "expires", |e, _| match e {
-            Event::Registered { expires, .. } => Some(*expires),
+            Event::Registered { expires, .. }
+            | Event::Published { expires, .. }
+            | Event::SubscriptionRequested { expires, .. } => Some(*expires),
             _ => None,
         })
     }
 }
 
-/// The body: a MESSAGE's content, or the SDP of a call event (when the
-/// message carried one).
+/// The body: a MESSAGE's or NOTIFY's content, the SDP of a call event
+/// (when the message carried one), the offer to answer
+/// (`SANSIP_EVENT_ANSWER_NEEDED`).
 #[no_mangle]
 pub unsafe extern "C" fn sansip_event_body(
     endpoint: *const sansip_endpoint,
@@ -199,7 +250,10 @@ pub unsafe extern "C" fn sansip_event_body(
     // SAFETY: forwarded from the caller.
     unsafe {
         slice(endpoint, ptr_out, len_out, "body", |e, _| match e {
-            Event::Message { body, .. } => Some(&body[..] as *const [u8]),
+            Event::Message { body, .. } | Event::AnswerNeeded { offer: body, .. } => {
+                Some(&body[..] as *const [u8])
+            }
+            Event::Notification { body, .. } => body.as_deref().map(|b| b as *const [u8]),
             Event::IncomingCall { sdp_offer: sdp, .. }
             | Event::CallProgress { sdp, .. }
             | Event::CallAccepted { sdp, .. }
@@ -209,8 +263,8 @@ pub unsafe extern "C" fn sansip_event_body(
     }
 }
 
-/// The body's type: a MESSAGE's Content-Type, `application/sdp` for a
-/// call event with SDP.
+/// The body's type: a MESSAGE's or NOTIFY's Content-Type,
+/// `application/sdp` for a call event with SDP.
 #[no_mangle]
 pub unsafe extern "C" fn sansip_event_content_type(
     endpoint: *const sansip_endpoint,
@@ -222,6 +276,10 @@ pub unsafe extern "C" fn sansip_event_content_type(
     unsafe {
         slice(endpoint, ptr_out, len_out, "content type", |e, _| match e {
             Event::Message { content_type, .. } => Some(content_type.as_bytes() as *const [u8]),
+            Event::Notification { content_type, .. } => {
+                content_type.as_deref().map(|t| t.as_bytes() as *const [u8])
+            }
+            Event::AnswerNeeded { .. } => Some(SDP as *const [u8]),
             Event::IncomingCall { sdp_offer: sdp, .. }
             | Event::CallProgress { sdp, .. }
             | Event::CallAccepted { sdp, .. }
@@ -231,7 +289,8 @@ pub unsafe extern "C" fn sansip_event_content_type(
     }
 }
 
-/// The sender (From URI) of a MESSAGE or an incoming call.
+/// The sender (From URI) of a MESSAGE, an incoming call or a
+/// subscription request.
 #[no_mangle]
 pub unsafe extern "C" fn sansip_event_from(
     endpoint: *const sansip_endpoint,
@@ -241,9 +300,9 @@ pub unsafe extern "C" fn sansip_event_from(
     // SAFETY: forwarded from the caller.
     unsafe {
         slice(endpoint, ptr_out, len_out, "from", |e, _| match e {
-            Event::Message { from, .. } | Event::IncomingCall { from, .. } => {
-                Some(from.as_bytes() as *const [u8])
-            }
+            Event::Message { from, .. }
+            | Event::IncomingCall { from, .. }
+            | Event::SubscriptionRequested { from, .. } => Some(from.as_bytes() as *const [u8]),
             _ => None,
         })
     }
@@ -267,8 +326,8 @@ pub unsafe extern "C" fn sansip_event_to(
     }
 }
 
-/// Why, in words: of a failure, a reconnection, the end of a call, or the
-/// description of a `SANSIP_EVENT_OTHER`.
+/// Why, in words: of a failure, a reconnection, the end of a call or of a
+/// subscription.
 #[no_mangle]
 pub unsafe extern "C" fn sansip_event_reason(
     endpoint: *const sansip_endpoint,
@@ -279,6 +338,27 @@ pub unsafe extern "C" fn sansip_event_reason(
     unsafe {
         slice(endpoint, ptr_out, len_out, "reason", |_, c| {
             c.reason.as_deref().map(|r| r.as_bytes() as *const [u8])
+        })
+    }
+}
+
+/// Reads item `index` of a list of texts of the current event into
+/// `(ptr_out, len_out)`; `SANSIP_RESULT_NO_VALUE` past its end.
+///
+/// # Safety
+/// As [`slice`].
+pub(crate) unsafe fn item(
+    endpoint: *const sansip_endpoint,
+    index: usize,
+    ptr_out: *mut *const u8,
+    len_out: *mut usize,
+    what: &str,
+    list: impl FnOnce(&Event) -> Option<&[String]>,
+) -> sansip_result {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        slice(endpoint, ptr_out, len_out, what, |e, _| {
+            list(e)?.get(index).map(|s| s.as_bytes() as *const [u8])
         })
     }
 }

@@ -9,55 +9,64 @@
 //!   first argument means the call does not mutate;
 //! - bytes and text cross as pointer + `size_t` length (text is UTF-8,
 //!   never NUL-terminated); `(NULL, 0)` is an empty slice;
-//! - integers from C (transports, address families) are validated, never
-//!   transmuted into enums;
+//! - arrays cross as pointer + count (`sansip_header`, `sansip_str`,
+//!   `sansip_dns_record` items), read during the call only;
+//! - integers from C (transports, address families, every enum) are
+//!   validated, never transmuted into enums;
 //! - no panic crosses the boundary: a panic returns `SANSIP_RESULT_PANIC`
-//!   and poisons the endpoint (later calls: `SANSIP_RESULT_POISONED`);
-//!   no global state, no global hook;
+//!   and poisons the handle (later calls: `SANSIP_RESULT_POISONED`);
+//!   no global hook; the only global is the list that keeps freed
+//!   handles' headers reachable (see `handle.rs`);
+//! - a freed handle is refused (`SANSIP_RESULT_STALE_HANDLE`) and a second
+//!   `_free` does nothing: freed handles keep their header (`handle.rs`);
 //! - time is `uint64_t` microseconds of a monotonic clock, from an origin
 //!   the host chooses (one per endpoint); `UINT64_MAX` is "no deadline".
 //!
 //! Safety, for every `unsafe extern "C"` function here: each pointer
 //! argument is NULL (refused with `SANSIP_RESULT_NULL_ARGUMENT` where it is
 //! required) or valid for its type or length; handles come from the
-//! matching `_new` and are not freed; an endpoint is used by one thread at
-//! a time.
+//! matching `_new` (freed or not: a freed one is refused); a handle is
+//! used by one thread at a time.
 
 #![allow(unsafe_code, non_camel_case_types, clippy::missing_safety_doc)]
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 mod addr;
 mod boundary;
+mod calls;
 mod config;
+mod config_media;
+mod config_policy;
+mod dns;
 mod endpoint;
 mod event;
+mod event_calls;
+mod event_usages;
 mod handle;
+mod in_call;
 mod output;
+mod requests;
 mod result;
+mod str;
+mod subscriptions;
 
 pub use addr::{sansip_addr, sansip_transport, SANSIP_FAMILY_IPV4, SANSIP_FAMILY_IPV6};
-pub use config::{
-    sansip_config, sansip_config_add_local, sansip_config_free, sansip_config_new,
-    sansip_config_set_password, sansip_config_set_seed,
-};
-pub use endpoint::{
-    sansip_endpoint_accept, sansip_endpoint_flow_closed, sansip_endpoint_flow_connected,
-    sansip_endpoint_free, sansip_endpoint_handle_timeout, sansip_endpoint_hangup,
-    sansip_endpoint_invite, sansip_endpoint_is_poisoned, sansip_endpoint_message,
-    sansip_endpoint_new, sansip_endpoint_receive, sansip_endpoint_register,
-    sansip_last_error_message,
-};
-pub use event::{
-    sansip_event_body, sansip_event_content_type, sansip_event_expires, sansip_event_from,
-    sansip_event_kind, sansip_event_message_id, sansip_event_reason, sansip_event_registration,
-    sansip_event_session, sansip_event_status, sansip_event_to,
-};
-pub use handle::sansip_endpoint;
-pub use output::{
-    sansip_endpoint_poll_output, sansip_event, sansip_output, sansip_output_kind,
-    sansip_record_type,
-};
+pub use calls::*;
+pub use config::*;
+pub use config_media::*;
+pub use config_policy::*;
+pub use dns::*;
+pub use endpoint::*;
+pub use event::*;
+pub use event_calls::*;
+pub use event_usages::*;
+pub use handle::{sansip_config, sansip_endpoint};
+pub use in_call::*;
+pub use output::*;
+pub use requests::*;
 pub use result::{sansip_result, sansip_result_str};
+pub use str::{sansip_header, sansip_str};
+pub use subscriptions::*;
 
 /// The version of the C ABI: bumped on any incompatible change (the ABI is
 /// append-only within one version).

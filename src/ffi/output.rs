@@ -5,7 +5,7 @@ use std::ptr;
 
 use super::addr::{sansip_addr, transport_to_c};
 use super::boundary::{out, put};
-use super::handle::{sansip_endpoint, with_endpoint};
+use super::handle::{sansip_endpoint, with_mut, EndpointState};
 use super::result::{sansip_result, Error};
 use crate::endpoint::{Event, Output};
 use crate::resolve::RecordKind;
@@ -25,9 +25,9 @@ pub enum sansip_output_kind {
     Connect = 1,
     /// Close the connection `flow_id` (no `flow_closed` needed).
     Close = 2,
-    /// Look up the DNS name in `data` (record type `record_type`, query
-    /// `query_id`). Answering DNS is not in the C ABI yet: use numeric
-    /// hosts or an outbound proxy with a numeric host.
+    /// Look up the DNS name in `data` (record type `record_type`, a
+    /// `sansip_record_type`; query `query_id`) and answer with
+    /// `sansip_endpoint_resolved`.
     Resolve = 3,
     /// Tell the user something: `event` is its kind; read its fields with
     /// the `sansip_event_*` accessors.
@@ -37,48 +37,91 @@ pub enum sansip_output_kind {
     Timeout = 5,
 }
 
-/// The kinds of event. New kinds are appended; treat an unknown value like
-/// `SANSIP_EVENT_OTHER`.
+/// The kinds of event. New kinds are appended, values never change; treat
+/// an unknown value like `SANSIP_EVENT_OTHER`. Each kind lists the
+/// `sansip_event_*` accessors that answer for it.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum sansip_event {
     /// Not an event (the output is of another kind).
     None = 0,
-    /// A registration (or its refresh) succeeded: `registration`, `expires`.
+    /// A registration (or its refresh) succeeded: `registration`, `expires`,
+    /// `contact` (every contact the registrar holds for the AOR),
+    /// `gruu_public`, `gruu_temporary`, `service_route`, `flow`.
     Registered = 1,
     /// A registration ended at our request: `registration`.
     Unregistered = 2,
     /// A registration attempt failed: `registration`, `status` (if a
-    /// response), `reason`.
+    /// response), `reason`, `retry_after_us` (if sansip retries by itself).
     RegistrationFailed = 3,
-    /// A registration's flow failed; sansip is reconnecting: `registration`, `reason`.
+    /// A registration's flow failed; sansip is reconnecting: `registration`,
+    /// `reason`, `attempt`, `delay_us`.
     Reconnecting = 4,
     /// A MESSAGE got a 2xx: `message_id`, `status`.
     MessageDelivered = 5,
-    /// A MESSAGE was not delivered: `message_id`, `status` (if a
-    /// response), `reason`.
+    /// A MESSAGE was not delivered: `message_id`, `failure`, `status` (if
+    /// a response), `reason`.
     MessageFailed = 6,
     /// A MESSAGE arrived (answered 200 already): `from`, `to`,
     /// `content_type`, `body`.
     Message = 7,
     /// A call arrived: `session`, `from`, `to`, `body` (the SDP offer, if
-    /// any). Answer with `sansip_endpoint_accept` or `sansip_endpoint_hangup`.
+    /// any), `replaces` (RFC 3891, if any). Answer with
+    /// `sansip_endpoint_progress`, `_accept`, `_reject` or `_hangup`.
     IncomingCall = 8,
     /// An outgoing call got a provisional response: `session`, `status`,
-    /// `body` (early SDP, if any).
+    /// `body` (early SDP, if any), `fork` (which early dialog: 1, 2, ...; 0
+    /// for a response without a To tag).
     CallProgress = 9,
-    /// The call is up: `session`, `body` (the peer's SDP, if any).
+    /// The call is up: `session`, `body` (the peer's SDP, if any), `fork`
+    /// (caller: the fork whose 2xx won; callee: 0).
     CallAccepted = 10,
     /// The media of a call changed: `session`, `body` (the peer's SDP).
     CallUpdated = 11,
     /// Our re-INVITE was refused: `session`, `status`.
     CallUpdateFailed = 12,
-    /// The call is over (its last event): `session`, `status` (when
-    /// rejected or declined), `reason`.
+    /// The call is over (its last event): `session`, `end_reason`,
+    /// `status` (when rejected or declined), `failure` (when it failed
+    /// without an answer), `contact` (the targets of a redirection),
+    /// `reason` (in words), `cause_protocol`, `cause_code`, `cause_text`
+    /// (the Reason header of the BYE or CANCEL, if any).
     CallEnded = 13,
-    /// An event the C ABI does not describe yet (DTMF, transfers,
-    /// subscriptions): `reason` holds a description.
+    /// Reserved for an event this version of the C ABI does not describe;
+    /// not produced now (every event has its own kind). `reason` holds a
+    /// description.
     Other = 14,
+    /// The peer offered SDP in a response to our INVITE without one, and
+    /// no configured media can answer it: `session`, `body` (the offer).
+    /// Answer with `sansip_endpoint_answer`.
+    AnswerNeeded = 15,
+    /// A DTMF digit arrived by INFO: `session`, `digit`, `duration_ms`.
+    Dtmf = 16,
+    /// The peer of a call asks us to call someone else (REFER): `session`,
+    /// `target`, `referred_by` (if said). Answer with
+    /// `sansip_endpoint_accept_transfer` or `_reject_transfer`.
+    TransferRequested = 17,
+    /// Progress of a transfer we asked for: `session`, `status`.
+    TransferProgress = 18,
+    /// A peer asks to subscribe: `subscription`, `from`, `event_package`,
+    /// `expires`. Answer with `sansip_endpoint_accept_subscription` or
+    /// `_reject_subscription`.
+    SubscriptionRequested = 19,
+    /// A NOTIFY for one of our subscriptions (answered 200 already):
+    /// `subscription`, `subscription_state`, `content_type`, `body` (if any).
+    Notification = 20,
+    /// Our SUBSCRIBE was forked: another notifier made a subscription of
+    /// its own: `subscription` (ours), `forked_subscription` (the new one).
+    SubscriptionForked = 21,
+    /// A subscription ended, ours or a peer's (its last event):
+    /// `subscription`, `reason`.
+    SubscriptionEnded = 22,
+    /// Our PUBLISH was accepted: `publication`, `expires`.
+    Published = 23,
+    /// Our published state was removed at our request: `publication`.
+    Unpublished = 24,
+    /// A PUBLISH failed; the publication is over: `publication`, `status`
+    /// (if a response), `reason`.
+    PublicationFailed = 25,
 }
 
 /// `sansip_output.record_type` of a `SANSIP_OUTPUT_KIND_RESOLVE`.
@@ -93,6 +136,9 @@ pub enum sansip_record_type {
     A = 2,
     /// AAAA (IPv6).
     Aaaa = 3,
+    /// Not a DNS type: a ready socket address, in answers only
+    /// (`sansip_dns_record`).
+    Address = 4,
 }
 
 /// One output. Fields that do not apply to `kind` are zero (NULL, family
@@ -146,7 +192,7 @@ pub unsafe extern "C" fn sansip_endpoint_poll_output(
     endpoint: *mut sansip_endpoint,
     output: *mut sansip_output,
 ) -> sansip_result {
-    let run = |ep: &mut sansip_endpoint| -> Result<(), Error> {
+    let run = |ep: &mut EndpointState| -> Result<(), Error> {
         let output = out(output, "output")?;
         ep.current = None;
         let next = ep.endpoint.poll_output();
@@ -220,7 +266,7 @@ pub unsafe extern "C" fn sansip_endpoint_poll_output(
         Ok(())
     };
     // SAFETY: the caller passes a live endpoint (or NULL).
-    unsafe { with_endpoint(endpoint, run) }
+    unsafe { with_mut(endpoint, run) }
 }
 
 pub(crate) fn event_kind(e: &Event) -> sansip_event {
@@ -238,15 +284,26 @@ pub(crate) fn event_kind(e: &Event) -> sansip_event {
         Event::CallUpdated { .. } => sansip_event::CallUpdated,
         Event::CallUpdateFailed { .. } => sansip_event::CallUpdateFailed,
         Event::CallEnded { .. } => sansip_event::CallEnded,
-        _ => sansip_event::Other,
+        Event::AnswerNeeded { .. } => sansip_event::AnswerNeeded,
+        Event::Dtmf { .. } => sansip_event::Dtmf,
+        Event::TransferRequested { .. } => sansip_event::TransferRequested,
+        Event::TransferProgress { .. } => sansip_event::TransferProgress,
+        Event::SubscriptionRequested { .. } => sansip_event::SubscriptionRequested,
+        Event::Notification { .. } => sansip_event::Notification,
+        Event::SubscriptionForked { .. } => sansip_event::SubscriptionForked,
+        Event::SubscriptionEnded { .. } => sansip_event::SubscriptionEnded,
+        Event::Published { .. } => sansip_event::Published,
+        Event::Unpublished { .. } => sansip_event::Unpublished,
+        Event::PublicationFailed { .. } => sansip_event::PublicationFailed,
     }
 }
 
 fn event_reason(e: &Event) -> Option<String> {
     match e {
-        Event::RegistrationFailed { reason, .. } | Event::Reconnecting { reason, .. } => {
-            Some(reason.clone())
-        }
+        Event::RegistrationFailed { reason, .. }
+        | Event::Reconnecting { reason, .. }
+        | Event::SubscriptionEnded { reason, .. }
+        | Event::PublicationFailed { reason, .. } => Some(reason.clone()),
         Event::MessageFailed { failure, .. } => Some(failure.to_string()),
         Event::CallEnded { reason, .. } => Some(end_reason(reason)),
         Event::Registered { .. }
@@ -257,8 +314,16 @@ fn event_reason(e: &Event) -> Option<String> {
         | Event::CallProgress { .. }
         | Event::CallAccepted { .. }
         | Event::CallUpdated { .. }
-        | Event::CallUpdateFailed { .. } => None,
-        other => Some(format!("{other:?}")),
+        | Event::CallUpdateFailed { .. }
+        | Event::AnswerNeeded { .. }
+        | Event::Dtmf { .. }
+        | Event::TransferRequested { .. }
+        | Event::TransferProgress { .. }
+        | Event::SubscriptionRequested { .. }
+        | Event::Notification { .. }
+        | Event::SubscriptionForked { .. }
+        | Event::Published { .. }
+        | Event::Unpublished { .. } => None,
     }
 }
 
@@ -277,5 +342,47 @@ fn end_reason(r: &EndReason) -> String {
         EndReason::Replaced => "replaced".into(),
         EndReason::Failed(f) => format!("failed: {f}"),
         EndReason::OfferAnswerFailed { why } => format!("offer/answer failed: {why}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Event kinds are appended, never renumbered: this is the order.
+    #[test]
+    fn event_kinds_keep_their_values() {
+        use sansip_event::*;
+        let all = [
+            None,
+            Registered,
+            Unregistered,
+            RegistrationFailed,
+            Reconnecting,
+            MessageDelivered,
+            MessageFailed,
+            Message,
+            IncomingCall,
+            CallProgress,
+            CallAccepted,
+            CallUpdated,
+            CallUpdateFailed,
+            CallEnded,
+            Other,
+            AnswerNeeded,
+            Dtmf,
+            TransferRequested,
+            TransferProgress,
+            SubscriptionRequested,
+            Notification,
+            SubscriptionForked,
+            SubscriptionEnded,
+            Published,
+            Unpublished,
+            PublicationFailed,
+        ];
+        for (i, k) in all.iter().enumerate() {
+            assert_eq!(*k as usize, i, "{k:?}");
+        }
     }
 }

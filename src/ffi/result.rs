@@ -42,15 +42,20 @@ pub enum sansip_result {
     /// The current event has no such field (event accessors), or the field
     /// is absent in this event (a failure without a status).
     NoValue = 13,
-    /// The call panicked (a bug in sansip): the endpoint is now poisoned.
+    /// The call panicked (a bug in sansip): the handle (endpoint or
+    /// config) is now poisoned.
     Panic = 14,
-    /// An earlier call on this endpoint panicked: every later call but
-    /// `sansip_endpoint_free` returns this.
+    /// An earlier call on this handle panicked: every later call but
+    /// `_free`, `sansip_last_error_message` and
+    /// `sansip_config_last_error_message` returns this.
     Poisoned = 15,
     /// An SDP given to a call command does not fit the offer/answer
     /// exchange (unreadable, a second offer, an answer that does not match
     /// the offer); the detail is in `sansip_last_error_message`.
     BadSdp = 16,
+    /// The handle was freed (or is not a handle of this type): the call
+    /// did nothing (see `sansip_endpoint_free`).
+    StaleHandle = 17,
 }
 
 impl sansip_result {
@@ -74,6 +79,7 @@ impl sansip_result {
             sansip_result::Panic => "SANSIP_RESULT_PANIC\0",
             sansip_result::Poisoned => "SANSIP_RESULT_POISONED\0",
             sansip_result::BadSdp => "SANSIP_RESULT_BAD_SDP\0",
+            sansip_result::StaleHandle => "SANSIP_RESULT_STALE_HANDLE\0",
         }
     }
 }
@@ -91,7 +97,7 @@ pub extern "C" fn sansip_result_str(result: u32) -> *const c_char {
 }
 
 /// Every value, for `sansip_result_str`.
-const ALL: [sansip_result; 17] = [
+const ALL: [sansip_result; 18] = [
     sansip_result::Ok,
     sansip_result::NullArgument,
     sansip_result::InvalidArgument,
@@ -109,6 +115,7 @@ const ALL: [sansip_result; 17] = [
     sansip_result::Panic,
     sansip_result::Poisoned,
     sansip_result::BadSdp,
+    sansip_result::StaleHandle,
 ];
 
 /// An error inside the FFI layer: the result to return and the detail

@@ -1,0 +1,139 @@
+/*
+ * Subscriptions, publications and registrations through the C ABI:
+ * alice subscribes to bob's presence, bob accepts and notifies, alice
+ * unsubscribes; a subscription bob refuses; a PUBLISH and a REGISTER that
+ * bob (a user agent, not a server) refuses, and what the events say
+ * about them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+static const char *PIDF =
+    "<?xml version=\"1.0\"?><presence xmlns=\"urn:ietf:params:xml:ns:pidf\" "
+    "entity=\"sip:bob@127.0.0.1\"><tuple id=\"t\"><status><basic>open</basic>"
+    "</status></tuple></presence>";
+
+static peer alice, bob;
+static peer *both[2] = {&alice, &bob};
+
+static void go(void) { run(both, 2); }
+
+static void subscribe_and_notify(void) {
+    uint64_t sub = 0;
+    EXPECT(sansip_endpoint_subscribe(alice.ep, now_us, S("sip:bob@127.0.0.1:5062"), S("presence"),
+                                     S("application/pidf+xml"), 600, NULL),
+           SANSIP_RESULT_NULL_ARGUMENT);
+    EXPECT(sansip_endpoint_subscribe(alice.ep, now_us, S("sip:bob@127.0.0.1:5062"), S("presence"),
+                                     S("application/pidf+xml"), 600, &sub),
+           SANSIP_RESULT_OK);
+    go();
+    const ev *req = last(&bob, SANSIP_EVENT_SUBSCRIPTION_REQUESTED);
+    CHECK(req != NULL && req->has_subscription && strcmp(req->package, "presence") == 0);
+    CHECK(req != NULL && req->expires == 600 && strstr(req->from, "alice") != NULL);
+    if (req == NULL) return;
+    uint64_t theirs = req->subscription;
+
+    EXPECT(sansip_endpoint_notify(bob.ep, now_us, theirs, SANSIP_SUBSCRIPTION_STATE_ACTIVE,
+                                  S("application/pidf+xml"), S(PIDF)),
+           SANSIP_RESULT_WRONG_STATE); /* not accepted yet */
+    EXPECT(sansip_endpoint_accept_subscription(bob.ep, now_us, theirs, 300), SANSIP_RESULT_OK);
+    go();
+    const ev *n = last(&alice, SANSIP_EVENT_NOTIFICATION);
+    CHECK(n != NULL && n->subscription == sub && n->sub_state == SANSIP_SUBSCRIPTION_STATE_PENDING);
+
+    EXPECT(sansip_endpoint_notify(bob.ep, now_us, theirs, 3, S("application/pidf+xml"), S(PIDF)),
+           SANSIP_RESULT_INVALID_ARGUMENT);
+    EXPECT(sansip_endpoint_notify(bob.ep, now_us, theirs, SANSIP_SUBSCRIPTION_STATE_ACTIVE, NULL,
+                                  0, S(PIDF)),
+           SANSIP_RESULT_BAD_TEXT);
+    EXPECT(sansip_endpoint_notify(bob.ep, now_us, theirs, SANSIP_SUBSCRIPTION_STATE_ACTIVE,
+                                  S("application/pidf+xml"), S(PIDF)),
+           SANSIP_RESULT_OK);
+    go();
+    n = last(&alice, SANSIP_EVENT_NOTIFICATION);
+    CHECK(n != NULL && n->sub_state == SANSIP_SUBSCRIPTION_STATE_ACTIVE);
+    CHECK(n != NULL && strcmp(n->body, PIDF) == 0 &&
+          strcmp(n->content_type, "application/pidf+xml") == 0);
+
+    EXPECT(sansip_endpoint_unsubscribe(alice.ep, now_us, sub), SANSIP_RESULT_OK);
+    go();
+    const ev *end = last(&alice, SANSIP_EVENT_SUBSCRIPTION_ENDED);
+    CHECK(end != NULL && end->subscription == sub && end->reason[0] != '\0');
+    end = last(&bob, SANSIP_EVENT_SUBSCRIPTION_ENDED);
+    CHECK(end != NULL && end->subscription == theirs);
+}
+
+static void refused(void) {
+    uint64_t sub = 0;
+    EXPECT(sansip_endpoint_subscribe(alice.ep, now_us, S("sip:bob@127.0.0.1:5062"), S("dialog"),
+                                     S("application/dialog-info+xml"), 600, &sub),
+           SANSIP_RESULT_OK);
+    go();
+    const ev *req = last(&bob, SANSIP_EVENT_SUBSCRIPTION_REQUESTED);
+    CHECK(req != NULL && strcmp(req->package, "dialog") == 0);
+    if (req == NULL) return;
+    EXPECT(sansip_endpoint_reject_subscription(bob.ep, now_us, req->subscription, 200),
+           SANSIP_RESULT_INVALID_ARGUMENT);
+    EXPECT(sansip_endpoint_reject_subscription(bob.ep, now_us, req->subscription, 403),
+           SANSIP_RESULT_OK);
+    go();
+    const ev *end = last(&alice, SANSIP_EVENT_SUBSCRIPTION_ENDED);
+    CHECK(end != NULL && end->subscription == sub);
+    EXPECT(sansip_endpoint_unsubscribe(alice.ep, now_us, sub), SANSIP_RESULT_WRONG_STATE);
+
+    /* A package bob does not take: 489, answered by sansip itself. */
+    size_t asked = count(&bob, SANSIP_EVENT_SUBSCRIPTION_REQUESTED);
+    EXPECT(sansip_endpoint_subscribe(alice.ep, now_us, S("sip:bob@127.0.0.1:5062"), S("weather"),
+                                     S("text/plain"), 600, &sub),
+           SANSIP_RESULT_OK);
+    go();
+    CHECK(count(&bob, SANSIP_EVENT_SUBSCRIPTION_REQUESTED) == asked);
+    end = last(&alice, SANSIP_EVENT_SUBSCRIPTION_ENDED);
+    CHECK(end != NULL && end->subscription == sub);
+}
+
+static void publish_and_register(void) {
+    uint64_t publication = 0, registration = 0;
+    EXPECT(sansip_endpoint_publish(alice.ep, now_us, S("sip:alice@127.0.0.1:5062"), S("presence"),
+                                   S("application/pidf+xml"), S(PIDF), 600, &publication),
+           SANSIP_RESULT_OK);
+    go();
+    const ev *f = last(&alice, SANSIP_EVENT_PUBLICATION_FAILED);
+    CHECK(f != NULL && f->has_publication && f->publication == publication);
+    CHECK(f != NULL && f->has_status && f->status == 404 && strstr(f->reason, "Not Found"));
+    EXPECT(sansip_endpoint_modify_publication(alice.ep, now_us, publication, S("text/plain"),
+                                              S("x")),
+           SANSIP_RESULT_WRONG_STATE);
+    EXPECT(sansip_endpoint_unpublish(alice.ep, now_us, publication), SANSIP_RESULT_WRONG_STATE);
+
+    EXPECT(sansip_endpoint_register(alice.ep, now_us, S("sip:127.0.0.1:5062"), 300, &registration),
+           SANSIP_RESULT_OK);
+    go();
+    const ev *r = last(&alice, SANSIP_EVENT_REGISTRATION_FAILED);
+    CHECK(r != NULL && r->registration == registration && r->has_status && r->status == 405);
+    EXPECT(sansip_endpoint_unregister(alice.ep, now_us, registration, false), SANSIP_RESULT_OK);
+    go();
+    CHECK(last(&alice, SANSIP_EVENT_UNREGISTERED) != NULL);
+    EXPECT(sansip_endpoint_unregister(alice.ep, now_us, registration, false),
+           SANSIP_RESULT_NO_SUCH_REGISTRATION);
+}
+
+int main(void) {
+    peer_init(&alice, "alice", "sip:alice@127.0.0.1", 5060, 1, NULL);
+    peer_init(&bob, "bob", "sip:bob@127.0.0.1", 5062, 2, NULL);
+
+    subscribe_and_notify();
+    refused();
+    publish_and_register();
+
+    peer_free(&alice);
+    peer_free(&bob);
+    if (failures) {
+        fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("presence: ok\n");
+    return 0;
+}
