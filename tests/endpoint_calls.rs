@@ -418,3 +418,16 @@ fn an_incoming_call_nobody_answers_is_declined_with_480_after_three_minutes() {
     assert_eq!(h.ep.timers_armed(), 0);
     assert_eq!(h.ep.calls(), 0);
 }
+
+#[test]
+fn a_rejection_without_a_phrase_gets_the_usual_one() {
+    let mut h = Harness::new(config());
+    let id = incoming(&mut h);
+    h.ep.reject(h.now, id, 486, "").unwrap();
+    let busy = h
+        .take_sent()
+        .into_iter()
+        .find(|m| m.status() == Some(486))
+        .unwrap();
+    assert_eq!(busy.reason(), Some(&b"Busy Here"[..]));
+}

@@ -358,3 +358,28 @@ fn a_subscription_request_left_unanswered_is_declined_in_time() {
     assert_eq!(h.ep.transactions(), 0);
     assert_eq!(h.ep.timers_armed(), 0);
 }
+
+#[test]
+fn a_refusal_with_a_bad_status_keeps_the_subscribe_to_answer() {
+    let mut h = Harness::new(config());
+    h.udp_from(
+        PEER,
+        request(
+            "SUBSCRIBE",
+            "sip:alice@10.0.0.1",
+            "Event: presence\r\nContact: <sip:bob@10.0.0.9>\r\nExpires: 600\r\n",
+            "",
+        ),
+    );
+    let id = match &h.take_events()[..] {
+        [Event::SubscriptionRequested { subscription, .. }] => *subscription,
+        other => panic!("{other:?}"),
+    };
+    h.take_sent();
+    assert!(h.ep.reject_subscription(h.now, id, 200).is_err());
+    // Still pending: a proper refusal goes out with its usual phrase.
+    h.ep.reject_subscription(h.now, id, 603).unwrap();
+    let r = h.take_one();
+    assert_eq!(r.status(), Some(603));
+    assert_eq!(r.reason(), Some(&b"Decline"[..]));
+}

@@ -710,3 +710,69 @@ fn accept_without_sdp_answers_from_the_configured_media() {
     );
     assert!(ok.raw(HeaderName::ContentType).is_some());
 }
+
+/// Found by fuzzing: the callee ends an early dialog with BYE (which RFC
+/// 3261 §15 forbids it, but it happens); our INVITE, still ringing, must
+/// be cancelled, not left in its transaction for ever.
+#[test]
+fn a_bye_in_an_early_dialog_ends_the_call_and_cancels_the_invite() {
+    let mut h = Harness::new(config());
+    let (id, invite) = call(&mut h, Some(ALICE));
+    let rel = [("Require", "100rel"), ("RSeq", "1")];
+    h.udp_from(PEER, reply(&invite, 183, &rel, Some("this is not sdp")));
+    let prack = h.take_one();
+    assert_eq!(prack.method(), Some(&Method::Prack));
+    h.udp_from(PEER, reply(&prack, 200, &[], None));
+    h.udp_from(PEER, from_callee(&invite, "BYE", 1, None));
+    let sent = h.take_sent();
+    assert!(
+        sent.iter().any(|m| m.status() == Some(200)),
+        "the BYE answered"
+    );
+    let cancel = sent
+        .iter()
+        .find(|m| m.method() == Some(&Method::Cancel))
+        .expect("the ringing INVITE cancelled");
+    assert_eq!(hdr(cancel, "Call-ID"), hdr(&invite, "Call-ID"));
+    assert!(h.take_events().iter().any(|e| matches!(
+        e,
+        Event::CallEnded {
+            reason: EndReason::RemoteHangup,
+            session,
+            ..
+        } if *session == id
+    )));
+    // Nobody answers the CANCEL or the INVITE: 64·T1 later all is gone.
+    h.advance(std::time::Duration::from_secs(40));
+    assert_eq!(h.ep.transactions(), 0);
+    assert_eq!(h.ep.timers_armed(), 0);
+}
+
+#[test]
+fn our_call_nobody_answers_is_cancelled_after_three_minutes() {
+    let mut h = Harness::new(config());
+    let (id, invite) = call(&mut h, Some(ALICE));
+    h.udp_from(PEER, reply(&invite, 180, &[], None));
+    h.take_events();
+    h.advance(std::time::Duration::from_secs(179));
+    assert!(h
+        .take_sent()
+        .iter()
+        .all(|m| m.method() != Some(&Method::Cancel)));
+    h.advance(std::time::Duration::from_secs(1));
+    let cancel = h
+        .take_sent()
+        .into_iter()
+        .find(|m| m.method() == Some(&Method::Cancel))
+        .expect("CANCEL at 180 s");
+    h.udp_from(PEER, respond(&cancel, 200, "OK", &[]));
+    h.udp_from(PEER, reply(&invite, 487, &[], None));
+    assert!(h.take_events().iter().any(|e| matches!(
+        e,
+        Event::CallEnded {
+            reason: EndReason::Failed(sansip::endpoint::Failure::Timeout),
+            session,
+            ..
+        } if *session == id
+    )));
+}

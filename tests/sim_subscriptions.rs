@@ -241,5 +241,5 @@ fn a_refused_subscription_ends_with_the_status() {
         n.drain(now);
     });
     net.run_for(ms(100), STEPS);
-    assert_eq!(ended(net.node(a)), vec!["403 Refused".to_owned()]);
+    assert_eq!(ended(net.node(a)), vec!["403 Forbidden".to_owned()]);
 }

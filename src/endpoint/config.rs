@@ -250,4 +250,15 @@ pub enum ConfigError {
     /// `refresh_fraction` is not in (0, 1].
     #[error("refresh_fraction must be in (0, 1], got {0}")]
     BadRefreshFraction(f64),
+    /// T1 or T4 is zero, or T2 is below T1 (RFC 3261 §17: T1 doubles up
+    /// to T2).
+    #[error("timers must have T1 > 0, T2 >= T1 and T4 > 0, got T1 {t1:?}, T2 {t2:?}, T4 {t4:?}")]
+    BadTimers {
+        /// T1.
+        t1: Duration,
+        /// T2.
+        t2: Duration,
+        /// T4.
+        t4: Duration,
+    },
 }

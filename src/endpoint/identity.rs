@@ -95,17 +95,38 @@ impl Identity {
                 });
             }
         }
-        for tag in &config.supported {
-            if tag.is_empty()
-                || !tag
-                    .bytes()
+        let is_token = |t: &str| {
+            !t.is_empty()
+                && t.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
-            {
+        };
+        let lists: [(&'static str, &Vec<String>); 2] =
+            [("supported", &config.supported), ("events", &config.events)];
+        for (setting, list) in lists {
+            if let Some(bad) = list.iter().find(|t| !is_token(t)) {
                 return Err(ConfigError::BadText {
-                    setting: "supported",
-                    value: tag.clone(),
+                    setting,
+                    value: bad.clone(),
                 });
             }
+        }
+        let media_type = |t: &String| {
+            t.split_once('/')
+                .is_some_and(|(a, b)| is_token(a) && is_token(b))
+        };
+        if let Some(bad) = config.messages.accept.iter().find(|t| !media_type(t)) {
+            return Err(ConfigError::BadText {
+                setting: "messages.accept",
+                value: bad.clone(),
+            });
+        }
+        let t = config.timers;
+        if t.t1.is_zero() || t.t2 < t.t1 || t.t4.is_zero() {
+            return Err(ConfigError::BadTimers {
+                t1: t.t1,
+                t2: t.t2,
+                t4: t.t4,
+            });
         }
         let f = config.refresh_fraction;
         if !(f > 0.0 && f <= 1.0) {

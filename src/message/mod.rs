@@ -22,6 +22,7 @@ mod message;
 mod method;
 mod name_addr;
 mod scan;
+mod status;
 mod typed;
 mod uri;
 
@@ -35,5 +36,6 @@ pub use limits::Limits;
 pub use message::{FieldRef, Message};
 pub use method::{ExtensionMethod, Method};
 pub use name_addr::NameAddr;
+pub use status::reason_phrase;
 pub use typed::TypedHeader;
 pub use uri::{escape, unescape, SipUri, TelUri, Uri, UriComponent};

@@ -56,7 +56,26 @@ impl Endpoint {
 
 /// Checks a header name and value given by the application.
 pub(crate) fn check_extra_header(name: &str, value: &str) -> Result<(), CommandError> {
+    // The fields sansip writes itself: a second copy would contradict the
+    // transaction, the dialog or the framing (and Via/Route would reroute).
+    const OURS: &[&str] = &[
+        "via",
+        "v",
+        "from",
+        "f",
+        "to",
+        "t",
+        "call-id",
+        "i",
+        "cseq",
+        "max-forwards",
+        "content-length",
+        "l",
+        "route",
+        "record-route",
+    ];
     let name_ok = !name.is_empty()
+        && !OURS.iter().any(|o| o.eq_ignore_ascii_case(name))
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b));

@@ -14,7 +14,7 @@ use bytes::Bytes;
 
 use crate::dialog::{Dialog, DialogId};
 use crate::endpoint::outgoing::{ContactSpec, Outcome, Outgoing, Owner};
-use crate::endpoint::timers::TimerKey;
+use crate::endpoint::timers::{Timer, TimerKey};
 use crate::endpoint::{CommandError, Endpoint, Event, Failure};
 use crate::message::headers::{CSeq, Contact};
 use crate::message::{Message, Method};
@@ -369,6 +369,12 @@ impl Endpoint {
         session.media = media;
         session.invite = Some(draft.clone());
         self.sessions.insert(id, session);
+        if let Some(limit) = self.config.unanswered_timeout {
+            let key = self.timers.arm(now + limit, Timer::Unanswered(id));
+            if let Some(s) = self.sessions.get_mut(&id) {
+                s.unanswered = Some(key);
+            }
+        }
         let contact = ContactSpec::Ours {
             params: String::new(),
             ob: false,
@@ -429,6 +435,17 @@ impl Endpoint {
         id: SessionId,
         cause: EndCause,
     ) -> Result<(), CommandError> {
+        let token = !cause.protocol.is_empty()
+            && cause
+                .protocol
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b));
+        if !token {
+            return Err(CommandError::BadText {
+                what: "the Reason protocol (a token: SIP, Q.850)",
+                value: cause.protocol,
+            });
+        }
         check_extra_header("Reason", &cause.header_value())?;
         let s = self
             .sessions
@@ -604,7 +621,8 @@ impl Endpoint {
             // 487 after our CANCEL: the cancellation completed.
             _ => {
                 let reason = match self.sessions.get(&id).and_then(|s| s.ending.clone()) {
-                    Some(EndReason::Cancelled) if status == 487 => EndReason::Cancelled,
+                    // Our CANCEL took effect: the reason we cancelled for.
+                    Some(r) if status == 487 => r,
                     _ => EndReason::Rejected {
                         status,
                         reason: reason_text(&response),
@@ -917,6 +935,15 @@ impl Endpoint {
                 );
             }
             self.transfer_ended(now, id, &reason);
+            // Our INVITE still ringing (the callee ended an early dialog
+            // with BYE, or a fork's failure ended the call): CANCEL it, so
+            // that its transaction ends (§9.1: 64·T1 at most) instead of
+            // ringing for ever.
+            if let Some(tx) = s.invite_tx.filter(|_| s.caller) {
+                if self.layer.state(tx) == Some(TxState::Proceeding) {
+                    let _ = self.layer.cancel(now, tx);
+                }
+            }
             self.timers.stop(&mut s.ok_timer);
             self.timers.stop(&mut s.unanswered);
             if let Some(mut t) = s.session_timer.take() {

@@ -417,9 +417,15 @@ impl Endpoint {
                 value: reason.to_owned(),
             });
         }
-        if let (Some(tx), Some(resp)) =
-            (s.invite_tx, self.session_response(id, status, reason, None))
-        {
+        if let (Some(tx), Some(resp)) = (s.invite_tx, {
+            // No phrase given: the usual one (486 Busy Here, ...).
+            let reason = if reason.trim().is_empty() {
+                crate::message::reason_phrase(status)
+            } else {
+                reason
+            };
+            self.session_response(id, status, reason, None)
+        }) {
             let _ = self.layer.respond(now, tx, resp);
         }
         self.end_session(id, EndReason::Declined { status });
@@ -438,6 +444,16 @@ impl Endpoint {
         });
         if unanswered {
             let _ = self.reject(now, id, 480, "Temporarily Unavailable");
+            return;
+        }
+        // Our own call nobody answered: cancelled, ending as a timeout.
+        let ringing = self.sessions.get(&id).is_some_and(|s| {
+            s.caller && matches!(s.state, SessionState::Calling | SessionState::Early)
+        });
+        if ringing && self.hangup(now, id).is_ok() {
+            if let Some(s) = self.sessions.get_mut(&id) {
+                s.ending = Some(EndReason::Failed(crate::endpoint::Failure::Timeout));
+            }
         }
     }
 

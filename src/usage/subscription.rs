@@ -596,13 +596,14 @@ impl Endpoint {
         id: SubscriptionId,
         status: u16,
     ) -> Result<(), CommandError> {
-        let (tx, request) = self.take_pending_subscribe(id)?;
         if !(300..=699).contains(&status) {
             return Err(CommandError::WrongState {
                 what: "a refusal needs a status from 300 to 699",
             });
         }
-        self.reply(now, tx, &request, status, "Refused", &[], None);
+        let (tx, request) = self.take_pending_subscribe(id)?;
+        let reason = crate::message::reason_phrase(status);
+        self.reply(now, tx, &request, status, reason, &[], None);
         self.end_subscription(id, format!("refused with {status}"));
         self.pump(now);
         Ok(())
