@@ -1259,4 +1259,58 @@ mod endpoint_sequence_tests {
         }
         assert!(ops > 5_000, "the seeds drive enough inputs ({ops})");
     }
+
+    /// Sequences cargo fuzz found, kept as they were minimised.
+    #[test]
+    fn endpoint_sequence_regressions() {
+        // The callee ended the early dialog of a reliable 183 (with bad
+        // SDP) with BYE: our ringing INVITE's transaction stayed for ever.
+        check_endpoint_sequence(&EpSequence {
+            tcp_proxy: false,
+            media: true,
+            ops: vec![
+                EpOp::Call { offer: true },
+                EpOp::RespondSdp {
+                    pick: 203,
+                    status: 40,
+                    sdp: 203,
+                    extras: 24523,
+                },
+                EpOp::InDialog {
+                    pick: 221,
+                    method: 0,
+                    cseq: 0,
+                    sdp: false,
+                },
+            ],
+        });
+        // A hold re-INVITE answered only by a 180, then the call hung up:
+        // the re-INVITE's transaction stayed for ever.
+        check_endpoint_sequence(&EpSequence {
+            tcp_proxy: false,
+            media: true,
+            ops: vec![
+                EpOp::Message { len: 46 },
+                EpOp::Call { offer: true },
+                EpOp::RespondSdp {
+                    pick: 203,
+                    status: 203,
+                    sdp: 0,
+                    extras: 10699,
+                },
+                EpOp::Mid {
+                    pick: 0,
+                    what: 0,
+                    sdp: 0,
+                },
+                EpOp::Message { len: 41 },
+                EpOp::Respond {
+                    pick: 203,
+                    status: 61,
+                    extras: 9143,
+                },
+                EpOp::Register { expires: 0 },
+            ],
+        });
+    }
 }

@@ -935,14 +935,24 @@ impl Endpoint {
                 );
             }
             self.transfer_ended(now, id, &reason);
-            // Our INVITE still ringing (the callee ended an early dialog
-            // with BYE, or a fork's failure ended the call): CANCEL it, so
-            // that its transaction ends (§9.1: 64·T1 at most) instead of
-            // ringing for ever.
-            if let Some(tx) = s.invite_tx.filter(|_| s.caller) {
-                if self.layer.state(tx) == Some(TxState::Proceeding) {
-                    let _ = self.layer.cancel(now, tx);
-                }
+            // Our INVITE or re-INVITE still ringing (the callee ended an
+            // early dialog with BYE, a re-INVITE got only a 1xx): CANCEL
+            // it, so that its transaction ends (§9.1: 64·T1 at most)
+            // instead of ringing for ever.
+            let reinvites = self
+                .outgoing
+                .values()
+                .filter(|o| o.owner_is(Owner::InDialog(id, Method::Invite)))
+                .filter_map(|o| o.tx());
+            let ringing: Vec<TxId> = s
+                .invite_tx
+                .filter(|_| s.caller)
+                .into_iter()
+                .chain(reinvites)
+                .filter(|tx| self.layer.state(*tx) == Some(TxState::Proceeding))
+                .collect();
+            for tx in ringing {
+                let _ = self.layer.cancel(now, tx);
             }
             self.timers.stop(&mut s.ok_timer);
             self.timers.stop(&mut s.unanswered);
