@@ -12,6 +12,7 @@ pub mod session;
 mod session_mid;
 mod session_prack;
 pub mod session_timer;
+mod session_uac;
 mod session_uas;
 pub mod subscription;
 mod transfer;
