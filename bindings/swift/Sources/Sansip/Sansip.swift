@@ -390,7 +390,7 @@ public final class Endpoint {
                        headers: [(name: String, value: String)] = []) throws -> UInt64 {
         var id: UInt64 = 0
         let parts: [[UInt8]?] = [utf8(target), utf8(sdp)] + Endpoint.headerParts(headers)
-        try withBuffers(parts) { b in
+        try withBuffers(parts) { (b) -> Void in
             let h = Endpoint.rawHeaders(b, from: 2, count: headers.count)
             try h.withUnsafeBufferPointer { hp in
                 try call { e in
@@ -458,7 +458,7 @@ public final class Endpoint {
                         headers: [(name: String, value: String)] = []) throws -> UInt64 {
         var id: UInt64 = 0
         let parts: [[UInt8]?] = [utf8(target), utf8(contentType), body] + Endpoint.headerParts(headers)
-        try withBuffers(parts) { b in
+        try withBuffers(parts) { (b) -> Void in
             let h = Endpoint.rawHeaders(b, from: 3, count: headers.count)
             try h.withUnsafeBufferPointer { hp in
                 try call { e in
