@@ -21,6 +21,16 @@ fn request(method: &str, ruri: &str, extra: &str, body: &str) -> String {
     )
 }
 
+/// A SUBSCRIBE from the peer for `event`, for 600 s.
+fn subscribe(event: &str) -> String {
+    request(
+        "SUBSCRIBE",
+        "sip:alice@10.0.0.1",
+        &format!("Event: {event}\r\nContact: <sip:bob@10.0.0.9>\r\nExpires: 600\r\n"),
+        "",
+    )
+}
+
 /// Sends `req` from the peer and returns the one response.
 fn exchange(h: &mut Harness, req: String) -> Message {
     h.udp_from(PEER, req);
@@ -266,15 +276,7 @@ fn garbage_datagrams_are_counted_and_ignored() {
 #[test]
 fn a_subscribe_for_a_package_we_do_not_take_gets_489_with_allow_events() {
     let mut h = Harness::new(config());
-    let r = exchange(
-        &mut h,
-        request(
-            "SUBSCRIBE",
-            "sip:alice@10.0.0.1",
-            "Event: conference\r\nContact: <sip:bob@10.0.0.9>\r\nExpires: 600\r\n",
-            "",
-        ),
-    );
+    let r = exchange(&mut h, subscribe("conference"));
     assert_eq!(r.status(), Some(489));
     assert_eq!(
         hdr(&r, "Allow-Events").as_deref(),
@@ -284,14 +286,9 @@ fn a_subscribe_for_a_package_we_do_not_take_gets_489_with_allow_events() {
     // A package we take (with a parameter) reaches the application.
     h.udp_from(
         PEER,
-        request(
-            "SUBSCRIBE",
-            "sip:alice@10.0.0.1",
-            "Event: Presence;id=7\r\nContact: <sip:bob@10.0.0.9>\r\nExpires: 600\r\n",
-            "",
-        )
-        .replace("SUBSCRIBE1", "SUBSCRIBE2")
-        .replace("SUBSCRIBE-call", "SUBSCRIBE-call-2"),
+        subscribe("Presence;id=7")
+            .replace("SUBSCRIBE1", "SUBSCRIBE2")
+            .replace("SUBSCRIBE-call", "SUBSCRIBE-call-2"),
     );
     assert!(matches!(
         &h.take_events()[..],
@@ -329,15 +326,7 @@ fn an_invite_requiring_100rel_or_timer_is_served_not_refused_with_420() {
 #[test]
 fn a_subscription_request_left_unanswered_is_declined_in_time() {
     let mut h = Harness::new(config());
-    h.udp_from(
-        PEER,
-        request(
-            "SUBSCRIBE",
-            "sip:alice@10.0.0.1",
-            "Event: presence\r\nContact: <sip:bob@10.0.0.9>\r\nExpires: 600\r\n",
-            "",
-        ),
-    );
+    h.udp_from(PEER, subscribe("presence"));
     assert!(matches!(
         &h.take_events()[..],
         [Event::SubscriptionRequested { .. }]
@@ -362,15 +351,7 @@ fn a_subscription_request_left_unanswered_is_declined_in_time() {
 #[test]
 fn a_refusal_with_a_bad_status_keeps_the_subscribe_to_answer() {
     let mut h = Harness::new(config());
-    h.udp_from(
-        PEER,
-        request(
-            "SUBSCRIBE",
-            "sip:alice@10.0.0.1",
-            "Event: presence\r\nContact: <sip:bob@10.0.0.9>\r\nExpires: 600\r\n",
-            "",
-        ),
-    );
+    h.udp_from(PEER, subscribe("presence"));
     let id = match &h.take_events()[..] {
         [Event::SubscriptionRequested { subscription, .. }] => *subscription,
         other => panic!("{other:?}"),

@@ -95,15 +95,11 @@ impl Identity {
                 });
             }
         }
-        let is_token = |t: &str| {
-            !t.is_empty()
-                && t.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
-        };
+        use crate::message::grammar::is_token;
         let lists: [(&'static str, &Vec<String>); 2] =
             [("supported", &config.supported), ("events", &config.events)];
         for (setting, list) in lists {
-            if let Some(bad) = list.iter().find(|t| !is_token(t)) {
+            if let Some(bad) = list.iter().find(|t| !is_token(t.as_str())) {
                 return Err(ConfigError::BadText {
                     setting,
                     value: bad.clone(),

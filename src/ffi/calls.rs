@@ -234,16 +234,6 @@ pub unsafe extern "C" fn sansip_endpoint_hangup_with_cause(
         let protocol = unsafe { text(protocol, protocol_len, "the protocol")? };
         // SAFETY: as above.
         let reason_text = unsafe { text(cause_text, cause_text_len, "the cause text")? };
-        let token = !protocol.is_empty()
-            && protocol
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b));
-        if !token {
-            return Err(Error::new(
-                sansip_result::BadText,
-                format!("the Reason protocol {protocol:?} is not a token"),
-            ));
-        }
         let cause = match cause {
             c if c < 0 => None,
             c => Some(u16::try_from(c).map_err(|_| {

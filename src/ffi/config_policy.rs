@@ -322,31 +322,3 @@ pub unsafe extern "C" fn sansip_config_set_message_types(
     // SAFETY: the caller passes a live config (or NULL).
     unsafe { with_config(config, run) }
 }
-
-/// Checks what the core's `Endpoint::new` does not, for settings only the
-/// C ABI can get wrong this way; `Err` is the reason, for `BAD_CONFIG`.
-pub(crate) fn check(cfg: &Config) -> Result<(), String> {
-    let t = &cfg.timers;
-    if t.t1.is_zero() {
-        return Err("T1 must not be 0".into());
-    }
-    if t.t2 < t.t1 {
-        return Err(format!("T2 ({:?}) must not be below T1 ({:?})", t.t2, t.t1));
-    }
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
-    };
-    if let Some(bad) = cfg.events.iter().find(|e| !token(e)) {
-        return Err(format!("the event package {bad:?} is not a token"));
-    }
-    let media_type = |s: &str| {
-        let mut parts = s.splitn(2, '/');
-        matches!((parts.next(), parts.next()), (Some(a), Some(b)) if token(a) && token(b))
-    };
-    if let Some(bad) = cfg.messages.accept.iter().find(|t| !media_type(t)) {
-        return Err(format!("the MESSAGE type {bad:?} is not type/subtype"));
-    }
-    Ok(())
-}

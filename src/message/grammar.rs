@@ -145,6 +145,11 @@ pub(crate) fn is_token_byte(b: u8) -> bool {
     CLASSES[b as usize] & TOKEN != 0
 }
 
+/// A whole `token` (RFC 3261 §25.1): not empty, token characters only.
+pub(crate) fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_token_byte)
+}
+
 /// `word` characters (RFC 3261 §25.1), used by Call-ID.
 #[inline(always)]
 pub(crate) fn is_word_byte(b: u8) -> bool {

@@ -76,9 +76,7 @@ pub(crate) fn check_extra_header(name: &str, value: &str) -> Result<(), CommandE
     ];
     let name_ok = !name.is_empty()
         && !OURS.iter().any(|o| o.eq_ignore_ascii_case(name))
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b));
+        && crate::message::grammar::is_token(name);
     if !name_ok || value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
         return Err(CommandError::BadText {
             what: "an extra header",

@@ -101,11 +101,6 @@ impl OfferAnswer {
     }
 }
 
-/// The body of a message as SDP bytes, if it has one.
-pub(crate) fn body_of(msg: &Message) -> Option<Bytes> {
-    super::session::sdp_of(msg)
-}
-
 impl Endpoint {
     /// Answers the offer the peer made in a response to our offerless
     /// INVITE ([`Event::AnswerNeeded`]): the PRACK or ACK that waited for it
@@ -175,7 +170,7 @@ impl Endpoint {
         };
         if s.media.neg.local_description().is_none() && caps.is_none() {
             s.media.waiting = Some(slot(response.clone()));
-            let offer = body_of(response).unwrap_or_default();
+            let offer = super::session::sdp_of(response).unwrap_or_default();
             self.event(Event::AnswerNeeded { session: id, offer });
             return Ok(None);
         }

@@ -435,12 +435,7 @@ impl Endpoint {
         id: SessionId,
         cause: EndCause,
     ) -> Result<(), CommandError> {
-        let token = !cause.protocol.is_empty()
-            && cause
-                .protocol
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b));
-        if !token {
+        if !crate::message::grammar::is_token(&cause.protocol) {
             return Err(CommandError::BadText {
                 what: "the Reason protocol (a token: SIP, Q.850)",
                 value: cause.protocol,

@@ -86,11 +86,7 @@ impl Endpoint {
             // RFC 3262 §3: the first RSeq is random, below 2^31.
             rseq = 1 + self.rng.below(1 << 30) as u32;
         }
-        let reason = if status == 180 {
-            "Ringing"
-        } else {
-            "Session Progress"
-        };
+        let reason = crate::message::reason_phrase(status);
         let sdp = match sdp {
             Some(sdp) => Some(self.reliable_provisional_sdp(id, &sdp)?),
             None => None,
@@ -224,7 +220,7 @@ impl Endpoint {
         // The PRACK answers the offer of our reliable 1xx, or makes one
         // that its 200 answers (RFC 3262 §5).
         let mut answer = None;
-        if let Some(body) = super::offer_answer::body_of(request) {
+        if let Some(body) = super::session::sdp_of(request) {
             match s.media.receive(&body) {
                 Ok(crate::sdp::Received::Answer) => {}
                 Ok(crate::sdp::Received::Offer) => {
@@ -319,7 +315,7 @@ impl Endpoint {
         response: &Message,
     ) -> Result<Option<Bytes>, crate::sdp::NegotiationError> {
         use crate::sdp::{NegotiationState as St, Party, Received, Sdp};
-        let Some(body) = super::offer_answer::body_of(response) else {
+        let Some(body) = super::session::sdp_of(response) else {
             return Ok(Some(Bytes::new()));
         };
         let Some(s) = self.sessions.get_mut(&id) else {

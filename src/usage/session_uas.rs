@@ -238,11 +238,7 @@ impl Endpoint {
                 s.media.preview = sdp.clone();
             }
         }
-        let reason = if status == 180 {
-            "Ringing"
-        } else {
-            "Session Progress"
-        };
+        let reason = crate::message::reason_phrase(status);
         if let (Some(tx), Some(resp)) =
             (tx, self.session_response(id, status, reason, sdp.as_ref()))
         {

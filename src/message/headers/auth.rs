@@ -12,7 +12,7 @@ use std::fmt::Write;
 use nom::Parser;
 
 use crate::message::grammar::{
-    expect, fail, is_lws_byte, is_token_byte, quoted_string, same_params, sep, skip_lws, token,
+    expect, fail, is_lws_byte, is_token, quoted_string, same_params, sep, skip_lws, token,
     trim_lws, unquote, write_quoted, PResult,
 };
 
@@ -386,10 +386,6 @@ pub(super) fn write_auth_params(
             _ => out.extend_from_slice(value.as_bytes()),
         }
     }
-}
-
-fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(is_token_byte)
 }
 
 /// `auth-scheme` then, for Digest, the parameter list; for any other scheme
