@@ -12,6 +12,7 @@ use std::time::Instant;
 use bytes::Bytes;
 
 use crate::auth::DigestClient;
+use crate::log::{first_line, log_at, Level, Logger};
 use crate::message::{Message, StreamItem};
 use crate::resolve::{LookupId, Resolver, ResolverConfig, TargetHost, TargetSpec};
 use crate::rng::Rng;
@@ -179,6 +180,8 @@ pub struct Endpoint {
     pub(crate) outputs: VecDeque<Output>,
     pub(crate) next_id: u64,
     pub(crate) stats: EndpointStats,
+    /// The host's log sink, if it set one.
+    pub(crate) log: Logger,
 }
 
 impl Endpoint {
@@ -232,6 +235,7 @@ impl Endpoint {
             outputs: VecDeque::new(),
             next_id: 1,
             stats: EndpointStats::default(),
+            log: Logger::default(),
         })
     }
 
@@ -240,6 +244,22 @@ impl Endpoint {
     /// Drop counters.
     pub fn stats(&self) -> EndpointStats {
         self.stats
+    }
+
+    /// Sends this endpoint's diagnostics at `max_level` and more severe to
+    /// `sink`, replacing any earlier sink (see [`crate::log`]). The sink
+    /// is called from inside the call that made the record.
+    pub fn set_log_sink(
+        &mut self,
+        max_level: Level,
+        sink: impl FnMut(&crate::log::Record<'_>) + Send + 'static,
+    ) {
+        self.log.set(max_level, Box::new(sink));
+    }
+
+    /// Stops logging (the default).
+    pub fn clear_log_sink(&mut self) {
+        self.log.clear();
     }
 
     /// The settings.
@@ -396,7 +416,16 @@ impl Endpoint {
                                 ..t
                             },
                         ),
-                        None => self.stats.dropped_transmits += 1,
+                        None => {
+                            self.stats.dropped_transmits += 1;
+                            log_at!(
+                                self.log,
+                                Info,
+                                "resolve",
+                                "a response's destination did not resolve: {} dropped",
+                                first_line(&t.bytes)
+                            );
+                        }
                     },
                     None => self.lookup_done(now, lookup, result),
                 }
@@ -425,8 +454,26 @@ impl Endpoint {
                 }
                 self.tx_response(now, tx, response)
             }
-            TxEvent::Timeout { tx } => self.tx_failed(now, tx, Failure::Timeout),
-            TxEvent::TransportError { tx } => self.tx_failed(now, tx, Failure::Transport),
+            TxEvent::Timeout { tx } => {
+                log_at!(
+                    self.log,
+                    Info,
+                    "transaction",
+                    "transaction {} got no final response in time",
+                    tx.0
+                );
+                self.tx_failed(now, tx, Failure::Timeout)
+            }
+            TxEvent::TransportError { tx } => {
+                log_at!(
+                    self.log,
+                    Info,
+                    "transaction",
+                    "transaction {} failed: transport error",
+                    tx.0
+                );
+                self.tx_failed(now, tx, Failure::Transport)
+            }
             TxEvent::Terminated { tx } => {
                 self.by_tx.remove(&tx);
                 self.invite_txs.remove(&tx);
@@ -459,7 +506,16 @@ impl Endpoint {
                     Some(l) => {
                         self.unresolved.insert(l, t);
                     }
-                    None => self.stats.dropped_transmits += 1,
+                    None => {
+                        self.stats.dropped_transmits += 1;
+                        log_at!(
+                            self.log,
+                            Warn,
+                            "transport",
+                            "cannot look up {host} for a response (too many waiting): {} dropped",
+                            first_line(&t.bytes)
+                        );
+                    }
                 }
                 return;
             }
@@ -471,6 +527,14 @@ impl Endpoint {
                     Some(f) => f,
                     None => {
                         self.stats.dropped_transmits += 1;
+                        log_at!(
+                            self.log,
+                            Warn,
+                            "transport",
+                            "no connection to {destination} ({}, flow limit): {} dropped",
+                            t.transport,
+                            first_line(&t.bytes)
+                        );
                         return;
                     }
                 },
@@ -479,8 +543,16 @@ impl Endpoint {
         } else {
             let Some(source) = self.identity.local_for(Transport::Udp, destination) else {
                 self.stats.dropped_transmits += 1;
+                log_at!(
+                    self.log,
+                    Warn,
+                    "transport",
+                    "no local UDP address can reach {destination}: {} dropped",
+                    first_line(&t.bytes)
+                );
                 return;
             };
+            self.log_sent(Transport::Udp, destination, &t.bytes);
             self.outputs.push_back(Output::Transmit(Transmit {
                 transport: Transport::Udp,
                 flow: None,
@@ -523,6 +595,14 @@ impl Endpoint {
         let fallback = self.identity.ws_sent_by_addr();
         let Some(flow) = self.flows.get_mut(id) else {
             self.stats.dropped_transmits += 1;
+            log_at!(
+                self.log,
+                Warn,
+                "transport",
+                "flow {} is gone: {} dropped",
+                id.0,
+                first_line(&data)
+            );
             return;
         };
         if !flow.open {
@@ -530,11 +610,20 @@ impl Endpoint {
                 flow.queued.push(data);
             } else {
                 self.stats.dropped_transmits += 1;
+                log_at!(
+                    self.log,
+                    Warn,
+                    "transport",
+                    "flow {} is still connecting and has {MAX_QUEUED} writes queued: {} dropped",
+                    id.0,
+                    first_line(&data)
+                );
             }
             return;
         }
         let (transport, destination) = (flow.transport, flow.remote);
         let source = flow.local.unwrap_or(fallback);
+        self.log_sent(transport, destination, &data);
         self.outputs.push_back(Output::Transmit(Transmit {
             transport,
             flow: Some(id),
@@ -563,6 +652,14 @@ impl Endpoint {
             // Past the flow limit: the host should not keep a connection
             // nobody reads.
             self.stats.dropped_transmits += 1;
+            log_at!(
+                self.log,
+                Warn,
+                "transport",
+                "flow {} from {source} ({transport}) is past the flow limit ({}): closing it",
+                flow.0,
+                self.config.max_flows
+            );
             self.outputs.push_back(Output::Close { flow });
             return;
         }
@@ -570,9 +667,12 @@ impl Endpoint {
             if self.keepalive_datagram(now, info, &data) {
                 return;
             }
-            match Message::parse_with(data, &self.config.limits) {
-                Ok(msg) => self.layer.receive(now, msg, info),
-                Err(_) => self.stats.unparsable += 1,
+            match Message::parse_with(data.clone(), &self.config.limits) {
+                Ok(msg) => self.receive_message(now, msg, info),
+                Err(e) => {
+                    self.stats.unparsable += 1;
+                    log_at!(self.log, Warn, "transport", "unparsable message from {source} ({transport}), dropped: {e} (first line: {})", first_line(&data));
+                }
             }
             return;
         }
@@ -587,15 +687,22 @@ impl Endpoint {
             match framer.next_item() {
                 Ok(None) => return,
                 Ok(Some(StreamItem::Message(msg))) => {
-                    self.layer.receive(now, msg, info);
+                    self.receive_message(now, msg, info);
                     self.pump(now);
                 }
                 Ok(Some(StreamItem::Ping)) => self.write_flow(flow, Bytes::from_static(b"\r\n")),
                 Ok(Some(StreamItem::Pong)) => self.pong_received(flow),
-                Err(_) => {
+                Err(e) => {
                     // The stream's framing is lost: nothing after this can
                     // be trusted to start a message.
                     self.stats.unparsable += 1;
+                    log_at!(
+                        self.log,
+                        Warn,
+                        "transport",
+                        "stream from {source} ({transport}, flow {}) is not SIP: {e}; closing it",
+                        flow.0
+                    );
                     self.outputs.push_back(Output::Close { flow });
                     self.flow_failed(now, flow, Some("unparsable stream".into()), true);
                     return;
@@ -613,8 +720,18 @@ impl Endpoint {
         error: Option<String>,
         by_us: bool,
     ) {
-        let _ = by_us;
         if let Some(mut f) = self.flows.remove(flow) {
+            log_at!(
+                self.log,
+                Info,
+                "transport",
+                "flow {} to {} ({}) closed by {}: {}",
+                flow.0,
+                f.remote,
+                f.transport,
+                if by_us { "sansip" } else { "the host" },
+                error.as_deref().unwrap_or("no reason given")
+            );
             self.timers.stop(&mut f.ping);
             self.timers.stop(&mut f.pong);
             self.timers.stop(&mut f.connecting);
@@ -625,5 +742,79 @@ impl Endpoint {
         self.pump(now);
         self.closing_reason = None;
         self.registration_flow_failed(now, flow, error.as_deref());
+    }
+
+    /// Hands a parsed message to the transaction layer, logging it and
+    /// what the layer made of it (stray, absorbed or refused).
+    fn receive_message(&mut self, now: Instant, msg: Message, info: FlowInfo) {
+        if !self.log.enabled(Level::Debug) {
+            self.layer.receive(now, msg, info);
+            return;
+        }
+        if self.log.enabled(Level::Trace) {
+            log_at!(
+                self.log,
+                Trace,
+                "transport",
+                "received from {} ({}):\n{}",
+                info.remote,
+                info.transport,
+                String::from_utf8_lossy(msg.buffer())
+            );
+        } else {
+            log_at!(
+                self.log,
+                Debug,
+                "transport",
+                "received {} from {} ({})",
+                first_line(msg.buffer()),
+                info.remote,
+                info.transport
+            );
+        }
+        let before = self.layer.stats();
+        let line = first_line(msg.buffer()).into_owned();
+        self.layer.receive(now, msg, info);
+        let after = self.layer.stats();
+        if after.stray_responses > before.stray_responses {
+            log_at!(
+                self.log,
+                Debug,
+                "transaction",
+                "stray response dropped (no transaction of ours matches it): {line}"
+            );
+        }
+        if after.dropped_requests > before.dropped_requests {
+            log_at!(
+                self.log,
+                Warn,
+                "transaction",
+                "request dropped (its top Via is unusable, no response can be addressed): {line}"
+            );
+        }
+        if after.rejected_requests > before.rejected_requests {
+            log_at!(self.log, Info, "transaction", "request refused by the transaction layer (bad Via, merged request or transaction limit): {line}");
+        }
+    }
+
+    /// Logs bytes going out.
+    fn log_sent(&mut self, transport: Transport, destination: SocketAddr, data: &[u8]) {
+        if self.log.enabled(Level::Trace) {
+            log_at!(
+                self.log,
+                Trace,
+                "transport",
+                "sending to {destination} ({transport}):\n{}",
+                String::from_utf8_lossy(data)
+            );
+        } else {
+            log_at!(
+                self.log,
+                Debug,
+                "transport",
+                "sending {} to {destination} ({transport})",
+                first_line(data)
+            );
+        }
     }
 }

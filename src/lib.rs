@@ -145,6 +145,7 @@ pub mod dialog;
 pub mod endpoint;
 #[cfg(feature = "capi")]
 pub mod ffi;
+pub mod log;
 pub mod message;
 pub mod resolve;
 pub mod rng;

@@ -75,6 +75,11 @@ fn subscriptions_are_notified_and_refused_publications_and_registrations_fail() 
 }
 
 #[test]
+fn log_records_reach_the_callback_of_their_endpoint_filtered_by_level() {
+    build_and_run("log");
+}
+
+#[test]
 fn misuse_is_refused_with_a_result_and_stale_handles_are_caught() {
     build_and_run("misuse");
 }

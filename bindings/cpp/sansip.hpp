@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -433,6 +434,27 @@ public:
     /// Whether a bug (a panic) poisoned the endpoint.
     bool is_poisoned() const noexcept { return sansip_endpoint_is_poisoned(handle_.get()); }
 
+    /// Receives one log record: its level, target (`transport`, ...) and
+    /// text, valid during the call only.
+    using LogSink = std::function<void(sansip_log_level, std::string_view, std::string_view)>;
+
+    /// Sends this endpoint's log records at `max_level` and more severe to
+    /// `sink`, called from inside the calls on this endpoint (it must not
+    /// call back into it; exceptions it throws are swallowed). An empty
+    /// `sink` stops logging.
+    void set_log(sansip_log_level max_level, LogSink sink) {
+        if (!sink) {
+            check(sansip_endpoint_set_log(get(), nullptr, nullptr, 0));
+            log_.reset();
+            return;
+        }
+        // On the heap so that moving the Endpoint keeps the pointer C holds.
+        auto held = std::make_unique<LogSink>(std::move(sink));
+        check(sansip_endpoint_set_log(get(), &Endpoint::log_trampoline, held.get(),
+                                      static_cast<uint32_t>(max_level)));
+        log_ = std::move(held);
+    }
+
     // -- inputs --
 
     void receive(uint64_t now_us, sansip_transport transport, uint64_t flow,
@@ -639,7 +661,19 @@ private:
     struct Deleter {
         void operator()(sansip_endpoint *e) const noexcept { sansip_endpoint_free(e); }
     };
+    // Declared before handle_, so destroyed after the endpoint that calls it.
+    std::unique_ptr<LogSink> log_;
     std::unique_ptr<sansip_endpoint, Deleter> handle_;
+
+    static void log_trampoline(void *userdata, sansip_log_level level, const uint8_t *target,
+                               size_t target_len, const uint8_t *text, size_t text_len) noexcept {
+        try {
+            (*static_cast<LogSink *>(userdata))(level, detail::view(target, target_len),
+                                               detail::view(text, text_len));
+        } catch (...) {
+            // An exception must not unwind through sansip's frames.
+        }
+    }
 
     void check(sansip_result r) const {
         if (r != SANSIP_RESULT_OK) throw Error(r, last_error_message());

@@ -328,6 +328,21 @@ namespace Sansip
         Inactive = 3,
     }
 
+    /// <summary>How much a log record matters, most severe first. (<c>sansip_log_level</c>)</summary>
+    public enum LogLevel : uint
+    {
+        /// <summary>Reserved: nothing logs at this level yet.</summary>
+        Error = 1,
+        /// <summary>Input dropped or refused, a flow given up on.</summary>
+        Warn = 2,
+        /// <summary>A flow closed, a transaction timed out, a name did not resolve.</summary>
+        Info = 3,
+        /// <summary>The first line and addresses of every message received and sent; stray responses.</summary>
+        Debug = 4,
+        /// <summary>Whole messages as received and sent.</summary>
+        Trace = 5,
+    }
+
     /// <summary>An IP address and port (<c>sansip_addr</c>; not a sockaddr). Make one
     /// with <see cref="Ipv4"/> or <see cref="Ipv6"/>: <c>Bytes</c> must be 16 long.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -656,6 +671,14 @@ namespace Sansip
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         [return: MarshalAs(UnmanagedType.I1)]
         internal static extern bool sansip_endpoint_is_poisoned(EndpointHandle endpoint);
+
+        /// <summary>One log record (<c>sansip_log_callback</c>): texts valid during the call only.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void LogCallback(IntPtr userdata, LogLevel level, IntPtr target, UIntPtr targetLen, IntPtr message, UIntPtr messageLen);
+
+        /// <summary>Sends the endpoint's log records at `max_level` (1-5) and more severe to `callback` with `userdata`; NULL stops logging.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern Result sansip_endpoint_set_log(EndpointHandle endpoint, LogCallback callback, IntPtr userdata, uint maxLevel);
 
         /// <summary>Bytes arrived: one datagram (UDP), one WebSocket message, or a chunk of a stream (TCP, TLS). `transport` is a `sansip_transport`, `flow_id` the host's id for the socket or connection (or the id of a `SANSIP_OUTPUT_KIND_CONNECT`), `source` the peer, `destination` this side.</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]

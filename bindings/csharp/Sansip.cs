@@ -83,6 +83,17 @@ namespace Sansip
         }
     }
 
+    /// <summary>Marks a static method native code calls back (IL2CPP finds it by this
+    /// attribute's name, as Unity's <c>AOT.MonoPInvokeCallbackAttribute</c>).</summary>
+    [AttributeUsage(AttributeTargets.Method)]
+    internal sealed class MonoPInvokeCallbackAttribute : Attribute
+    {
+        /// <summary>The delegate type of the callback.</summary>
+        public MonoPInvokeCallbackAttribute(Type type) { Type = type; }
+        /// <summary>The delegate type of the callback.</summary>
+        public Type Type { get; private set; }
+    }
+
     /// <summary>An extra header field for Invite and Message.</summary>
     public struct Header
     {
@@ -407,8 +418,54 @@ namespace Sansip
             Handle = h;
         }
 
-        /// <summary>Frees the endpoint.</summary>
-        public void Dispose() { Handle.Dispose(); }
+        /// <summary>Frees the endpoint (and lets go of its log sink).</summary>
+        public void Dispose() { Handle.Dispose(); FreeLogSink(); }
+
+        // ---- log ----
+
+        // One static callback for every endpoint, alive for the process
+        // (IL2CPP calls back only into static methods); the endpoint's sink
+        // travels as the userdata, a GCHandle.
+        private static readonly NativeMethods.LogCallback LogTrampoline = OnLog;
+        private GCHandle logSink;
+
+        [MonoPInvokeCallback(typeof(NativeMethods.LogCallback))]
+        private static void OnLog(IntPtr userdata, LogLevel level, IntPtr target, UIntPtr targetLen, IntPtr message, UIntPtr messageLen)
+        {
+            try
+            {
+                var sink = (Action<LogLevel, string, string>)GCHandle.FromIntPtr(userdata).Target;
+                sink(level, Utf8.Text(target, targetLen), Utf8.Text(message, messageLen));
+            }
+            catch (Exception)
+            {
+                // An exception must not unwind through native frames.
+            }
+        }
+
+        /// <summary>Sends this endpoint's log records at <paramref name="maxLevel"/> and more
+        /// severe to <paramref name="sink"/> (level, target, text), called from inside the
+        /// calls on this endpoint: it must not call back into it. Null stops logging.
+        /// Dispose the endpoint to let go of the sink.</summary>
+        public void SetLog(LogLevel maxLevel, Action<LogLevel, string, string> sink)
+        {
+            if (sink == null)
+            {
+                Check(NativeMethods.sansip_endpoint_set_log(Handle, null, IntPtr.Zero, 0));
+                FreeLogSink();
+                return;
+            }
+            GCHandle held = GCHandle.Alloc(sink);
+            Result r = NativeMethods.sansip_endpoint_set_log(Handle, LogTrampoline, GCHandle.ToIntPtr(held), (uint)maxLevel);
+            if (r != Result.Ok) { held.Free(); Check(r); }
+            FreeLogSink();
+            logSink = held;
+        }
+
+        private void FreeLogSink()
+        {
+            if (logSink.IsAllocated) logSink.Free();
+        }
 
         /// <summary>The detail of the last error on this endpoint.</summary>
         public string LastErrorMessage()

@@ -35,6 +35,13 @@ impl Endpoint {
         }
         if self.config.sources == SourcePolicy::RegisteredOnly && !self.is_trusted_source(&flow) {
             self.stats.refused_sources += 1;
+            crate::log::log_at!(
+                self.log,
+                Info,
+                "dispatch",
+                "{method} from {} refused with 403: not a registrar or proxy we use",
+                flow.remote
+            );
             self.reply(now, tx, &request, 403, "Forbidden", &[], None);
             return;
         }

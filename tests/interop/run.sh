@@ -20,6 +20,9 @@ source "$HERE/lib.sh"
 
 PHONE=${PHONE:-$ROOT/target/debug/examples/phone}
 case "$PHONE" in /*) ;; *) PHONE="$ROOT/$PHONE" ;; esac
+# The C example host (examples/c/phone.c), built by this script with
+# ASAN+UBSAN against the static library unless CPHONE names a binary.
+CPHONE=${CPHONE:-}
 SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-30}
 # The system python (kamailio's package depends on python3), not a user's shim.
 PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
@@ -883,6 +886,46 @@ baresip_holds_phone() {
   stop_pid "$baresip_pid" TERM
 }
 
+# c_phone_through_kamailio: the C example host (examples/c/phone.c, built
+# with ASAN+UBSAN) as bob registers with digest auth and answers; as alice
+# it registers, sends bob a MESSAGE and calls him through kamailio
+# (answering 401 and 407), hangs up after 1 s, unregisters and exits 0;
+# bob unregisters on SIGTERM. Any sanitizer finding fails the scenario.
+c_phone_through_kamailio() {
+  [ -x "$CPHONE" ] || return 77
+  need start_kamailio auth || return 1
+  local common=(--password secret --proxy "sip:$PROXY_IP:$PROXY_PORT" --register)
+  spawn bob 20 "$CPHONE" --aor sip:bob@127.0.0.1 --listen 127.0.0.1:5072 "${common[@]}" \
+    --answer --log 4
+  local bob=$SPAWNED_PID
+  need expect_line "$SCEN_DIR/bob.out" '^registered expires=[0-9]+$' 5 || return 1
+  need wait_ul bob present 2 || return 1
+  need ul_has bob 'sip:bob@127\.0\.0\.1:5072' || return 1
+  spawn alice 15 "$CPHONE" --aor sip:alice@127.0.0.1 --listen 127.0.0.1:5070 "${common[@]}" \
+    --message sip:bob@127.0.0.1 hello-from-c --call sip:bob@127.0.0.1 --hangup-after 1 --log 4
+  wait_exit "$SPAWNED_PID"
+  [ "$WAIT_STATUS" = 0 ] || { log "alice exit $WAIT_STATUS"; return 1; }
+  [ "$(grep -v '^call-progress' "$SCEN_DIR/alice.out" | tr '\n' ' ')" = \
+    "registered expires=300 message-delivered status=200 call-accepted call-ended reason=local-hangup unregistered " ] ||
+    { log "unexpected lines (alice): $(tr '\n' ' ' <"$SCEN_DIR/alice.out")"; return 1; }
+  need grep -qx 'message from=sip:alice@127.0.0.1 body=hello-from-c' "$SCEN_DIR/bob.out" || return 1
+  need grep -qx 'call-incoming from=sip:alice@127.0.0.1' "$SCEN_DIR/bob.out" || return 1
+  need expect_line "$SCEN_DIR/bob.out" '^call-ended reason=remote-hangup$' 2 || return 1
+  need wait_ul alice absent 2 || return 1
+  need grep -q '401 for REGISTER' "$SCEN_DIR/kamailio.err" || return 1
+  need grep -q '407 for INVITE user=' "$SCEN_DIR/kamailio.err" || return 1
+  need grep -q 'RECV BYE sip:bob@' "$SCEN_DIR/kamailio.err" || return 1
+  # sansip's log (--log 4) reached the C callback: bob saw the INVITE come.
+  need grep -q '^log 4 transport: received INVITE sip:bob@127.0.0.1:5072' "$SCEN_DIR/bob.err" || return 1
+  stop_pid "$bob" TERM
+  [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
+  need wait_ul bob absent 2 || return 1
+  if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$SCEN_DIR"/*.err; then
+    log "a sanitizer spoke"
+    return 1
+  fi
+}
+
 # ============================================================= the suite
 
 # name  function-and-arguments
@@ -927,6 +970,7 @@ SCENARIOS=(
   "phone_transfer_rejected      phone_transfer_rejected_through_kamailio"
   "baresip_transfers_phone      baresip_transfers_phone"
   "baresip_holds_phone          baresip_holds_phone"
+  "c_phone_through_kamailio     c_phone_through_kamailio"
 )
 
 # Scenarios that show a known defect of sansip's core (see each one's
@@ -960,6 +1004,20 @@ done
 INTEROP_LOGDIR=${INTEROP_LOGDIR:-$(mktemp -d /tmp/sansip-interop.XXXXXX)}
 export INTEROP_LOGDIR
 echo "interop: logs in $INTEROP_LOGDIR"
+if [ -z "$CPHONE" ]; then
+  CPHONE="$INTEROP_LOGDIR/c_phone"
+  echo "interop: building examples/c/phone.c (ASAN+UBSAN, static libsansip)"
+  if (cd "$ROOT" && cargo build --lib --features capi --quiet) &&
+    gcc -std=c11 -Wall -Wextra -Werror -pedantic -g -fsanitize=address,undefined \
+      -fno-omit-frame-pointer -fno-sanitize-recover=undefined -I"$ROOT/include" \
+      "$ROOT/examples/c/phone.c" "${CARGO_TARGET_DIR:-$ROOT/target}/debug/libsansip.a" \
+      -lpthread -ldl -lm -o "$CPHONE"; then
+    echo "interop: C phone = $CPHONE"
+  else
+    echo "interop: building the C phone failed"
+  fi
+fi
+export CPHONE
 if [ -x "$PHONE" ]; then
   echo "interop: phone = $PHONE"
 else
@@ -985,7 +1043,7 @@ for entry in "${entries[@]}"; do
   ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   case $rc in
     0) printf 'PASS %-30s %5d ms\n' "$name" "$ms"; pass=$((pass + 1)) ;;
-    77) printf 'SKIP %-30s (no phone binary at %s)\n' "$name" "$PHONE"; skip=$((skip + 1)); skipped+=("$name") ;;
+    77) printf 'SKIP %-30s (no phone binary at %s or %s)\n' "$name" "$PHONE" "$CPHONE"; skip=$((skip + 1)); skipped+=("$name") ;;
     *)
       [ "$rc" = 124 ] && why="timed out after ${SCENARIO_TIMEOUT}s" || why="exit $rc"
       printf 'FAIL %-30s %5d ms (%s)\n' "$name" "$ms" "$why"

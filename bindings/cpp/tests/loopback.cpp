@@ -123,6 +123,13 @@ struct Net {
 };
 
 void messages(Net &net, Peer &alice, Peer &bob) {
+    // Alice's log at DEBUG: the MESSAGE going out and its 200 coming in.
+    std::vector<std::string> log;
+    alice.ep.set_log(SANSIP_LOG_LEVEL_DEBUG,
+                     [&log](sansip_log_level level, std::string_view target, std::string_view text) {
+                         if (level == SANSIP_LOG_LEVEL_DEBUG && target == "transport")
+                             log.emplace_back(text);
+                     });
     uint64_t to_bob = alice.ep.message(now_us, "sip:bob@127.0.0.1:5062", "text/plain",
                                        std::string("hello bob"));
     net.run();
@@ -132,6 +139,11 @@ void messages(Net &net, Peer &alice, Peer &bob) {
           m->to.find("bob") != std::string::npos);
     const Seen *d = alice.last(SANSIP_EVENT_MESSAGE_DELIVERED);
     CHECK(d != nullptr && d->message_id == to_bob && d->status == uint16_t{200});
+    CHECK(log.size() == 2);
+    CHECK(!log.empty() &&
+          log[0] == "sending MESSAGE sip:bob@127.0.0.1:5062 SIP/2.0 to 127.0.0.1:5062 (UDP)");
+    alice.ep.set_log(SANSIP_LOG_LEVEL_DEBUG, nullptr);
+    log.clear();
 
     const uint8_t bytes[] = {'h', 'e', 'l', 'l', 'o', ' ', 'a', 'l', 'i', 'c', 'e'};
     uint64_t to_alice =
@@ -140,6 +152,7 @@ void messages(Net &net, Peer &alice, Peer &bob) {
     net.run();
     m = alice.last(SANSIP_EVENT_MESSAGE);
     CHECK(m != nullptr && m->body == "hello alice");
+    CHECK(log.empty());
     d = bob.last(SANSIP_EVENT_MESSAGE_DELIVERED);
     CHECK(d != nullptr && d->message_id == to_alice);
 }

@@ -147,8 +147,17 @@ static class Loopback
 
     static void Messages(Peer alice, Peer bob)
     {
+        var log = new List<string>();
+        alice.Ep.SetLog(LogLevel.Debug, (level, target, text) =>
+        {
+            if (level == LogLevel.Debug && target == "transport") log.Add(text);
+        });
         ulong toBob = alice.Ep.Message(now, "sip:bob@127.0.0.1:5062", "text/plain", "hello bob");
         Run(alice, bob);
+        Check(log.Count == 2 && log[0] == "sending MESSAGE sip:bob@127.0.0.1:5062 SIP/2.0 to 127.0.0.1:5062 (UDP)",
+              "alice's log at Debug: the MESSAGE out, its 200 in");
+        alice.Ep.SetLog(LogLevel.Debug, null);
+        log.Clear();
         Event m = bob.Last(EventKind.Message);
         Check(m != null && m.Body == "hello bob" && m.ContentType == "text/plain", "bob got the MESSAGE");
         Check(m != null && m.From.Contains("alice") && m.To.Contains("bob"), "From and To");
@@ -160,6 +169,7 @@ static class Loopback
         Run(alice, bob);
         m = alice.Last(EventKind.Message);
         Check(m != null && m.Body == "hello alice \u00e9", "alice got the MESSAGE (UTF-8)");
+        Check(log.Count == 0, "no log once the sink is removed");
         d = bob.Last(EventKind.MessageDelivered);
         Check(d != null && d.MessageId == toAlice, "bob's MESSAGE delivered");
 

@@ -243,6 +243,40 @@ public final class Endpoint {
     /// Whether a bug (a panic) poisoned the endpoint.
     public var isPoisoned: Bool { withExtendedLifetime(self) { sansip_endpoint_is_poisoned(raw) } }
 
+    /// Receives one log record: its level, target and text.
+    public typealias LogSink = (sansip_log_level, String, String) -> Void
+
+    /// The sink C calls back, boxed so that its address can travel as the
+    /// callback's userdata; retained by the Endpoint while set.
+    private final class LogBox {
+        let sink: LogSink
+        init(_ sink: @escaping LogSink) { self.sink = sink }
+    }
+    private var logBox: LogBox? = nil
+
+    /// Sends this endpoint's log records at `maxLevel` and more severe to
+    /// `sink`, called from inside the calls on this endpoint (it must not
+    /// call back into it); `nil` stops logging.
+    public func setLog(maxLevel: sansip_log_level, _ sink: LogSink?) throws {
+        guard let sink = sink else {
+            try call { e in sansip_endpoint_set_log(e, nil, nil, 0) }
+            logBox = nil
+            return
+        }
+        let box = LogBox(sink)
+        let userdata = Unmanaged.passUnretained(box).toOpaque()
+        try call { e in
+            sansip_endpoint_set_log(e, { userdata, level, target, targetLen, text, textLen in
+                guard let userdata = userdata else { return }
+                let box = Unmanaged<LogBox>.fromOpaque(userdata).takeUnretainedValue()
+                let t = String(decoding: UnsafeBufferPointer(start: target, count: targetLen), as: UTF8.self)
+                let m = String(decoding: UnsafeBufferPointer(start: text, count: textLen), as: UTF8.self)
+                box.sink(level, t, m)
+            }, userdata, maxLevel.rawValue)
+        }
+        logBox = box
+    }
+
     private func check(_ r: sansip_result) throws {
         if r != SANSIP_RESULT_OK { throw SansipError(code: r, detail: lastErrorMessage()) }
     }

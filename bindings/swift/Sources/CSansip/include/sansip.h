@@ -387,6 +387,34 @@ typedef enum sansip_subscription_state {
 } sansip_subscription_state;
 
 /**
+ * How much a log record matters, most severe first
+ * (`sansip_endpoint_set_log`'s `max_level`; the callback's `level`).
+ */
+typedef enum sansip_log_level {
+  /**
+   * Reserved: nothing logs at this level yet.
+   */
+  SANSIP_LOG_LEVEL_ERROR = 1,
+  /**
+   * Input dropped or refused, a flow given up on.
+   */
+  SANSIP_LOG_LEVEL_WARN = 2,
+  /**
+   * A flow closed, a transaction timed out, a name did not resolve.
+   */
+  SANSIP_LOG_LEVEL_INFO = 3,
+  /**
+   * The first line and addresses of every message received and sent;
+   * stray responses.
+   */
+  SANSIP_LOG_LEVEL_DEBUG = 4,
+  /**
+   * Whole messages as received and sent.
+   */
+  SANSIP_LOG_LEVEL_TRACE = 5,
+} sansip_log_level;
+
+/**
  * What a `sansip_output` asks of the host.
  */
 typedef enum sansip_output_kind {
@@ -830,6 +858,17 @@ typedef struct sansip_dns_record {
    */
   size_t target_len;
 } sansip_dns_record;
+
+/**
+ * Receives one log record: `userdata` as given to
+ * `sansip_endpoint_set_log`, the record's level, its target (`transport`,
+ * `transaction`, `dispatch`, `resolve`) and its text, UTF-8, not
+ * NUL-terminated. Both texts are valid only during the call. It runs
+ * inside the sansip call that made the record: it must not call sansip
+ * functions on the same endpoint (they return
+ * `SANSIP_RESULT_INVALID_ARGUMENT`, "in use").
+ */
+typedef void (*sansip_log_callback)(void *userdata, enum sansip_log_level level, const uint8_t *target, size_t target_len, const uint8_t *message, size_t message_len);
 
 /**
  * One output. Fields that do not apply to `kind` are zero (NULL, family
@@ -1509,6 +1548,16 @@ enum sansip_result sansip_endpoint_accept_transfer(struct sansip_endpoint *endpo
  * Refuses the transfer asked in call `session` (603 Decline).
  */
 enum sansip_result sansip_endpoint_reject_transfer(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t session);
+
+/**
+ * Sends the endpoint's log records at `max_level` (a `sansip_log_level`,
+ * 1–5) and more severe to `callback`, with `userdata`; replaces any
+ * earlier callback. A NULL `callback` stops logging (the default;
+ * `max_level` is then ignored). The callback is called from inside
+ * sansip calls on this endpoint, on the thread making them; `userdata`
+ * must stay valid until the callback is replaced or the endpoint freed.
+ */
+enum sansip_result sansip_endpoint_set_log(struct sansip_endpoint *endpoint, sansip_log_callback callback, void *userdata, uint32_t max_level);
 
 /**
  * Takes the endpoint's next output (draining rule: after any input or
