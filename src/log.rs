@@ -16,13 +16,17 @@
 //! ```
 //! # use std::time::Instant;
 //! # #[allow(clippy::disallowed_methods)] let now = Instant::now();
-//! use sansip::endpoint::{Config, Endpoint};
+//! use sansip::endpoint::{Config, Endpoint, LocalAddr};
 //! use sansip::log::Level;
+//! use sansip::transport::Transport;
 //!
-//! let mut ep = Endpoint::new(Config::new("sip:alice@example.com").unwrap(), now).unwrap();
+//! let mut config = Config::new("sip:alice@example.com");
+//! config.local.push(LocalAddr { transport: Transport::Udp, addr: "192.0.2.1:5060".parse()? });
+//! let mut ep = Endpoint::new(config, now)?;
 //! ep.set_log_sink(Level::Debug, |record| {
 //!     eprintln!("[{} {}] {}", record.level(), record.target(), record.args())
 //! });
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::fmt;
