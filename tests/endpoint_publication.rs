@@ -47,7 +47,8 @@ fn publish_refresh_modify_and_remove() {
         h.take_events(),
         vec![Event::Published {
             publication: id,
-            expires: 1000
+            expires: 1000,
+            etag: Some("dx200xyz".into()),
         }]
     );
 

@@ -343,6 +343,8 @@ public:
     }
     std::optional<std::string_view> cause_text() const { return text(sansip_event_cause_text); }
     std::optional<std::string_view> target() const { return text(sansip_event_target); }
+    /// The entity tag of our published state (SANSIP_EVENT_PUBLISHED).
+    std::optional<std::string_view> etag() const { return text(sansip_event_etag); }
     std::optional<std::string_view> referred_by() const { return text(sansip_event_referred_by); }
     std::optional<std::string_view> replaces() const { return text(sansip_event_replaces); }
     std::optional<std::string_view> gruu_public() const { return text(sansip_event_gruu_public); }
@@ -615,6 +617,44 @@ public:
 
     // -- presence --
 
+    /// Our presence for the PIDF document sansip writes (empty texts: absent).
+    struct Presence {
+        bool open = true;
+        std::string_view note;      ///< for people: "In a meeting"
+        std::string_view activity;  ///< an RPID activity: "away", "busy", "meeting", ...
+        std::string_view contact;   ///< where to reach us (a URI)
+    };
+    /// Sends the watcher of an accepted `presence` subscription our presence.
+    void notify_presence(uint64_t now_us, uint64_t subscription, sansip_subscription_state state,
+                         const Presence &presence) {
+        sansip_presence p = raw_presence(presence);
+        check(sansip_endpoint_notify_presence(get(), now_us, subscription,
+                                              static_cast<uint32_t>(state), &p));
+    }
+    /// Publishes our presence to `target`; the publication id.
+    uint64_t publish_presence(uint64_t now_us, std::string_view target, const Presence &presence,
+                              uint32_t expires) {
+        sansip_presence p = raw_presence(presence);
+        uint64_t id = 0;
+        check(sansip_endpoint_publish_presence(get(), now_us, detail::ptr(target), target.size(),
+                                               &p, expires, &id));
+        return id;
+    }
+    /// Sends the watcher of an accepted `dialog` subscription the dialog-info
+    /// document of our calls now (RFC 4235), with `version`.
+    void notify_dialog_info(uint64_t now_us, uint64_t subscription, sansip_subscription_state state,
+                            uint64_t version) {
+        check(sansip_endpoint_notify_dialog_info(get(), now_us, subscription,
+                                                 static_cast<uint32_t>(state), version));
+    }
+    /// The dialog-info document of our calls now (a copy).
+    std::string dialog_info(uint64_t version) {
+        const uint8_t *p = nullptr;
+        size_t n = 0;
+        check(sansip_endpoint_dialog_info(get(), version, &p, &n));
+        return std::string(detail::view(p, n));
+    }
+
     uint64_t publish(uint64_t now_us, std::string_view target, std::string_view event,
                      std::string_view content_type, ByteView body, uint32_t expires) {
         uint64_t id = 0;
@@ -677,6 +717,17 @@ private:
 
     void check(sansip_result r) const {
         if (r != SANSIP_RESULT_OK) throw Error(r, last_error_message());
+    }
+    static sansip_presence raw_presence(const Presence &in) {
+        sansip_presence p;
+        p.open = in.open;
+        p.note = detail::ptr(in.note);
+        p.note_len = in.note.size();
+        p.activity = detail::ptr(in.activity);
+        p.activity_len = in.activity.size();
+        p.contact = detail::ptr(in.contact);
+        p.contact_len = in.contact.size();
+        return p;
     }
     static std::vector<sansip_header> raw_headers(const std::vector<Header> &in) {
         std::vector<sansip_header> out;

@@ -401,6 +401,20 @@ namespace Sansip
         public UIntPtr ValueLen;
     }
 
+    /// <summary>Our presence for a PIDF document (<c>sansip_presence</c>): pointers into pinned UTF-8, (Zero, 0) when absent.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativePresence
+    {
+        [MarshalAs(UnmanagedType.I1)]
+        public bool Open;
+        public IntPtr Note;
+        public UIntPtr NoteLen;
+        public IntPtr Activity;
+        public UIntPtr ActivityLen;
+        public IntPtr Contact;
+        public UIntPtr ContactLen;
+    }
+
     /// <summary>A UTF-8 text as an array item (<c>sansip_str</c>): pointer into pinned bytes.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct NativeStr
@@ -836,6 +850,10 @@ namespace Sansip
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern Result sansip_event_package(EndpointHandle endpoint, out IntPtr ptr_out, out UIntPtr len_out);
 
+        /// <summary>The entity tag (RFC 3903 `SIP-ETag`) the server gave our published state (`SANSIP_EVENT_PUBLISHED`).</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern Result sansip_event_etag(EndpointHandle endpoint, out IntPtr ptr_out, out UIntPtr len_out);
+
         /// <summary>The state a NOTIFY reports (`SANSIP_EVENT_NOTIFICATION`).</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern Result sansip_event_subscription_state(EndpointHandle endpoint, out SubscriptionState state_out);
@@ -903,6 +921,22 @@ namespace Sansip
         /// <summary>Publishes `body` (of `content_type`) for `event` (`presence`, ...) at `target` (your AOR, usually) for `expires` seconds, refreshed until `sansip_endpoint_unpublish`. Stores the publication's id in `publication_out`; `SANSIP_EVENT_PUBLISHED` or `SANSIP_EVENT_PUBLICATION_FAILED` follows.</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern Result sansip_endpoint_publish(EndpointHandle endpoint, ulong now_us, byte[] target, UIntPtr target_len, byte[] @event, UIntPtr event_len, byte[] content_type, UIntPtr content_type_len, byte[] body, UIntPtr body_len, uint expires, out ulong publication_out);
+
+        /// <summary>Publishes our presence (a PIDF document sansip writes) to `target` for `expires` seconds.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern Result sansip_endpoint_publish_presence(EndpointHandle endpoint, ulong now_us, byte[] target, UIntPtr target_len, ref NativePresence presence, uint expires, out ulong publication_out);
+
+        /// <summary>Sends the watcher of an accepted `presence` subscription our presence (a PIDF document sansip writes).</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern Result sansip_endpoint_notify_presence(EndpointHandle endpoint, ulong now_us, ulong subscription, uint state, ref NativePresence presence);
+
+        /// <summary>Sends the watcher of an accepted `dialog` subscription the dialog-info document of our calls now, with `version`.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern Result sansip_endpoint_notify_dialog_info(EndpointHandle endpoint, ulong now_us, ulong subscription, uint state, ulong version);
+
+        /// <summary>The dialog-info document of our calls now, with `version`: valid until the next call on the endpoint.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern Result sansip_endpoint_dialog_info(EndpointHandle endpoint, ulong version, out IntPtr ptr_out, out UIntPtr len_out);
 
         /// <summary>Replaces the state published by `publication` with `body` of `content_type`; `SANSIP_EVENT_PUBLISHED` follows.</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]

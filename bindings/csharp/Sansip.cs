@@ -383,6 +383,8 @@ namespace Sansip
         public string Replaces { get; internal set; }
         /// <summary>The event package a peer subscribes to.</summary>
         public string Package { get; internal set; }
+        /// <summary>The entity tag of our published state (Published).</summary>
+        public string ETag { get; internal set; }
         /// <summary>The public GRUU.</summary>
         public string GruuPublic { get; internal set; }
         /// <summary>The temporary GRUU.</summary>
@@ -596,6 +598,7 @@ namespace Sansip
             e.ReferredBy = Text(NativeMethods.sansip_event_referred_by);
             e.Replaces = Text(NativeMethods.sansip_event_replaces);
             e.Package = Text(NativeMethods.sansip_event_package);
+            e.ETag = Text(NativeMethods.sansip_event_etag);
             e.GruuPublic = Text(NativeMethods.sansip_event_gruu_public);
             e.GruuTemporary = Text(NativeMethods.sansip_event_gruu_temporary);
             UIntPtr count;
@@ -792,6 +795,60 @@ namespace Sansip
         {
             byte[] c = Utf8.Bytes(contentType), b = Utf8.Bytes(body);
             Check(NativeMethods.sansip_endpoint_notify(Handle, nowUs, subscription, (uint)state, c, Utf8.Len(c), b, Utf8.Len(b)));
+        }
+
+        // Our presence as the C struct, its texts pinned by `pins`.
+        private static NativePresence PresenceOf(Utf8.Pinned pins, bool open, string note, string activity, string contact)
+        {
+            var p = new NativePresence { Open = open };
+            if (note != null) p.Note = pins.Pin(note, out p.NoteLen);
+            if (activity != null) p.Activity = pins.Pin(activity, out p.ActivityLen);
+            if (contact != null) p.Contact = pins.Pin(contact, out p.ContactLen);
+            return p;
+        }
+
+        /// <summary>Sends the watcher of an accepted <c>presence</c> subscription our
+        /// presence (a PIDF document sansip writes): open or closed, a note, an RPID
+        /// activity (<c>away</c>, <c>busy</c>, <c>meeting</c>, ...), a contact URI.</summary>
+        public void NotifyPresence(ulong nowUs, ulong subscription, SubscriptionState state, bool open,
+                                   string note = null, string activity = null, string contact = null)
+        {
+            using (var pins = new Utf8.Pinned())
+            {
+                NativePresence p = PresenceOf(pins, open, note, activity, contact);
+                Check(NativeMethods.sansip_endpoint_notify_presence(Handle, nowUs, subscription, (uint)state, ref p));
+            }
+        }
+
+        /// <summary>Publishes our presence (as <see cref="NotifyPresence"/> writes it) to
+        /// <paramref name="target"/>; the publication id.</summary>
+        public ulong PublishPresence(ulong nowUs, string target, bool open, uint expires,
+                                     string note = null, string activity = null, string contact = null)
+        {
+            byte[] t = Utf8.Bytes(target);
+            using (var pins = new Utf8.Pinned())
+            {
+                NativePresence p = PresenceOf(pins, open, note, activity, contact);
+                ulong id;
+                Check(NativeMethods.sansip_endpoint_publish_presence(Handle, nowUs, t, Utf8.Len(t), ref p, expires, out id));
+                return id;
+            }
+        }
+
+        /// <summary>Sends the watcher of an accepted <c>dialog</c> subscription the
+        /// dialog-info document of our calls now (RFC 4235), with <paramref name="version"/>.</summary>
+        public void NotifyDialogInfo(ulong nowUs, ulong subscription, SubscriptionState state, ulong version)
+        {
+            Check(NativeMethods.sansip_endpoint_notify_dialog_info(Handle, nowUs, subscription, (uint)state, version));
+        }
+
+        /// <summary>The dialog-info document (RFC 4235) of our calls now.</summary>
+        public string DialogInfo(ulong version)
+        {
+            IntPtr p;
+            UIntPtr n;
+            Check(NativeMethods.sansip_endpoint_dialog_info(Handle, version, out p, out n));
+            return Utf8.Text(p, n);
         }
     }
 }

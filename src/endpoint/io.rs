@@ -379,6 +379,11 @@ pub enum Event {
         publication: PublicationId,
         /// Seconds granted.
         expires: u32,
+        /// The entity tag (RFC 3903 `SIP-ETag`) the server gave the
+        /// published state; sansip sends it back in refreshes and changes.
+        /// `None` when the 2xx carried none (a broken server: the next
+        /// refresh publishes the whole state again).
+        etag: Option<String>,
     },
     /// Our published state was removed at our request.
     Unpublished {

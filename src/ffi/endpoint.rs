@@ -59,6 +59,7 @@ pub unsafe extern "C" fn sansip_endpoint_new(
             endpoint,
             clock,
             current: None,
+            scratch: Bytes::new(),
         });
         // SAFETY: endpoint_out was checked non-NULL; the caller passes it
         // valid for a write.

@@ -217,3 +217,136 @@ pub unsafe extern "C" fn sansip_event_forked_subscription(
         )
     }
 }
+
+/// The entity tag (RFC 3903 `SIP-ETag`) the server gave our published
+/// state (`SANSIP_EVENT_PUBLISHED`; `SANSIP_RESULT_NO_VALUE` when the 2xx
+/// carried none).
+#[no_mangle]
+pub unsafe extern "C" fn sansip_event_etag(
+    endpoint: *const sansip_endpoint,
+    ptr_out: *mut *const u8,
+    len_out: *mut usize,
+) -> sansip_result {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        slice(endpoint, ptr_out, len_out, "entity tag", |e, _| match e {
+            Event::Published { etag, .. } => etag.as_ref().map(|t| t.as_bytes() as *const [u8]),
+            _ => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::{
+        sansip_addr, sansip_config_add_local, sansip_config_free, sansip_config_new,
+        sansip_endpoint_free, sansip_endpoint_new, sansip_endpoint_poll_output,
+        sansip_endpoint_publish, sansip_endpoint_receive, sansip_event, sansip_output,
+        sansip_output_kind, sansip_transport,
+    };
+    use crate::message::{HeaderName, Message};
+
+    /// Polls `ep` until an event or the timeout; the datagrams sent meanwhile.
+    ///
+    /// # Safety
+    /// `ep` must be a live endpoint.
+    unsafe fn poll(ep: *mut sansip_endpoint) -> (Vec<Vec<u8>>, Option<sansip_event>) {
+        let mut sent = Vec::new();
+        loop {
+            let mut out = std::mem::MaybeUninit::<sansip_output>::uninit();
+            // SAFETY: ep is live; out is written on success.
+            let out = unsafe {
+                assert_eq!(
+                    sansip_endpoint_poll_output(ep, out.as_mut_ptr()),
+                    sansip_result::Ok
+                );
+                out.assume_init()
+            };
+            match out.kind {
+                sansip_output_kind::Transmit => {
+                    // SAFETY: a TRANSMIT's data is valid until the next poll.
+                    sent.push(
+                        unsafe { super::super::boundary::bytes(out.data, out.data_len, "data") }
+                            .unwrap()
+                            .to_vec(),
+                    );
+                }
+                sansip_output_kind::Event => return (sent, Some(out.event)),
+                sansip_output_kind::Timeout => return (sent, None),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_etag_of_an_accepted_publish_is_read_from_the_event() {
+        let aor = "sip:alice@127.0.0.1";
+        let local = sansip_addr::from_rust("127.0.0.1:5060".parse().unwrap());
+        let server = sansip_addr::from_rust("127.0.0.1:5070".parse().unwrap());
+        let (target, event, ctype, body) = (
+            "sip:alice@127.0.0.1:5070",
+            "presence",
+            "application/pidf+xml",
+            "<presence/>",
+        );
+        let (mut cfg, mut ep, mut id) = (std::ptr::null_mut(), std::ptr::null_mut(), 0);
+        // SAFETY: every pointer is a live local or comes from a _new call;
+        // each handle is freed once.
+        unsafe {
+            assert_eq!(
+                sansip_config_new(aor.as_ptr(), aor.len(), &mut cfg),
+                sansip_result::Ok
+            );
+            let udp = sansip_transport::Udp as u32;
+            assert_eq!(sansip_config_add_local(cfg, udp, &local), sansip_result::Ok);
+            assert_eq!(sansip_endpoint_new(cfg, 0, &mut ep), sansip_result::Ok);
+            sansip_config_free(cfg);
+            let r = sansip_endpoint_publish(
+                ep,
+                1,
+                target.as_ptr(),
+                target.len(),
+                event.as_ptr(),
+                event.len(),
+                ctype.as_ptr(),
+                ctype.len(),
+                body.as_ptr(),
+                body.len(),
+                600,
+                &mut id,
+            );
+            assert_eq!(r, sansip_result::Ok);
+            let (sent, none) = poll(ep);
+            assert!(none.is_none());
+            let publish = Message::parse(sent[0].clone().into()).expect("a PUBLISH");
+            let field = |n| String::from_utf8_lossy(publish.raw(n).unwrap()).into_owned();
+            let ok = format!(
+                "SIP/2.0 200 OK\r\nVia: {}\r\nFrom: {}\r\nTo: {};tag=s1\r\nCall-ID: {}\r\n\
+                 CSeq: {}\r\nSIP-ETag: kwj449x\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n",
+                field(HeaderName::Via),
+                field(HeaderName::From),
+                field(HeaderName::To),
+                field(HeaderName::CallId),
+                field(HeaderName::CSeq),
+            );
+            let r = sansip_endpoint_receive(ep, 2, udp, 1, &server, &local, ok.as_ptr(), ok.len());
+            assert_eq!(r, sansip_result::Ok);
+            let (_, ev) = poll(ep);
+            assert_eq!(ev, Some(sansip_event::Published));
+            let (mut ptr, mut len) = (std::ptr::null(), 0);
+            assert_eq!(sansip_event_etag(ep, &mut ptr, &mut len), sansip_result::Ok);
+            assert_eq!(
+                super::super::boundary::bytes(ptr, len, "etag").unwrap(),
+                b"kwj449x"
+            );
+            let mut g = std::ptr::null();
+            assert_eq!(
+                sansip_event_gruu_public(ep, &mut g, &mut len),
+                sansip_result::NoValue,
+                "a PUBLISHED event has no GRUU"
+            );
+            sansip_endpoint_free(ep);
+        }
+    }
+}

@@ -110,6 +110,9 @@ pub(crate) struct EndpointState {
     /// The output `sansip_endpoint_poll_output` handed out last: its
     /// pointers stay valid until the next poll (or free).
     pub(crate) current: Option<Current>,
+    /// A document handed out by pointer (`sansip_endpoint_dialog_info`),
+    /// kept until the next such call or free.
+    pub(crate) scratch: bytes::Bytes,
 }
 
 /// A new live handle holding `state`, as the pointer C gets.
@@ -381,6 +384,7 @@ mod tests {
             endpoint: Endpoint::new(config, clock.instant(0)).unwrap(),
             clock,
             current: None,
+            scratch: bytes::Bytes::new(),
         })
     }
 

@@ -181,9 +181,11 @@ impl Endpoint {
                         Duration::from_millis((f64::from(granted) * 1000.0 * fraction) as u64);
                     p.timer = Some(self.timers.arm(now + after, Timer::Publication(id)));
                 }
+                let etag = p.etag.clone();
                 self.event(Event::Published {
                     publication: id,
                     expires: granted,
+                    etag,
                 });
             }
             // §6: the agent no longer has our state: publish it whole.

@@ -186,6 +186,7 @@ static void read_event(peer *p, sansip_event kind) {
     text(ep, sansip_event_target, "target", e.target, sizeof e.target);
     text(ep, sansip_event_referred_by, "referred_by", e.referred_by, sizeof e.referred_by);
     text(ep, sansip_event_package, "package", e.package, sizeof e.package);
+    text(ep, sansip_event_etag, "etag", e.etag, sizeof e.etag);
     text(ep, sansip_event_cause_protocol, "cause_protocol", e.cause_protocol,
          sizeof e.cause_protocol);
     text(ep, sansip_event_cause_text, "cause_text", e.cause_text, sizeof e.cause_text);

@@ -54,7 +54,7 @@ typedef struct {
     size_t contacts;
     char body[TEXT], content_type[64], from[128], to[128], reason[256];
     char target[128], referred_by[128], package[32], cause_protocol[16];
-    char cause_text[64], replaces[128];
+    char cause_text[64], replaces[128], etag[64];
 } ev;
 
 typedef struct {

@@ -57,12 +57,74 @@ static void subscribe_and_notify(void) {
     CHECK(n != NULL && strcmp(n->body, PIDF) == 0 &&
           strcmp(n->content_type, "application/pidf+xml") == 0);
 
+    /* The same without writing XML: sansip_presence. */
+    sansip_presence p;
+    memset(&p, 0, sizeof p);
+    p.open = false;
+    p.note = (const uint8_t *)"In a <meeting> & more";
+    p.note_len = strlen("In a <meeting> & more");
+    p.activity = (const uint8_t *)"meeting";
+    p.activity_len = strlen("meeting");
+    EXPECT(sansip_endpoint_notify_presence(bob.ep, now_us, theirs, SANSIP_SUBSCRIPTION_STATE_ACTIVE,
+                                           NULL),
+           SANSIP_RESULT_NULL_ARGUMENT);
+    p.activity = (const uint8_t *)"juggling";
+    p.activity_len = strlen("juggling");
+    EXPECT(sansip_endpoint_notify_presence(bob.ep, now_us, theirs, SANSIP_SUBSCRIPTION_STATE_ACTIVE,
+                                           &p),
+           SANSIP_RESULT_BAD_TEXT);
+    p.activity = (const uint8_t *)"meeting";
+    p.activity_len = strlen("meeting");
+    EXPECT(sansip_endpoint_notify_presence(bob.ep, now_us, theirs, SANSIP_SUBSCRIPTION_STATE_ACTIVE,
+                                           &p),
+           SANSIP_RESULT_OK);
+    go();
+    n = last(&alice, SANSIP_EVENT_NOTIFICATION);
+    CHECK(n != NULL && strcmp(n->content_type, "application/pidf+xml") == 0);
+    CHECK(n != NULL && strstr(n->body, "entity=\"sip:bob@127.0.0.1\"") != NULL);
+    CHECK(n != NULL && strstr(n->body, "<basic>closed</basic>") != NULL);
+    CHECK(n != NULL && strstr(n->body, "In a &lt;meeting&gt; &amp; more</note>") != NULL);
+    CHECK(n != NULL && strstr(n->body, ":meeting/>") != NULL);
+
     EXPECT(sansip_endpoint_unsubscribe(alice.ep, now_us, sub), SANSIP_RESULT_OK);
     go();
     const ev *end = last(&alice, SANSIP_EVENT_SUBSCRIPTION_ENDED);
     CHECK(end != NULL && end->subscription == sub && end->reason[0] != '\0');
     end = last(&bob, SANSIP_EVENT_SUBSCRIPTION_ENDED);
     CHECK(end != NULL && end->subscription == theirs);
+}
+
+/* A busy lamp: alice watches bob's calls (event "dialog"); bob sends the
+ * dialog-info document sansip makes of his calls. */
+static void dialog_lamp(void) {
+    uint64_t sub = 0;
+    const uint8_t *doc = NULL;
+    size_t doc_len = 0;
+    EXPECT(sansip_endpoint_subscribe(alice.ep, now_us, S("sip:bob@127.0.0.1:5062"), S("dialog"),
+                                     S("application/dialog-info+xml"), 600, &sub),
+           SANSIP_RESULT_OK);
+    go();
+    const ev *req = last(&bob, SANSIP_EVENT_SUBSCRIPTION_REQUESTED);
+    CHECK(req != NULL && strcmp(req->package, "dialog") == 0);
+    if (req == NULL) return;
+    uint64_t theirs = req->subscription;
+    EXPECT(sansip_endpoint_accept_subscription(bob.ep, now_us, theirs, 300), SANSIP_RESULT_OK);
+    go();
+    EXPECT(sansip_endpoint_notify_dialog_info(bob.ep, now_us, theirs, SANSIP_SUBSCRIPTION_STATE_ACTIVE,
+                                              1),
+           SANSIP_RESULT_OK);
+    go();
+    const ev *n = last(&alice, SANSIP_EVENT_NOTIFICATION);
+    CHECK(n != NULL && strcmp(n->content_type, "application/dialog-info+xml") == 0);
+    EXPECT(sansip_endpoint_dialog_info(bob.ep, 1, &doc, NULL), SANSIP_RESULT_NULL_ARGUMENT);
+    EXPECT(sansip_endpoint_dialog_info(bob.ep, 1, &doc, &doc_len), SANSIP_RESULT_OK);
+    CHECK(doc != NULL && doc_len > 0 && doc_len < TEXT);
+    CHECK(n != NULL && doc != NULL && strlen(n->body) == doc_len &&
+          memcmp(n->body, doc, doc_len) == 0);
+    CHECK(n != NULL && strstr(n->body, "version=\"1\"") != NULL &&
+          strstr(n->body, "entity=\"sip:bob@127.0.0.1\"") != NULL);
+    EXPECT(sansip_endpoint_unsubscribe(alice.ep, now_us, sub), SANSIP_RESULT_OK);
+    go();
 }
 
 static void refused(void) {
@@ -107,6 +169,26 @@ static void publish_and_register(void) {
                                               S("x")),
            SANSIP_RESULT_WRONG_STATE);
     EXPECT(sansip_endpoint_unpublish(alice.ep, now_us, publication), SANSIP_RESULT_WRONG_STATE);
+    CHECK(f != NULL && f->etag[0] == '\0');
+
+    sansip_presence p;
+    memset(&p, 0, sizeof p);
+    p.open = true;
+    p.contact = (const uint8_t *)"sip:alice@127.0.0.1:5060";
+    p.contact_len = strlen("sip:alice@127.0.0.1:5060");
+    watch = "<contact>sip:alice@127.0.0.1:5060</contact>";
+    watch_hits = 0;
+    EXPECT(sansip_endpoint_publish_presence(alice.ep, now_us, S("sip:alice@127.0.0.1:5062"), &p,
+                                            600, NULL),
+           SANSIP_RESULT_NULL_ARGUMENT);
+    EXPECT(sansip_endpoint_publish_presence(alice.ep, now_us, S("sip:alice@127.0.0.1:5062"), &p,
+                                            600, &publication),
+           SANSIP_RESULT_OK);
+    go();
+    CHECK(watch_hits == 1);
+    watch = NULL;
+    f = last(&alice, SANSIP_EVENT_PUBLICATION_FAILED);
+    CHECK(f != NULL && f->publication == publication && f->status == 404);
 
     EXPECT(sansip_endpoint_register(alice.ep, now_us, S("sip:127.0.0.1:5062"), 300, &registration),
            SANSIP_RESULT_OK);
@@ -125,6 +207,7 @@ int main(void) {
     peer_init(&bob, "bob", "sip:bob@127.0.0.1", 5062, 2, NULL);
 
     subscribe_and_notify();
+    dialog_lamp();
     refused();
     publish_and_register();
 

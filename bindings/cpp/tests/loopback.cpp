@@ -220,6 +220,19 @@ int main() {
         messages(net, alice, bob);
         call(net, alice, bob);
         errors(alice);
+        // Documents sansip writes: our calls' dialog-info; presence refused
+        // for an activity RPID does not name.
+        std::string info = bob.ep.dialog_info(2);
+        CHECK(info.find("version=\"2\"") != std::string::npos &&
+              info.find("entity=\"sip:bob@127.0.0.1\"") != std::string::npos);
+        sansip::Endpoint::Presence juggling;
+        juggling.activity = "juggling";
+        try {
+            bob.ep.notify_presence(now_us, 999, SANSIP_SUBSCRIPTION_STATE_ACTIVE, juggling);
+            CHECK(false);
+        } catch (const sansip::Error &e) {
+            CHECK(e.code() == SANSIP_RESULT_BAD_TEXT);
+        }
         // Moving an Endpoint moves ownership: the handle is freed once.
         sansip::Endpoint moved = std::move(alice.ep);
         CHECK(moved.get() != nullptr && alice.ep.get() == nullptr);

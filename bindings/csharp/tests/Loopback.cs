@@ -123,12 +123,16 @@ static class Loopback
         Type output = typeof(Endpoint).Assembly.GetType("Sansip.NativeOutput");
         Type header = typeof(Endpoint).Assembly.GetType("Sansip.NativeHeader");
         Type str = typeof(Endpoint).Assembly.GetType("Sansip.NativeStr");
+        Type presence = typeof(Endpoint).Assembly.GetType("Sansip.NativePresence");
         Console.WriteLine(string.Join(" ", new string[] {
             "layout",
             "sansip_addr=" + Marshal.SizeOf(typeof(Addr)),
             "sansip_addr.port=" + Marshal.OffsetOf(typeof(Addr), "Port"),
             "sansip_header=" + Marshal.SizeOf(header),
             "sansip_str=" + Marshal.SizeOf(str),
+            "sansip_presence=" + Marshal.SizeOf(presence),
+            "sansip_presence.note=" + Marshal.OffsetOf(presence, "Note"),
+            "sansip_presence.contact_len=" + Marshal.OffsetOf(presence, "ContactLen"),
             "sansip_dns_record=" + Marshal.SizeOf(typeof(DnsRecord)),
             "sansip_dns_record.addr=" + Marshal.OffsetOf(typeof(DnsRecord), "Addr"),
             "sansip_dns_record.transport=" + Marshal.OffsetOf(typeof(DnsRecord), "Transport"),
@@ -143,6 +147,29 @@ static class Loopback
             "sansip_output.record_type=" + Marshal.OffsetOf(output, "RecordType"),
             "sansip_output.timeout_us=" + Marshal.OffsetOf(output, "TimeoutUs"),
         }));
+    }
+
+    // Presence without XML: bob watches alice, who notifies a PIDF document
+    // sansip writes; alice's dialog-info document of her calls.
+    static void Presence(Peer alice, Peer bob)
+    {
+        ulong watch = bob.Ep.Subscribe(now, "sip:alice@127.0.0.1:5060", "presence", "application/pidf+xml", 600);
+        Run(alice, bob);
+        Event asked = alice.Last(EventKind.SubscriptionRequested);
+        Check(asked != null && asked.Package == "presence", "alice is asked");
+        if (asked == null) return;
+        alice.Ep.AcceptSubscription(now, asked.Subscription.Value, 600);
+        Run(alice, bob);
+        alice.Ep.NotifyPresence(now, asked.Subscription.Value, SubscriptionState.Active, false, "Lunch & back", "away");
+        Run(alice, bob);
+        Event n = bob.Last(EventKind.Notification);
+        Check(n != null && n.Subscription == watch && n.ContentType == "application/pidf+xml", "bob is notified");
+        Check(n != null && n.Body.Contains("<basic>closed</basic>") && n.Body.Contains("Lunch &amp; back") && n.Body.Contains(":away/>"),
+              "the PIDF document says closed, away, with the note escaped");
+        string info = alice.Ep.DialogInfo(3);
+        Check(info.Contains("version=\"3\"") && info.Contains("entity=\"sip:alice@127.0.0.1\""), "alice's dialog-info document");
+        bob.Ep.Unsubscribe(now, watch);
+        Run(alice, bob);
     }
 
     static void Messages(Peer alice, Peer bob)
@@ -252,6 +279,7 @@ static class Loopback
         try
         {
             Messages(alice, bob);
+            Presence(alice, bob);
             Call(alice, bob);
             Errors(alice);
         }

@@ -15,6 +15,9 @@ int main(void) {
     OFF(sansip_addr, port);
     SIZE(sansip_header);
     SIZE(sansip_str);
+    SIZE(sansip_presence);
+    OFF(sansip_presence, note);
+    OFF(sansip_presence, contact_len);
     SIZE(sansip_dns_record);
     OFF(sansip_dns_record, addr);
     OFF(sansip_dns_record, transport);

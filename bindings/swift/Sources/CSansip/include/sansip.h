@@ -928,6 +928,43 @@ typedef struct sansip_output {
   uint64_t timeout_us;
 } sansip_output;
 
+/**
+ * Our presence, as simple as a phone shows it: one PIDF tuple and,
+ * optionally, what the person is doing. Texts are UTF-8 pointer + length,
+ * `(NULL, 0)` when absent.
+ */
+typedef struct sansip_presence {
+  /**
+   * `true`: open (reachable); `false`: closed.
+   */
+  bool open;
+  /**
+   * A note for people (`"In a meeting"`), or empty.
+   */
+  const uint8_t *note;
+  /**
+   * The length of `note`.
+   */
+  size_t note_len;
+  /**
+   * An RPID activity name (`away`, `busy`, `on-the-phone`, `meeting`,
+   * `vacation`, ... as RFC 4480 names them), or empty.
+   */
+  const uint8_t *activity;
+  /**
+   * The length of `activity`.
+   */
+  size_t activity_len;
+  /**
+   * The contact URI of the tuple (where to reach us), or empty.
+   */
+  const uint8_t *contact;
+  /**
+   * The length of `contact`.
+   */
+  size_t contact_len;
+} sansip_presence;
+
 
 
 
@@ -1488,6 +1525,13 @@ enum sansip_result sansip_event_subscription_state(const struct sansip_endpoint 
 enum sansip_result sansip_event_forked_subscription(const struct sansip_endpoint *endpoint, uint64_t *subscription_out);
 
 /**
+ * The entity tag (RFC 3903 `SIP-ETag`) the server gave our published
+ * state (`SANSIP_EVENT_PUBLISHED`; `SANSIP_RESULT_NO_VALUE` when the 2xx
+ * carried none).
+ */
+enum sansip_result sansip_event_etag(const struct sansip_endpoint *endpoint, const uint8_t **ptr_out, size_t *len_out);
+
+/**
  * Puts the call `session` on hold: a re-INVITE with our current SDP made
  * sendonly (inactive where we only received), RFC 3264 §8.4.
  * `SANSIP_EVENT_CALL_UPDATED` or `SANSIP_EVENT_CALL_UPDATE_FAILED` follows.
@@ -1565,6 +1609,38 @@ enum sansip_result sansip_endpoint_set_log(struct sansip_endpoint *endpoint, san
  * `output`.
  */
 enum sansip_result sansip_endpoint_poll_output(struct sansip_endpoint *endpoint, struct sansip_output *output);
+
+/**
+ * Sends the watcher of an accepted `presence` subscription our presence
+ * `presence` (a PIDF document for our AOR) with `state` (a
+ * `sansip_subscription_state`).
+ */
+enum sansip_result sansip_endpoint_notify_presence(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t subscription, uint32_t state, const struct sansip_presence *presence);
+
+/**
+ * Publishes our presence `presence` (RFC 3903, event `presence`) to
+ * `target` (usually our own AOR) for `expires` seconds, refreshed until
+ * `sansip_endpoint_unpublish`. Stores the publication's id in
+ * `publication_out`; `SANSIP_EVENT_PUBLISHED` or
+ * `SANSIP_EVENT_PUBLICATION_FAILED` follows.
+ */
+enum sansip_result sansip_endpoint_publish_presence(struct sansip_endpoint *endpoint, uint64_t now_us, const uint8_t *target, size_t target_len, const struct sansip_presence *presence, uint32_t expires, uint64_t *publication_out);
+
+/**
+ * Sends the watcher of an accepted `dialog` subscription the dialog-info
+ * document of our calls now (RFC 4235, `version` as given: start at 0 and
+ * add one per NOTIFY of a subscription), with `state` (a
+ * `sansip_subscription_state`). Call it again whenever a call event
+ * arrives: sansip does not notify dialog watchers by itself.
+ */
+enum sansip_result sansip_endpoint_notify_dialog_info(struct sansip_endpoint *endpoint, uint64_t now_us, uint64_t subscription, uint32_t state, uint64_t version);
+
+/**
+ * The dialog-info document (RFC 4235, `application/dialog-info+xml`) of
+ * our calls now, with `version`: stores a pointer to it and its length in
+ * `ptr_out` and `len_out`, valid until the next call on this endpoint.
+ */
+enum sansip_result sansip_endpoint_dialog_info(struct sansip_endpoint *endpoint, uint64_t version, const uint8_t **ptr_out, size_t *len_out);
 
 /**
  * Registers the AOR with `registrar` (a URI; `(NULL, 0)`: the AOR's
