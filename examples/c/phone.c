@@ -13,7 +13,8 @@
  *      --proxy sip:127.0.0.1:5060 --password secret --register \
  *      --message sip:bob@127.0.0.1 hello --call sip:bob@127.0.0.1 --hangup-after 1
  *
- * One line per event on stdout (`registered expires=N`, `message from=URI
+ * One line per event on stdout, after `listening IP:PORT` (`registered
+ * expires=N`, `message from=URI
  * body=TEXT`, `message-delivered status=N`, `call-incoming from=URI`,
  * `call-accepted`, `call-ended reason=R`, `unregistered`, ...); with
  * `--log LEVEL` (1 warn ... 5 whole messages) sansip's own log on stderr.
@@ -138,11 +139,15 @@ static void open_endpoint(phone *p) {
         exit(2);
     }
     fd = socket(AF_INET, SOCK_DGRAM, 0);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    socklen_t sa_len = sizeof sa;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &sa_len) != 0) {
         perror("bind");
         exit(1);
     }
-    local = to_sansip(&sa);
+    local = to_sansip(&sa); /* port 0 in --listen: the one the system chose */
+    printf("listening %s:%u\n", ip, (unsigned)local.port);
+    fflush(stdout);
 
     TRY(sansip_config_new(TEXT(p->aor), &cfg));
     TRY(sansip_config_add_local(cfg, SANSIP_TRANSPORT_UDP, &local));
