@@ -59,6 +59,8 @@ OPTIONS:
                              sends and receives no media)
     --seed <n>               seed of sansip's random tokens (default: from the OS)
     --trace                  print every SIP message sent and received to stderr
+    --log <level>            sansip's own log to stderr: warn, info, debug or trace
+                             (why a message was dropped, flows closing, ...)
     -h, --help               this text
 
 OUTPUT (stdout, one line per event):
@@ -108,6 +110,7 @@ pub(crate) struct Args {
     pub(crate) media_port: Option<u16>,
     pub(crate) seed: Option<u64>,
     pub(crate) trace: bool,
+    pub(crate) log: Option<sansip::log::Level>,
 }
 
 pub(crate) fn usage_error(msg: &str) -> ! {
@@ -205,6 +208,16 @@ pub(crate) fn parse_args(argv: impl IntoIterator<Item = String>) -> Result<Args,
             }
             "--seed" => args.seed = Some(number(value("a number")?, &flag)?),
             "--trace" => args.trace = true,
+            "--log" => {
+                use sansip::log::Level;
+                args.log = Some(match value("a level")?.as_str() {
+                    "warn" => Level::Warn,
+                    "info" => Level::Info,
+                    "debug" => Level::Debug,
+                    "trace" => Level::Trace,
+                    other => return Err(format!("--log {other}: want warn, info, debug or trace")),
+                });
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }

@@ -414,7 +414,13 @@ fn main() {
         },
         config.seed,
     );
-    let ep = Endpoint::new(config, Instant::now()).unwrap_or_else(|e| usage_error(&e.to_string()));
+    let mut ep =
+        Endpoint::new(config, Instant::now()).unwrap_or_else(|e| usage_error(&e.to_string()));
+    if let Some(level) = args.log {
+        ep.set_log_sink(level, |r| {
+            eprintln!("log {} {}: {}", r.level(), r.target(), r.args())
+        });
+    }
 
     let signal_tx = net.events.clone();
     let mut signals = signal_hook::iterator::Signals::new([

@@ -402,7 +402,7 @@ phone_calls_through_kamailio() {
   need start_kamailio auth || return 1
   spawn bob 20 "$PHONE" --aor sip:bob@127.0.0.1 --password secret \
     --proxy "$(phone_proxy_uri "$tr")" --listen "$tr:127.0.0.1:5072" \
-    --register --answer auto --answer-after 0.5 --media-port 40002 --trace
+    --register --answer auto --answer-after 0.5 --media-port 40002 --trace --log debug
   local bob=$SPAWNED_PID
   need expect_line "$SCEN_DIR/bob.out" '^registered expires=[0-9]+' 5 || return 1
   spawn alice 15 "$PHONE" --aor sip:alice@127.0.0.1 --password secret \
@@ -421,6 +421,8 @@ phone_calls_through_kamailio() {
   need grep -q 'RECV ACK sip:bob@' "$SCEN_DIR/kamailio.err" || return 1
   need grep -q 'RECV BYE sip:bob@' "$SCEN_DIR/kamailio.err" || return 1
   need grep -q '^Record-Route: ' "$SCEN_DIR/bob.err" || return 1
+  # sansip's own log (--log debug): the INVITE as it arrived at bob.
+  need grep -Eq "^log DEBUG transport: received INVITE sip:bob@127\.0\.0\.1:5072[^ ]* SIP/2\.0 from 127\.0\.0\.1:(5060|8080) \(${tr^^}\)$" "$SCEN_DIR/bob.err" || return 1
   stop_pid "$bob" TERM
   [ "$WAIT_STATUS" = 0 ] || { log "bob exit $WAIT_STATUS after SIGTERM"; return 1; }
   need wait_ul bob absent 2 || return 1
