@@ -776,3 +776,53 @@ fn our_call_nobody_answers_is_cancelled_after_three_minutes() {
         } if *session == id
     )));
 }
+
+#[test]
+fn a_reinvite_the_peer_only_rings_for_is_cancelled_and_the_call_can_offer_again() {
+    let mut h = Harness::new(config());
+    let (id, _invite) = up(&mut h);
+    h.ep.hold(h.now, id).expect("hold");
+    let reinvite = h.take_one();
+    assert_eq!(reinvite.method(), Some(&Method::Invite));
+    h.udp_from(PEER, reply(&reinvite, 180, &[], None));
+    assert!(matches!(
+        h.ep.resume(h.now, id),
+        Err(CommandError::WrongState { .. })
+    ));
+    // Nothing until the unanswered limit (180 s by default) ...
+    h.advance(ms(180_000 - 1));
+    assert!(h.take_sent().is_empty());
+    // ... then a CANCEL for the re-INVITE (its branch, its CSeq number).
+    h.advance(ms(1));
+    let cancel = h.take_one();
+    assert_eq!(cancel.method(), Some(&Method::Cancel));
+    assert_eq!(hdr(&cancel, "Via"), hdr(&reinvite, "Via"));
+    let n = |m: &Message| {
+        hdr(m, "CSeq")
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(n(&cancel), n(&reinvite));
+    assert_eq!(
+        hdr(&cancel, "CSeq").unwrap(),
+        format!("{} CANCEL", n(&reinvite))
+    );
+    h.udp_from(PEER, reply(&cancel, 200, &[], None));
+    h.udp_from(PEER, reply(&reinvite, 487, &[], None));
+    let ack = h.take_one();
+    assert_eq!(ack.method(), Some(&Method::Ack));
+    assert_eq!(
+        h.take_events(),
+        vec![Event::CallUpdateFailed {
+            session: id,
+            status: 487
+        }]
+    );
+    assert!(!h.ep.is_on_hold(id), "the hold never took effect");
+    // The call is still up and takes a new offer.
+    h.ep.hold(h.now, id).expect("a new offer");
+    assert_eq!(h.take_one().method(), Some(&Method::Invite));
+}

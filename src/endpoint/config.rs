@@ -171,7 +171,10 @@ pub struct Config {
     /// An incoming call neither answered nor rejected within this is
     /// declined with 480 (default 180 s, as a proxy's Timer C; `None`:
     /// never, the caller must give up). Without it a caller that vanishes
-    /// without CANCEL would hold a call slot for ever.
+    /// without CANCEL would hold a call slot for ever. The same limit
+    /// cancels our own INVITE, and our re-INVITE, that the peer only
+    /// rings for (a re-INVITE left ringing would block every later offer
+    /// of the call).
     pub unanswered_timeout: Option<Duration>,
     /// How long the host has to open a connection asked for with
     /// `Output::Connect` before sansip gives up on it.

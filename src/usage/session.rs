@@ -214,7 +214,8 @@ pub(crate) struct Session {
     pub(crate) forks: Vec<(String, Option<Bytes>)>,
     /// The Reason of the BYE or CANCEL that ends the call (RFC 3326).
     pub(crate) cause: Option<EndCause>,
-    /// Callee: the limit for the application to answer.
+    /// The limit for an answer: the application's to an incoming call;
+    /// the peer's to our INVITE, and later to our re-INVITE.
     pub(crate) unanswered: Option<TimerKey>,
 }
 

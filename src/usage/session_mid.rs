@@ -163,6 +163,15 @@ impl Endpoint {
         };
         s.mid.reinvite_pending = Some(sdp);
         s.mid.via_update = method == Method::Update;
+        // A re-INVITE the peer keeps ringing (1xx, no final answer) would
+        // block every later offer for the rest of the call: it is
+        // CANCELled once `unanswered_timeout` passes (§14.1 allows it).
+        if method == Method::Invite {
+            if let Some(limit) = self.config.unanswered_timeout {
+                self.timers.stop(&mut s.unanswered);
+                s.unanswered = Some(self.timers.arm(now + limit, Timer::Unanswered(id)));
+            }
+        }
         let contact = ContactSpec::Ours {
             params: String::new(),
             ob: false,
@@ -286,6 +295,9 @@ impl Endpoint {
         let Some(s) = self.sessions.get_mut(&id) else {
             return;
         };
+        if *method == Method::Invite {
+            self.timers.stop(&mut s.unanswered);
+        }
         let offered = s.mid.reinvite_pending.take();
         match (&outcome.result, status) {
             (Ok(resp), Some(200..=299)) => {

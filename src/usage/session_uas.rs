@@ -13,12 +13,13 @@ use bytes::Bytes;
 use super::session::{sdp_of, EndReason, Session, SessionId, SessionState};
 use super::session_timer::{allows_update, session_expires, supports};
 use crate::dialog::{Dialog, DialogId};
+use crate::endpoint::outgoing::Owner;
 use crate::endpoint::timers::Timer;
 use crate::endpoint::{CommandError, Endpoint, Event};
 use crate::message::headers::{FromHeader, Refresher, Replaces, ToHeader};
 use crate::message::{HeaderName, Message, Method, ResponseBuilder};
 use crate::sdp::Sdp;
-use crate::transaction::TxId;
+use crate::transaction::{TxId, TxState};
 use crate::transport::FlowInfo;
 use crate::usage::registration::ALLOW;
 
@@ -450,6 +451,19 @@ impl Endpoint {
             if let Some(s) = self.sessions.get_mut(&id) {
                 s.ending = Some(EndReason::Failed(crate::endpoint::Failure::Timeout));
             }
+            return;
+        }
+        // Our re-INVITE the peer only rang for: CANCELled; its 487 gives
+        // `CallUpdateFailed` and the previous media stay in force.
+        let reinvites: Vec<TxId> = self
+            .outgoing
+            .values()
+            .filter(|o| o.owner_is(Owner::InDialog(id, Method::Invite)))
+            .filter_map(|o| o.tx())
+            .filter(|tx| self.layer.state(*tx) == Some(TxState::Proceeding))
+            .collect();
+        for tx in reinvites {
+            let _ = self.layer.cancel(now, tx);
         }
     }
 
