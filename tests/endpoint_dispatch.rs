@@ -364,3 +364,36 @@ fn a_refusal_with_a_bad_status_keeps_the_subscribe_to_answer() {
     assert_eq!(r.status(), Some(603));
     assert_eq!(r.reason(), Some(&b"Decline"[..]));
 }
+
+#[test]
+fn a_subscribe_over_tcp_is_accepted_with_a_tcp_contact_on_its_connection() {
+    use sansip::endpoint::LocalAddr;
+    use sansip::transport::{FlowId, Transport};
+    let mut c = config();
+    c.local.push(LocalAddr {
+        transport: Transport::Tcp,
+        addr: addr("10.0.0.1:5060"),
+    });
+    let mut h = Harness::new(c);
+    let over_tcp = subscribe("presence").replace("SIP/2.0/UDP", "SIP/2.0/TCP");
+    h.flow_data(Transport::Tcp, FlowId(4), PEER, over_tcp);
+    let id = match &h.take_events()[..] {
+        [Event::SubscriptionRequested { subscription, .. }] => *subscription,
+        other => panic!("{other:?}"),
+    };
+    h.ep.accept_subscription(h.now, id, 600).expect("accept");
+    h.drain();
+    let (_, ok) = h
+        .sent
+        .iter()
+        .find(|(_, t)| t.data.starts_with(b"SIP/2.0 200"))
+        .expect("a 200")
+        .clone();
+    assert_eq!(ok.flow, Some(FlowId(4)), "on the SUBSCRIBE's connection");
+    let ok = Message::parse(ok.data).expect("a response");
+    assert_eq!(
+        hdr(&ok, "Contact").as_deref(),
+        Some("<sip:alice@10.0.0.1:5060;transport=tcp>"),
+        "the subscriber refreshes over TCP, as it subscribed"
+    );
+}

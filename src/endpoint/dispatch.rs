@@ -121,7 +121,7 @@ impl Endpoint {
             }
             Method::Message => self.incoming_message(now, tx, &request),
             Method::Invite => self.incoming_call(now, tx, request, flow),
-            Method::Subscribe => self.incoming_subscribe(now, tx, request),
+            Method::Subscribe => self.incoming_subscribe(now, tx, request, flow),
             Method::Bye | Method::Info | Method::Update | Method::Prack => self.reply(
                 now,
                 tx,

@@ -14,6 +14,7 @@
 //!   final NOTIFY when it expires or is withdrawn.
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -25,6 +26,7 @@ use crate::endpoint::{CommandError, Endpoint, Event};
 use crate::message::headers::{ContentType, Expires, FromHeader, SubscriptionState};
 use crate::message::{Message, Method, ResponseBuilder};
 use crate::transaction::TxId;
+use crate::transport::{FlowInfo, Transport};
 use crate::usage::message::{check_extra_header, check_target};
 
 /// How long the application has to accept or reject a peer's SUBSCRIBE.
@@ -64,6 +66,9 @@ pub(crate) struct Subscription {
     pub(crate) remote_tag: Option<String>,
     /// Subscriber: our SUBSCRIBE with Expires 0 went out.
     pub(crate) unsubscribe_sent: bool,
+    /// Notifier: the transport and peer the SUBSCRIBE came over, for our
+    /// Contact (a TCP or WebSocket subscriber must reach us the same way).
+    pub(crate) came_over: Option<(Transport, SocketAddr)>,
 }
 
 fn state_name(state: SubState) -> &'static str {
@@ -142,6 +147,7 @@ impl Endpoint {
                 pending: None,
                 remote_tag: None,
                 unsubscribe_sent: false,
+                came_over: None,
             },
         );
         let contact = ContactSpec::Ours {
@@ -433,6 +439,7 @@ impl Endpoint {
             pending: None,
             remote_tag: Some(from),
             unsubscribe_sent: false,
+            came_over: None,
         };
         let fork_id = SubscriptionId(self.next_id());
         self.subscriptions.map.insert(fork_id, fork);
@@ -444,7 +451,13 @@ impl Endpoint {
     }
 
     /// A SUBSCRIBE outside a dialog: the application decides.
-    pub(crate) fn incoming_subscribe(&mut self, now: Instant, tx: TxId, request: Message) {
+    pub(crate) fn incoming_subscribe(
+        &mut self,
+        now: Instant,
+        tx: TxId,
+        request: Message,
+        flow: FlowInfo,
+    ) {
         let event = request
             .raw_by_name("Event")
             .or_else(|| request.raw_by_name("o"))
@@ -487,6 +500,7 @@ impl Endpoint {
                 pending: Some((tx, request)),
                 remote_tag: None,
                 unsubscribe_sent: false,
+                came_over: Some((flow.transport, flow.remote)),
             },
         );
         // Undecided after a while: declined (480), so that unanswered
@@ -526,11 +540,10 @@ impl Endpoint {
             .to_vec();
         to.extend_from_slice(b";tag=");
         to.extend_from_slice(s.local_tag.as_bytes());
-        let contact = self.identity.contact_uri(
-            crate::transport::Transport::Udp,
-            self.identity.ws_sent_by_addr(),
-            false,
-        );
+        let (transport, remote) = s
+            .came_over
+            .unwrap_or((Transport::Udp, self.identity.ws_sent_by_addr()));
+        let contact = self.identity.contact_uri(transport, remote, false);
         let ok = ResponseBuilder::new(200, "OK")
             .copy_headers(
                 &request,
