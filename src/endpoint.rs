@@ -454,25 +454,19 @@ impl Endpoint {
                 }
                 self.tx_response(now, tx, response)
             }
-            TxEvent::Timeout { tx } => {
+            TxEvent::Timeout { tx } | TxEvent::TransportError { tx } => {
+                let failure = match event {
+                    TxEvent::Timeout { .. } => Failure::Timeout,
+                    _ => Failure::Transport,
+                };
                 log_at!(
                     self.log,
                     Info,
                     "transaction",
-                    "transaction {} got no final response in time",
+                    "transaction {} failed: {failure}",
                     tx.0
                 );
-                self.tx_failed(now, tx, Failure::Timeout)
-            }
-            TxEvent::TransportError { tx } => {
-                log_at!(
-                    self.log,
-                    Info,
-                    "transaction",
-                    "transaction {} failed: transport error",
-                    tx.0
-                );
-                self.tx_failed(now, tx, Failure::Transport)
+                self.tx_failed(now, tx, failure)
             }
             TxEvent::Terminated { tx } => {
                 self.by_tx.remove(&tx);

@@ -210,28 +210,15 @@ pub unsafe extern "C" fn sansip_endpoint_flow_closed(
 mod tests {
     use super::*;
     use crate::ffi::{
-        sansip_config_add_local, sansip_config_free, sansip_config_new, sansip_endpoint_invite,
-        sansip_endpoint_poll_output, sansip_event_kind, sansip_output, sansip_transport,
+        sansip_endpoint_invite, sansip_endpoint_poll_output, sansip_event_kind, sansip_output,
     };
 
     #[test]
     fn after_a_panic_every_call_but_free_and_last_error_is_refused() {
-        let aor = "sip:alice@127.0.0.1";
-        let local = sansip_addr::from_rust("127.0.0.1:5060".parse().unwrap());
-        let mut cfg = std::ptr::null_mut();
-        let mut ep = std::ptr::null_mut();
-        // SAFETY: every pointer is a live local or comes from the _new
-        // calls; each handle is freed once (a second free is refused).
+        let ep = crate::ffi::test_util::alice();
+        // SAFETY: every pointer is a live local or comes from a _new
+        // call; the endpoint is freed once (a second free is refused).
         unsafe {
-            assert_eq!(
-                sansip_config_new(aor.as_ptr(), aor.len(), &mut cfg),
-                sansip_result::Ok
-            );
-            let udp = sansip_transport::Udp as u32;
-            assert_eq!(sansip_config_add_local(cfg, udp, &local), sansip_result::Ok);
-            assert_eq!(sansip_endpoint_new(cfg, 0, &mut ep), sansip_result::Ok);
-            sansip_config_free(cfg);
-
             let poison = with_mut(ep, |_: &mut EndpointState| panic!("a bug"));
             assert_eq!(poison, sansip_result::Panic);
             assert!(sansip_endpoint_is_poisoned(ep));

@@ -240,10 +240,8 @@ pub unsafe extern "C" fn sansip_event_etag(
 mod tests {
     use super::*;
     use crate::ffi::{
-        sansip_addr, sansip_config_add_local, sansip_config_free, sansip_config_new,
-        sansip_endpoint_free, sansip_endpoint_new, sansip_endpoint_poll_output,
-        sansip_endpoint_publish, sansip_endpoint_receive, sansip_event, sansip_output,
-        sansip_output_kind, sansip_transport,
+        sansip_addr, sansip_endpoint_free, sansip_endpoint_poll_output, sansip_endpoint_publish,
+        sansip_endpoint_receive, sansip_event, sansip_output, sansip_output_kind, sansip_transport,
     };
     use crate::message::{HeaderName, Message};
 
@@ -281,7 +279,6 @@ mod tests {
 
     #[test]
     fn the_etag_of_an_accepted_publish_is_read_from_the_event() {
-        let aor = "sip:alice@127.0.0.1";
         let local = sansip_addr::from_rust("127.0.0.1:5060".parse().unwrap());
         let server = sansip_addr::from_rust("127.0.0.1:5070".parse().unwrap());
         let (target, event, ctype, body) = (
@@ -290,18 +287,11 @@ mod tests {
             "application/pidf+xml",
             "<presence/>",
         );
-        let (mut cfg, mut ep, mut id) = (std::ptr::null_mut(), std::ptr::null_mut(), 0);
+        let (ep, mut id) = (crate::ffi::test_util::alice(), 0);
         // SAFETY: every pointer is a live local or comes from a _new call;
-        // each handle is freed once.
+        // the endpoint is freed once.
         unsafe {
-            assert_eq!(
-                sansip_config_new(aor.as_ptr(), aor.len(), &mut cfg),
-                sansip_result::Ok
-            );
             let udp = sansip_transport::Udp as u32;
-            assert_eq!(sansip_config_add_local(cfg, udp, &local), sansip_result::Ok);
-            assert_eq!(sansip_endpoint_new(cfg, 0, &mut ep), sansip_result::Ok);
-            sansip_config_free(cfg);
             let r = sansip_endpoint_publish(
                 ep,
                 1,

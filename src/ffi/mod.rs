@@ -89,6 +89,33 @@ pub extern "C" fn sansip_abi_version() -> u32 {
     SANSIP_ABI_VERSION
 }
 
+/// What the C-side unit tests share.
+#[cfg(test)]
+pub(crate) mod test_util {
+    use super::*;
+
+    /// An endpoint for `sip:alice@127.0.0.1` on UDP 127.0.0.1:5060, made
+    /// through the C calls a host makes (config, local address, new).
+    pub(crate) fn alice() -> *mut sansip_endpoint {
+        let aor = "sip:alice@127.0.0.1";
+        let local = sansip_addr::from_rust("127.0.0.1:5060".parse().unwrap());
+        let (mut cfg, mut ep) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: every pointer is a live local or comes from a _new call;
+        // the config is freed once.
+        unsafe {
+            assert_eq!(
+                sansip_config_new(aor.as_ptr(), aor.len(), &mut cfg),
+                sansip_result::Ok
+            );
+            let udp = sansip_transport::Udp as u32;
+            assert_eq!(sansip_config_add_local(cfg, udp, &local), sansip_result::Ok);
+            assert_eq!(sansip_endpoint_new(cfg, 0, &mut ep), sansip_result::Ok);
+            sansip_config_free(cfg);
+        }
+        ep
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -94,18 +94,24 @@ static void subscribe_and_notify(void) {
     CHECK(end != NULL && end->subscription == theirs);
 }
 
+/* Alice subscribes to bob's "dialog" events; bob's request event. */
+static const ev *alice_watches_bobs_dialogs(uint64_t *sub) {
+    EXPECT(sansip_endpoint_subscribe(alice.ep, now_us, S("sip:bob@127.0.0.1:5062"), S("dialog"),
+                                     S("application/dialog-info+xml"), 600, sub),
+           SANSIP_RESULT_OK);
+    go();
+    const ev *req = last(&bob, SANSIP_EVENT_SUBSCRIPTION_REQUESTED);
+    CHECK(req != NULL && strcmp(req->package, "dialog") == 0);
+    return req;
+}
+
 /* A busy lamp: alice watches bob's calls (event "dialog"); bob sends the
  * dialog-info document sansip makes of his calls. */
 static void dialog_lamp(void) {
     uint64_t sub = 0;
     const uint8_t *doc = NULL;
     size_t doc_len = 0;
-    EXPECT(sansip_endpoint_subscribe(alice.ep, now_us, S("sip:bob@127.0.0.1:5062"), S("dialog"),
-                                     S("application/dialog-info+xml"), 600, &sub),
-           SANSIP_RESULT_OK);
-    go();
-    const ev *req = last(&bob, SANSIP_EVENT_SUBSCRIPTION_REQUESTED);
-    CHECK(req != NULL && strcmp(req->package, "dialog") == 0);
+    const ev *req = alice_watches_bobs_dialogs(&sub);
     if (req == NULL) return;
     uint64_t theirs = req->subscription;
     EXPECT(sansip_endpoint_accept_subscription(bob.ep, now_us, theirs, 300), SANSIP_RESULT_OK);
@@ -129,12 +135,7 @@ static void dialog_lamp(void) {
 
 static void refused(void) {
     uint64_t sub = 0;
-    EXPECT(sansip_endpoint_subscribe(alice.ep, now_us, S("sip:bob@127.0.0.1:5062"), S("dialog"),
-                                     S("application/dialog-info+xml"), 600, &sub),
-           SANSIP_RESULT_OK);
-    go();
-    const ev *req = last(&bob, SANSIP_EVENT_SUBSCRIPTION_REQUESTED);
-    CHECK(req != NULL && strcmp(req->package, "dialog") == 0);
+    const ev *req = alice_watches_bobs_dialogs(&sub);
     if (req == NULL) return;
     EXPECT(sansip_endpoint_reject_subscription(bob.ep, now_us, req->subscription, 200),
            SANSIP_RESULT_INVALID_ARGUMENT);
