@@ -118,7 +118,15 @@ impl TransactionLayer {
     /// The next output, in the order they were produced.
     #[must_use]
     pub fn poll_output(&mut self) -> Option<TxOutput> {
-        self.outputs.pop_front()
+        let out = self.outputs.pop_front();
+        if self.outputs.is_empty() {
+            // Back to the start of the ring (`clear` resets it): otherwise
+            // each output lands on the next slot of whatever capacity a
+            // burst left, a cold kilobyte (a `TxOutput` is that large) per
+            // output once that capacity outgrows the caches.
+            self.outputs.clear();
+        }
+        out
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) must next be called:
