@@ -16,7 +16,9 @@ pub(crate) struct ClientInvite {
     state: TxState,
     request: Bytes,
     /// The ACK for a non-2xx final, kept to answer its retransmissions.
-    ack: Option<Bytes>,
+    /// Boxed: read only then, and the machine sits in the part of a
+    /// transaction every timer firing reads, which must stay small.
+    ack: Option<Box<Bytes>>,
     reliable: bool,
     /// The next Timer A interval (doubles after each retransmission).
     a_interval: Duration,
@@ -104,7 +106,7 @@ impl ClientInvite {
                 if let Some(ack) = &ack {
                     a.push(Action::Send(ack.clone()));
                 }
-                self.ack = ack;
+                self.ack = ack.map(Box::new);
                 a.push(Action::Tell(Notice::PassOn));
                 let d = if self.reliable {
                     Duration::ZERO
@@ -116,7 +118,7 @@ impl ClientInvite {
             // A retransmitted final: ACK it again, the TU heard it already.
             (TxState::Completed, 300..=699) => {
                 if let Some(ack) = &self.ack {
-                    a.push(Action::Send(ack.clone()));
+                    a.push(Action::Send(Bytes::clone(ack)));
                 }
             }
             // RFC 6026 §8.4: 2xx retransmissions go to the TU, which ACKs them.

@@ -15,7 +15,9 @@ pub(crate) struct ServerInvite {
     /// The last response sent (provisional or final), for retransmissions.
     last: Option<Bytes>,
     /// To tag of the final response: an RFC 2543 ACK must carry it.
-    final_to_tag: Option<String>,
+    /// Boxed `str`, not `String`: the machine sits in the part of a
+    /// transaction every timer firing reads, which must stay small.
+    final_to_tag: Option<Box<str>>,
     reliable: bool,
     g_interval: Duration,
 }
@@ -74,7 +76,7 @@ impl ServerInvite {
             (TxState::Proceeding, 300..=699) => {
                 self.state = TxState::Completed;
                 a.push(Action::Cancel(TimerKind::Trying));
-                self.final_to_tag = to_tag(resp);
+                self.final_to_tag = to_tag(resp).map(String::into_boxed_str);
                 self.last = Some(bytes.clone());
                 a.push(Action::Send(bytes));
                 if !self.reliable {
