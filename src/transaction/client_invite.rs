@@ -6,6 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::action::{Action, Actions, Notice, TxState};
+use super::resend::Resend;
 use super::{TimerConfig, TimerKind};
 use crate::message::headers::CSeq;
 use crate::message::{HeaderName, Message, Method, RequestBuilder};
@@ -14,7 +15,7 @@ use crate::transport::TopVia;
 #[derive(Debug, Clone)]
 pub(crate) struct ClientInvite {
     state: TxState,
-    request: Bytes,
+    request: Resend,
     /// The ACK for a non-2xx final, kept to answer its retransmissions.
     /// Boxed: read only then, and the machine sits in the part of a
     /// transaction every timer firing reads, which must stay small.
@@ -42,7 +43,7 @@ impl ClientInvite {
         actions.push(Action::Arm(TimerKind::B, timers.timeout()));
         let tx = ClientInvite {
             state: TxState::Calling,
-            request: bytes,
+            request: Resend::new(bytes),
             ack: None,
             reliable,
             a_interval: timers.t1 * 2,
@@ -132,7 +133,7 @@ impl ClientInvite {
         let mut a = Actions::new();
         match (self.state, kind) {
             (TxState::Calling, TimerKind::A) => {
-                a.push(Action::Send(self.request.clone()));
+                a.push(Action::Send(self.request.handle()));
                 a.push(Action::Arm(TimerKind::A, self.a_interval));
                 self.a_interval *= 2;
             }
