@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::action::{Action, Actions, Notice, TxState};
 use super::client_invite::{invite_sibling, ClientInvite};
 use super::client_non_invite::ClientNonInvite;
-use super::key::{ClientKey, MergeKey, ServerKey};
+use super::key::{Branch, ClientKey, MergeKey, ServerKey};
 use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
 use super::table::{timer_slot, Cold, IdHasher, Index, KeyedState, Machine, Table, Tx};
@@ -230,6 +230,7 @@ impl TransactionLayer {
         } else {
             None
         };
+        let branch = Branch::new(&branch);
         Ok(self.start_client(now, request, method, branch, transport, flow, target.remote))
     }
 
@@ -372,7 +373,7 @@ impl TransactionLayer {
         now: Instant,
         request: Message,
         method: Method,
-        branch: String,
+        branch: Branch,
         transport: Transport,
         flow: Option<FlowId>,
         remote: SocketAddr,
