@@ -6,6 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::action::{Action, Actions, Notice, TxState};
+use super::resend::Resend;
 use super::{TimerConfig, TimerKind};
 use crate::message::headers::CSeq;
 use crate::message::{HeaderName, Message, Method, RequestBuilder};
@@ -14,9 +15,11 @@ use crate::transport::TopVia;
 #[derive(Debug, Clone)]
 pub(crate) struct ClientInvite {
     state: TxState,
-    request: Bytes,
+    request: Resend,
     /// The ACK for a non-2xx final, kept to answer its retransmissions.
-    ack: Option<Bytes>,
+    /// Boxed: read only then, and the machine sits in the part of a
+    /// transaction every timer firing reads, which must stay small.
+    ack: Option<Box<Bytes>>,
     reliable: bool,
     /// The next Timer A interval (doubles after each retransmission).
     a_interval: Duration,
@@ -40,7 +43,7 @@ impl ClientInvite {
         actions.push(Action::Arm(TimerKind::B, timers.timeout()));
         let tx = ClientInvite {
             state: TxState::Calling,
-            request: bytes,
+            request: Resend::new(bytes),
             ack: None,
             reliable,
             a_interval: timers.t1 * 2,
@@ -104,7 +107,7 @@ impl ClientInvite {
                 if let Some(ack) = &ack {
                     a.push(Action::Send(ack.clone()));
                 }
-                self.ack = ack;
+                self.ack = ack.map(Box::new);
                 a.push(Action::Tell(Notice::PassOn));
                 let d = if self.reliable {
                     Duration::ZERO
@@ -116,7 +119,7 @@ impl ClientInvite {
             // A retransmitted final: ACK it again, the TU heard it already.
             (TxState::Completed, 300..=699) => {
                 if let Some(ack) = &self.ack {
-                    a.push(Action::Send(ack.clone()));
+                    a.push(Action::Send(Bytes::clone(ack)));
                 }
             }
             // RFC 6026 §8.4: 2xx retransmissions go to the TU, which ACKs them.
@@ -130,7 +133,7 @@ impl ClientInvite {
         let mut a = Actions::new();
         match (self.state, kind) {
             (TxState::Calling, TimerKind::A) => {
-                a.push(Action::Send(self.request.clone()));
+                a.push(Action::Send(self.request.handle()));
                 a.push(Action::Arm(TimerKind::A, self.a_interval));
                 self.a_interval *= 2;
             }

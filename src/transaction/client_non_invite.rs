@@ -2,16 +2,15 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
-
 use super::action::{Action, Actions, Notice, TxState};
+use super::resend::Resend;
 use super::{TimerConfig, TimerKind};
 use crate::message::Message;
 
 #[derive(Debug, Clone)]
 pub(crate) struct ClientNonInvite {
     state: TxState,
-    request: Bytes,
+    request: Resend,
     reliable: bool,
     /// The next Timer E interval: doubles up to T2 in Trying, T2 in
     /// Proceeding (§17.1.2.2).
@@ -34,7 +33,7 @@ impl ClientNonInvite {
         actions.push(Action::Arm(TimerKind::F, timers.timeout()));
         let tx = ClientNonInvite {
             state: TxState::Trying,
-            request: bytes,
+            request: Resend::new(bytes),
             reliable,
             e_interval: (timers.t1 * 2).min(timers.t2),
         };
@@ -76,12 +75,12 @@ impl ClientNonInvite {
         let mut a = Actions::new();
         match (self.state, kind) {
             (TxState::Trying, TimerKind::E) => {
-                a.push(Action::Send(self.request.clone()));
+                a.push(Action::Send(self.request.handle()));
                 a.push(Action::Arm(TimerKind::E, self.e_interval));
                 self.e_interval = (self.e_interval * 2).min(timers.t2);
             }
             (TxState::Proceeding, TimerKind::E) => {
-                a.push(Action::Send(self.request.clone()));
+                a.push(Action::Send(self.request.handle()));
                 a.push(Action::Arm(TimerKind::E, timers.t2));
             }
             (TxState::Trying | TxState::Proceeding, TimerKind::F) => {

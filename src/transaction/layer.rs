@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use super::action::{Action, Actions, Notice, TxState};
 use super::client_invite::{invite_sibling, ClientInvite};
 use super::client_non_invite::ClientNonInvite;
-use super::key::{ClientKey, MergeKey, ServerKey};
+use super::key::{Branch, ClientKey, MergeKey, ServerKey};
 use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
-use super::table::{IdHasher, Index, KeyedState, Machine, Table, Tx};
+use super::table::{timer_slot, Cold, IdHasher, Index, KeyedState, Machine, Table, Tx};
 use super::types::{
     Destination, Target, Transmit, TxConfig, TxError, TxEvent, TxId, TxOutput, TxStats,
 };
@@ -118,7 +118,15 @@ impl TransactionLayer {
     /// The next output, in the order they were produced.
     #[must_use]
     pub fn poll_output(&mut self) -> Option<TxOutput> {
-        self.outputs.pop_front()
+        let out = self.outputs.pop_front();
+        if self.outputs.is_empty() {
+            // Back to the start of the ring (`clear` resets it): otherwise
+            // each output lands on the next slot of whatever capacity a
+            // burst left, a cold kilobyte (a `TxOutput` is that large) per
+            // output once that capacity outgrows the caches.
+            self.outputs.clear();
+        }
+        out
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) must next be called:
@@ -140,10 +148,11 @@ impl TransactionLayer {
             let Some(tx) = self.txs.at_mut(slot) else {
                 continue;
             };
-            if tx.armed[kind as usize] != generation {
+            let at = timer_slot(kind);
+            if tx.armed[at] != generation {
                 continue;
             }
-            tx.armed[kind as usize] = 0;
+            tx.armed[at] = 0;
             let id = tx.id;
             let actions = match &mut tx.machine {
                 Machine::InviteClient(m) => m.on_timer(kind, &timers),
@@ -221,6 +230,7 @@ impl TransactionLayer {
         } else {
             None
         };
+        let branch = Branch::new(&branch);
         Ok(self.start_client(now, request, method, branch, transport, flow, target.remote))
     }
 
@@ -248,21 +258,17 @@ impl TransactionLayer {
                 "a CANCEL for this INVITE was already sent",
             ));
         }
-        let cancel = invite_sibling(&tx.request, Method::Cancel, &tx.request)
+        let cancel = invite_sibling(&tx.cold.request, Method::Cancel, &tx.cold.request)
             .ok_or(TxError::BadMessage("INVITE lacks headers"))?;
-        let Index::Client(key) = &*tx.index else {
+        let Index::Client(key) = &tx.cold.index else {
             return Err(TxError::WrongState("not a client transaction"));
         };
-        let (branch, transport, flow, dest) = (
-            key.branch.clone(),
-            tx.transport,
-            tx.flow,
-            tx.destination.clone(),
-        );
+        let (branch, transport, flow, dest) =
+            (key.branch.clone(), tx.transport, tx.flow, tx.remote);
         // The INVITE kept a slot for this CANCEL: no capacity check. §9.1
         // makes the CANCEL the way a ringing INVITE ends; refusing it for
         // room would leave a full table of ringing INVITEs for ever.
-        let Destination::Addr(remote) = dest else {
+        let Some(remote) = dest else {
             return Err(TxError::WrongState(
                 "the INVITE has no resolved destination",
             ));
@@ -339,7 +345,7 @@ impl TransactionLayer {
         let mut hit: Vec<TxId> = self
             .txs
             .iter()
-            .filter(|(_, t)| t.destination == Destination::Addr(destination))
+            .filter(|(_, t)| t.remote == Some(destination))
             .map(|(id, _)| *id)
             .collect();
         hit.sort_unstable(); // oldest first, whatever the table's order
@@ -367,7 +373,7 @@ impl TransactionLayer {
         now: Instant,
         request: Message,
         method: Method,
-        branch: String,
+        branch: Branch,
         transport: Transport,
         flow: Option<FlowId>,
         remote: SocketAddr,
@@ -385,21 +391,14 @@ impl TransactionLayer {
         };
         let key = ClientKey { branch, method };
         self.clients.insert(key.clone(), id);
-        self.txs.insert(
-            id,
-            Tx {
-                id,
-                slot: 0,
-                machine,
-                index: Box::new(Index::Client(key)),
-                transport,
-                flow,
-                destination: Destination::Addr(remote),
-                request: Box::new(request),
-                armed: [0; 13],
-                started: now,
-            },
-        );
+        let cold = Cold {
+            index: Index::Client(key),
+            destination: Destination::Addr(remote),
+            request,
+            started: now,
+        };
+        self.txs
+            .insert(id, Tx::new(id, machine, transport, flow, cold));
         self.apply(now, id, actions);
         id
     }
@@ -426,6 +425,7 @@ impl TransactionLayer {
         // §18.1.2: a response whose top Via sent-by is not the one we wrote
         // is discarded, even when its branch matches.
         let ours = tx
+            .cold
             .request
             .header::<Via>()
             .ok()
@@ -435,7 +435,7 @@ impl TransactionLayer {
             return;
         }
         let actions = match &mut tx.machine {
-            Machine::InviteClient(m) => m.on_response(&response, &tx.request, &timers),
+            Machine::InviteClient(m) => m.on_response(&response, &tx.cold.request, &timers),
             Machine::NonInviteClient(m) => m.on_response(&response, &timers),
             _ => Actions::new(),
         };
@@ -528,21 +528,14 @@ impl TransactionLayer {
         if let Some(m) = &merge {
             self.merged.insert(m.clone(), id);
         }
-        self.txs.insert(
-            id,
-            Tx {
-                id,
-                slot: 0,
-                machine,
-                index: Box::new(Index::Server(key, merge)),
-                transport: flow.transport,
-                flow: reply_flow,
-                destination,
-                request: Box::new(request.clone()),
-                armed: [0; 13],
-                started: now,
-            },
-        );
+        let cold = Cold {
+            index: Index::Server(key, merge),
+            destination,
+            request: request.clone(),
+            started: now,
+        };
+        let tx = Tx::new(id, machine, flow.transport, reply_flow, cold);
+        self.txs.insert(id, tx);
         self.outputs.push_back(TxOutput::Event(TxEvent::Request {
             tx: id,
             request,
@@ -625,7 +618,7 @@ impl TransactionLayer {
                 Action::Send(bytes) => self.outputs.push_back(TxOutput::Transmit(Transmit {
                     transport: tx.transport,
                     flow: tx.flow,
-                    destination: tx.destination.clone(),
+                    destination: tx.destination(),
                     bytes,
                 })),
                 Action::Arm(kind, after) if after == Duration::ZERO => {
@@ -638,14 +631,14 @@ impl TransactionLayer {
                     queue.extend(more);
                 }
                 Action::Arm(kind, after) => {
-                    let old = tx.armed[kind as usize];
-                    if old != 0 {
-                        self.dead.insert(old);
+                    let at = timer_slot(kind);
+                    if tx.armed[at] != 0 {
+                        self.dead.insert(tx.armed[at]);
                     }
-                    tx.armed[kind as usize] = self.timers.insert(now, after, (tx.slot, kind));
+                    tx.armed[at] = self.timers.insert(now, after, (slot, kind));
                 }
                 Action::Cancel(kind) => {
-                    let old = std::mem::take(&mut tx.armed[kind as usize]);
+                    let old = std::mem::take(&mut tx.armed[timer_slot(kind)]);
                     if old != 0 {
                         self.dead.insert(old);
                     }
@@ -691,12 +684,13 @@ impl TransactionLayer {
             Notice::PassOn => return,
             Notice::SendTrying => {
                 let Some(tx) = self.txs.get(&id) else { return };
-                let mut trying = ResponseBuilder::for_request(&tx.request, 100, "Trying");
+                let request = &tx.cold.request;
+                let mut trying = ResponseBuilder::for_request(request, 100, "Trying");
                 // §8.2.6.1: a Timestamp in the request is copied into the
                 // 100, with the time we held the request added as its delay.
-                match tx.request.header_opt::<Timestamp>() {
+                match request.header_opt::<Timestamp>() {
                     Ok(Some(ts)) => {
-                        let held = now.saturating_duration_since(tx.started);
+                        let held = now.saturating_duration_since(tx.cold.started);
                         let delay = format!("{}.{:03}", held.as_secs(), held.subsec_millis());
                         trying = trying.header(&Timestamp {
                             time: ts.time,
@@ -705,7 +699,7 @@ impl TransactionLayer {
                     }
                     Ok(None) => {}
                     Err(_) => {
-                        if let Some(raw) = tx.request.raw(HeaderName::Timestamp) {
+                        if let Some(raw) = request.raw(HeaderName::Timestamp) {
                             trying = trying.raw_header("Timestamp", raw);
                         }
                     }
@@ -736,7 +730,7 @@ impl TransactionLayer {
                 self.cancel_reserve -= 1;
             }
         }
-        match *tx.index {
+        match tx.cold.index {
             Index::Client(k) => {
                 self.clients.remove(&k);
             }

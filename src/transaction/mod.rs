@@ -39,6 +39,7 @@ mod client_invite;
 mod client_non_invite;
 mod key;
 mod layer;
+mod resend;
 mod server_invite;
 mod server_non_invite;
 mod table;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::action::{Action, Actions, Notice, TxState};
+use super::resend::Resend;
 use super::{TimerConfig, TimerKind};
 use crate::message::Message;
 
@@ -13,9 +14,11 @@ use crate::message::Message;
 pub(crate) struct ServerInvite {
     state: TxState,
     /// The last response sent (provisional or final), for retransmissions.
-    last: Option<Bytes>,
+    last: Option<Resend>,
     /// To tag of the final response: an RFC 2543 ACK must carry it.
-    final_to_tag: Option<String>,
+    /// Boxed `str`, not `String`: the machine sits in the part of a
+    /// transaction every timer firing reads, which must stay small.
+    final_to_tag: Option<Box<str>>,
     reliable: bool,
     g_interval: Duration,
 }
@@ -57,14 +60,14 @@ impl ServerInvite {
         match (self.state, code) {
             (TxState::Proceeding, 100..=199) => {
                 // The TU answered: no 100 Trying from us (§17.2.1).
-                self.last = Some(bytes.clone());
+                self.last = Some(Resend::new(bytes.clone()));
                 a.push(Action::Cancel(TimerKind::Trying));
                 a.push(Action::Send(bytes));
             }
             (TxState::Proceeding, 200..=299) => {
                 self.state = TxState::Accepted;
                 a.push(Action::Cancel(TimerKind::Trying));
-                self.last = Some(bytes.clone());
+                self.last = Some(Resend::new(bytes.clone()));
                 a.push(Action::Send(bytes));
                 a.push(Action::Arm(TimerKind::L, timers.timeout()));
             }
@@ -74,8 +77,8 @@ impl ServerInvite {
             (TxState::Proceeding, 300..=699) => {
                 self.state = TxState::Completed;
                 a.push(Action::Cancel(TimerKind::Trying));
-                self.final_to_tag = to_tag(resp);
-                self.last = Some(bytes.clone());
+                self.final_to_tag = to_tag(resp).map(String::into_boxed_str);
+                self.last = Some(Resend::new(bytes.clone()));
                 a.push(Action::Send(bytes));
                 if !self.reliable {
                     a.push(Action::Arm(TimerKind::G, self.g_interval));
@@ -92,8 +95,8 @@ impl ServerInvite {
     pub(crate) fn on_retransmission(&mut self) -> Actions {
         let mut a = Actions::new();
         if matches!(self.state, TxState::Proceeding | TxState::Completed) {
-            if let Some(last) = &self.last {
-                a.push(Action::Send(last.clone()));
+            if let Some(last) = &mut self.last {
+                a.push(Action::Send(last.handle()));
             }
         }
         a
@@ -129,8 +132,8 @@ impl ServerInvite {
                 a.push(Action::Tell(Notice::SendTrying));
             }
             (TxState::Completed, TimerKind::G) => {
-                if let Some(last) = &self.last {
-                    a.push(Action::Send(last.clone()));
+                if let Some(last) = &mut self.last {
+                    a.push(Action::Send(last.handle()));
                 }
                 a.push(Action::Arm(TimerKind::G, self.g_interval));
                 self.g_interval = (self.g_interval * 2).min(timers.t2);

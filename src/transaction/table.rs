@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hasher};
+use std::net::SocketAddr;
 use std::time::Instant;
 
 use super::client_invite::ClientInvite;
@@ -11,6 +12,7 @@ use super::key::{ClientKey, MergeKey, ServerKey};
 use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
 use super::types::{Destination, TxId};
+use super::TimerKind;
 use crate::message::Message;
 use crate::rng::Rng;
 use crate::transport::{FlowId, Transport};
@@ -29,25 +31,83 @@ pub(super) enum Index {
     Server(ServerKey, Option<MergeKey>),
 }
 
+/// A live transaction: what a timer firing reads, together in four cache
+/// lines (aligned so it spans no more), and a box of the rest. With
+/// many live transactions each firing reaches a cold entry, and every line
+/// it spans is a miss.
 #[derive(Debug, Clone)]
+#[repr(align(64))]
 pub(super) struct Tx {
     pub(super) id: TxId,
-    /// Its slot in the table (timers name transactions by slot).
-    pub(super) slot: u32,
     pub(super) machine: Machine,
-    /// Boxed: read only to cancel and to forget, so the table entry a
-    /// timer touches stays small.
-    pub(super) index: Box<Index>,
+    /// Generation of each armed timer, at [`timer_slot`] (0: not armed).
+    pub(super) armed: [u64; TIMER_SLOTS],
     pub(super) transport: Transport,
     pub(super) flow: Option<FlowId>,
+    /// The destination when it is an address (`None`: a name, in `cold`).
+    pub(super) remote: Option<SocketAddr>,
+    pub(super) cold: Box<Cold>,
+}
+
+/// What only matching, commands and the end of a transaction read.
+#[derive(Debug, Clone)]
+pub(super) struct Cold {
+    pub(super) index: Index,
     pub(super) destination: Destination,
     /// The request: a client's, to build a CANCEL; a server's, to build
     /// 100 Trying.
-    pub(super) request: Box<Message>,
-    /// Generation of each armed timer (0: not armed).
-    pub(super) armed: [u64; 13],
+    pub(super) request: Message,
     /// When the request was sent or received.
     pub(super) started: Instant,
+}
+
+impl Tx {
+    pub(super) fn new(
+        id: TxId,
+        machine: Machine,
+        transport: Transport,
+        flow: Option<FlowId>,
+        cold: Cold,
+    ) -> Tx {
+        let remote = match cold.destination {
+            Destination::Addr(a) => Some(a),
+            Destination::Name { .. } => None,
+        };
+        Tx {
+            id,
+            machine,
+            armed: [0; TIMER_SLOTS],
+            transport,
+            flow,
+            remote,
+            cold: Box::new(cold),
+        }
+    }
+
+    pub(super) fn destination(&self) -> Destination {
+        match self.remote {
+            Some(a) => Destination::Addr(a),
+            None => self.cold.destination.clone(),
+        }
+    }
+}
+
+/// Timers one transaction can hold: the most any machine uses (the INVITE
+/// server's G, H, I, L and Trying).
+pub(super) const TIMER_SLOTS: usize = 5;
+
+/// Where a timer's generation is kept in [`Tx::armed`]. Kinds share a slot
+/// only when no one machine uses both, so a transaction's timers never
+/// collide (INVITE client A B D M, non-INVITE client E F K, INVITE server
+/// G H I L Trying, non-INVITE server J).
+pub(super) fn timer_slot(kind: TimerKind) -> usize {
+    match kind {
+        TimerKind::A | TimerKind::E | TimerKind::G | TimerKind::J => 0,
+        TimerKind::B | TimerKind::F | TimerKind::H => 1,
+        TimerKind::D | TimerKind::K | TimerKind::I => 2,
+        TimerKind::M | TimerKind::L => 3,
+        TimerKind::Trying => 4,
+    }
 }
 
 /// Hashes a [`TxId`], a counter, by Fibonacci multiplication: one cache
@@ -137,8 +197,7 @@ impl Table {
         self.slots.get_mut(slot as usize)?.as_mut()
     }
 
-    /// Stores `tx` (its `slot` is set here).
-    pub(super) fn insert(&mut self, id: TxId, mut tx: Tx) {
+    pub(super) fn insert(&mut self, id: TxId, tx: Tx) {
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -146,7 +205,6 @@ impl Table {
                 u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 transactions")
             }
         };
-        tx.slot = slot;
         self.slots[slot as usize] = Some(tx);
         self.ids.insert(id, slot);
     }
@@ -162,5 +220,16 @@ impl Table {
         self.ids
             .iter()
             .filter_map(|(id, &s)| Some((id, self.slots[s as usize].as_ref()?)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn what_a_timer_firing_reads_spans_four_cache_lines() {
+        assert!(size_of::<Option<Tx>>() <= 256);
     }
 }

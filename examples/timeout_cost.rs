@@ -1,0 +1,58 @@
+//! The cache cost of one `handle_timeout` that fires one timer, for a
+//! repeatable figure on a shared machine (timed benches vary too much):
+//! `live` UDP OPTIONS transactions in steady state (see
+//! `benches/support/steady_timers.rs`), then `fires` firings, each through
+//! [`fire`], which callgrind isolates:
+//!
+//! ```text
+//! cargo build --release --example timeout_cost
+//! valgrind --tool=callgrind --cache-sim=yes --D1=32768,8,64 --LL=33554432,16,64 \
+//!     --toggle-collect='timeout_cost::fire' --callgrind-out-file=/tmp/cg.out \
+//!     target/release/examples/timeout_cost 100000 20000
+//! callgrind_annotate /tmp/cg.out | head -20   # totals / fires = per firing
+//! ```
+//!
+//! Prints one summary line: live, firings, retransmissions, ends.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use sansip::transaction::TransactionLayer;
+
+#[allow(dead_code)]
+#[path = "../benches/support/steady_timers.rs"]
+mod steady_timers;
+
+/// The measured call, kept out of line so callgrind can count it alone.
+#[inline(never)]
+fn fire(layer: &mut TransactionLayer, now: Instant) {
+    layer.handle_timeout(black_box(now));
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let live: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let fires: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    #[allow(clippy::disallowed_methods)] // origin of virtual time
+    let t0 = Instant::now();
+    let mut s = steady_timers::SteadyTimers::new(live, t0);
+    // Past the first Timer Fs, so the stopped timers they leave behind
+    // (the layer's dead set) are at their steady size too.
+    for _ in 0..live + live / 2 {
+        let now = s.advance();
+        s.layer.handle_timeout(now);
+        s.settle();
+    }
+    s.sent = 0;
+    s.ended = 0;
+    for _ in 0..fires {
+        let now = s.advance();
+        fire(&mut s.layer, now);
+        s.settle();
+    }
+    assert_eq!(s.layer.len(), live);
+    println!(
+        "live {live}: {fires} firings, {} retransmissions, {} ended",
+        s.sent, s.ended
+    );
+}
