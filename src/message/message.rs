@@ -3,7 +3,7 @@
 use bytes::Bytes;
 
 use super::builder::unfold;
-use super::grammar::is_token_byte;
+use super::grammar::{first_element, is_token_byte};
 use super::scan::{scan_head, Field, Fields, Head, Span, StartLine};
 use super::{
     split_list, HeaderError, HeaderName, Limits, Method, ParseError, TypedHeader, Uri, ValueError,
@@ -322,10 +322,7 @@ impl Message {
             expected: "UTF-8 text",
         })?;
         let (at, value) = if H::NAME.is_list() {
-            match split_list(text).next() {
-                Some(first) => first,
-                None => (0, text),
-            }
+            first_element(text)
         } else {
             (0, text)
         };
