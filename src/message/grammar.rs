@@ -314,6 +314,10 @@ pub(crate) fn params(i: &str) -> PResult<'_, Params<'_>> {
 pub struct Params<'a> {
     raw: &'a str,
     separator: u8,
+    /// The reader that made these checked that every element is `;token`
+    /// or `;token=` and gen-value bytes, nothing else: `get` then only
+    /// needs to find the separators (see [`Params::plain`]).
+    plain: bool,
 }
 
 impl<'a> Params<'a> {
@@ -322,12 +326,28 @@ impl<'a> Params<'a> {
         Params {
             raw,
             separator: b';',
+            plain: false,
         }
     }
 
     /// URI headers (`?name=value&name=value`) use `&` between elements.
     pub(crate) const fn with_separator(raw: &'a str, separator: u8) -> Self {
-        Params { raw, separator }
+        Params {
+            raw,
+            separator,
+            plain: false,
+        }
+    }
+
+    /// `;` parameters the caller has checked to be empty or `;token` and
+    /// `;token=value` elements only, each value one or more gen-value
+    /// bytes: no white space, quotes or empty elements anywhere.
+    pub(crate) const fn plain(raw: &'a str) -> Self {
+        Params {
+            raw,
+            separator: b';',
+            plain: true,
+        }
     }
 
     /// The raw text, leading separator included.
@@ -344,12 +364,43 @@ impl<'a> Params<'a> {
     /// `None` when absent. Values are raw: a quoted value keeps its quotes
     /// (see [`unquote`]).
     pub fn get(&self, name: &str) -> Option<Option<&'a str>> {
+        if self.plain {
+            return self.get_plain(name);
+        }
         if let Some(answer) = self.get_simple(name) {
             return answer;
         }
         self.iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v)
+    }
+
+    /// `get` for [`Params::plain`] text. Each element between separators is
+    /// `token` or `token=value` with no `=` in the value, so an argument
+    /// without `=` matches an element exactly when it is the element or the
+    /// part before its `=`: what the iterator's name comparison decides.
+    fn get_plain(&self, name: &str) -> Option<Option<&'a str>> {
+        let raw = self.raw.as_bytes();
+        let name = name.as_bytes();
+        if name.contains(&b'=') {
+            // Matches no token name (and would confuse the prefix test).
+            return None;
+        }
+        let n = name.len();
+        let mut k = 0;
+        while k < raw.len() {
+            let at = k + 1;
+            let end = super::scan::find_byte(raw, at, self.separator).unwrap_or(raw.len());
+            let element = &raw[at..end];
+            if element.len() == n && element.eq_ignore_ascii_case(name) {
+                return Some(None);
+            }
+            if element.len() > n && element[n] == b'=' && element[..n].eq_ignore_ascii_case(name) {
+                return Some(self.raw.get(at + n + 1..end));
+            }
+            k = end;
+        }
+        None
     }
 
     /// `get` for parameters that are all written `name` or `name=value`

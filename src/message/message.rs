@@ -62,6 +62,22 @@ enum Body {
     Owned(Bytes),
 }
 
+/// `str::parse::<usize>` on bytes (an optional `+`, then decimal digits,
+/// `None` on overflow), without the UTF-8 check a `&str` would need first:
+/// any byte that is not a digit fails either way.
+fn parse_usize(v: &[u8]) -> Option<usize> {
+    let digits = v.strip_prefix(b"+").unwrap_or(v);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0usize, |n, &d| {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(usize::from(d - b'0'))
+    })
+}
+
 /// Whether a buffer is a datagram (the body runs to its end) or a complete
 /// message cut from a stream (Content-Length is mandatory).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -377,8 +393,7 @@ impl Message {
     /// The value of the Content-Length header, if present and valid (it was
     /// checked while parsing).
     pub fn content_length(&self) -> Option<usize> {
-        let v = self.raw(HeaderName::ContentLength)?;
-        std::str::from_utf8(v).ok()?.parse().ok()
+        parse_usize(self.raw(HeaderName::ContentLength)?)
     }
 
     /// The received buffer this message points into.
@@ -615,6 +630,39 @@ impl<T, A: Iterator<Item = T>, B: Iterator<Item = T>> Iterator for Values<A, B> 
         match self {
             Values::One(a) => a.next(),
             Values::List(b) => b.next(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_usize;
+
+    #[test]
+    fn content_length_digits_read_as_str_parse_reads_them() {
+        let max = usize::MAX.to_string();
+        let over = format!("{max}0");
+        let inputs: Vec<&[u8]> = vec![
+            b"",
+            b"0",
+            b"00",
+            b"42",
+            b"+7",
+            b"+",
+            b"-1",
+            b"++1",
+            b" 1",
+            b"1 ",
+            b"1a",
+            b"\xff",
+            b"18446744073709551615",
+            b"18446744073709551616",
+            max.as_bytes(),
+            over.as_bytes(),
+        ];
+        for v in inputs {
+            let by_str = std::str::from_utf8(v).ok().and_then(|s| s.parse().ok());
+            assert_eq!(parse_usize(v), by_str, "{v:?}");
         }
     }
 }

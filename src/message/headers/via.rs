@@ -163,7 +163,7 @@ fn via_compact(value: &str) -> Option<Via<'_>> {
         transport: &value[t_at..t_end],
         host,
         port,
-        params: Params::new(rest),
+        params: Params::plain(rest),
     })
 }
 
@@ -233,6 +233,7 @@ mod tests {
             [
                 "SIP/2.0/UDP h",
                 "SIP/2.0/UDP h:5060;branch=z9hG4bK1;rport",
+                "SIP/2.0/UDP h;rport;BRANCH=a;branch=b;branchx=c;branc=d;received=[::1]",
                 "SIP/2.0/UDP h;branch=",
                 "SIP/2.0/UDP h;;branch=x",
                 "SIP/2.0/UDP h;branch=x;",
@@ -272,6 +273,17 @@ mod tests {
             let full = parse_all(v, via_parm);
             if let Some(fast) = via_compact(v) {
                 assert_eq!(Ok(fast), full, "{v:?}");
+                // Its plain parameters answer `get` as the iterator does.
+                for name in [
+                    "branch", "BRANCH", "rport", "received", "i", "", "a=b", "branch=",
+                ] {
+                    let by_iter = fast
+                        .params
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                        .map(|(_, v)| v);
+                    assert_eq!(fast.params.get(name), by_iter, "{v:?} {name:?}");
+                }
             }
             assert_eq!(Via::parse(v), full, "{v:?}");
         }
