@@ -377,23 +377,27 @@ impl<'a> Params<'a> {
 
     /// `get` for [`Params::plain`] text. Each element between separators is
     /// `token` or `token=value` with no `=` in the value, so an argument
-    /// without `=` matches an element exactly when it is the element or the
-    /// part before its `=`: what the iterator's name comparison decides.
+    /// matches an element exactly when it is a flag element or the part
+    /// before an element's `=`: what the iterator's name comparison decides.
     fn get_plain(&self, name: &str) -> Option<Option<&'a str>> {
         let raw = self.raw.as_bytes();
         let name = name.as_bytes();
-        if name.contains(&b'=') {
-            // Matches no token name (and would confuse the prefix test).
-            return None;
-        }
         let n = name.len();
         let mut k = 0;
         while k < raw.len() {
             let at = k + 1;
             let end = super::scan::find_byte(raw, at, self.separator).unwrap_or(raw.len());
             let element = &raw[at..end];
+            // An element's only '=' follows its name, so an element that
+            // has one is a true match only in the second test, at that '='.
+            // Equal to it whole, the argument holds a '=' and so matches no
+            // token name anywhere: absent.
             if element.len() == n && element.eq_ignore_ascii_case(name) {
-                return Some(None);
+                return if element.contains(&b'=') {
+                    None
+                } else {
+                    Some(None)
+                };
             }
             if element.len() > n && element[n] == b'=' && element[..n].eq_ignore_ascii_case(name) {
                 return Some(self.raw.get(at + n + 1..end));

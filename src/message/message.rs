@@ -257,6 +257,11 @@ impl Message {
         }
     }
 
+    /// The value bytes of a field (what `field_ref(f).value` is).
+    fn value_of(&self, f: &Field) -> &[u8] {
+        &self.store(f.store)[f.value.range()]
+    }
+
     fn field_ref(&self, f: &Field) -> FieldRef<'_> {
         let s = self.store(f.store);
         FieldRef {
@@ -302,7 +307,8 @@ impl Message {
 
     /// The raw value of the first field with a known `name`.
     pub fn raw(&self, name: HeaderName) -> Option<&[u8]> {
-        self.fields_named(name).next().map(|f| f.value)
+        let f = self.fields.iter().find(|f| f.name == name)?;
+        Some(self.value_of(f))
     }
 
     /// The raw value of the first field with this name (see
@@ -330,11 +336,16 @@ impl Message {
         let Some(f) = self.fields.iter().find(|f| f.name == H::NAME) else {
             return Ok(None);
         };
-        let f = self.field_ref(f);
+        // The value alone: a whole FieldRef (name bytes too) is not needed.
+        let offset = if f.store == 0 {
+            f.value.start as usize
+        } else {
+            0
+        };
         let name = H::NAME.as_str();
-        let text = std::str::from_utf8(f.value).map_err(|e| HeaderError::Invalid {
+        let text = std::str::from_utf8(self.value_of(f)).map_err(|e| HeaderError::Invalid {
             header: name,
-            offset: f.offset + e.valid_up_to(),
+            offset: offset + e.valid_up_to(),
             expected: "UTF-8 text",
         })?;
         let (at, value) = if H::NAME.is_list() {
@@ -344,7 +355,7 @@ impl Message {
         };
         H::parse(value)
             .map(Some)
-            .map_err(|e| e.into_header_error(name, f.offset + at))
+            .map_err(|e| e.into_header_error(name, offset + at))
     }
 
     /// Every value of header `H`: all fields, and for list headers every
