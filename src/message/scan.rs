@@ -228,9 +228,7 @@ pub(crate) fn scan_head(
     let (start_line, version) = parse_start_line(b, msg_start, sl_end)?;
     let fields_start = pos;
 
-    let mut content_length: Option<usize> = None;
-    let mut via_values = 0usize;
-    let mut route_values = 0usize;
+    let mut counts = Counts::default();
     loop {
         match b.get(pos) {
             None => return Ok(None),
@@ -342,39 +340,14 @@ pub(crate) fn scan_head(
         while value_end > value_start && matches!(b[value_end - 1], b' ' | b'\t' | b'\r' | b'\n') {
             value_end -= 1;
         }
-        let value = &b[value_start..value_end];
-        match name {
-            HeaderName::ContentLength => {
-                let n = parse_content_length(value, value_start)?;
-                if content_length.is_some_and(|old| old != n) {
-                    return Err(ParseError::InvalidContentLength {
-                        offset: value_start,
-                        reason: "a second Content-Length differs from the first",
-                    });
-                }
-                content_length = Some(n);
-            }
-            HeaderName::Via => {
-                via_values += count_values(value);
-                if via_values > limits.max_via {
-                    return Err(ParseError::TooManyValues {
-                        header: "Via",
-                        offset: start,
-                        limit: limits.max_via,
-                    });
-                }
-            }
-            HeaderName::Route | HeaderName::RecordRoute => {
-                route_values += count_values(value);
-                if route_values > limits.max_route {
-                    return Err(ParseError::TooManyValues {
-                        header: name.as_str(),
-                        offset: start,
-                        limit: limits.max_route,
-                    });
-                }
-            }
-            _ => {}
+        if matches!(
+            name,
+            HeaderName::ContentLength
+                | HeaderName::Via
+                | HeaderName::Route
+                | HeaderName::RecordRoute
+        ) {
+            counts.field(name, b, start, value_start, value_end, limits)?;
         }
         fields.push(Field {
             name,
@@ -390,9 +363,69 @@ pub(crate) fn scan_head(
         fields_start,
         start_line,
         version,
-        content_length,
+        content_length: counts.content_length,
         body_start: pos,
     }))
+}
+
+/// What the scan keeps across fields: the Content-Length and the numbers
+/// of Via and Route values so far. Kept out of the field loop (a call for
+/// the few fields that need it) so that the loop's own state stays in
+/// registers.
+#[derive(Default)]
+struct Counts {
+    content_length: Option<usize>,
+    via_values: usize,
+    route_values: usize,
+}
+
+impl Counts {
+    #[inline(never)]
+    fn field(
+        &mut self,
+        name: HeaderName,
+        b: &[u8],
+        start: usize,
+        value_start: usize,
+        value_end: usize,
+        limits: &Limits,
+    ) -> Result<(), ParseError> {
+        let value = &b[value_start..value_end];
+        match name {
+            HeaderName::ContentLength => {
+                let n = parse_content_length(value, value_start)?;
+                if self.content_length.is_some_and(|old| old != n) {
+                    return Err(ParseError::InvalidContentLength {
+                        offset: value_start,
+                        reason: "a second Content-Length differs from the first",
+                    });
+                }
+                self.content_length = Some(n);
+            }
+            HeaderName::Via => {
+                self.via_values += count_values(value);
+                if self.via_values > limits.max_via {
+                    return Err(ParseError::TooManyValues {
+                        header: "Via",
+                        offset: start,
+                        limit: limits.max_via,
+                    });
+                }
+            }
+            HeaderName::Route | HeaderName::RecordRoute => {
+                self.route_values += count_values(value);
+                if self.route_values > limits.max_route {
+                    return Err(ParseError::TooManyValues {
+                        header: name.as_str(),
+                        offset: start,
+                        limit: limits.max_route,
+                    });
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 /// Counts the elements of a list value (commas outside quotes and angle
