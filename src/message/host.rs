@@ -264,7 +264,12 @@ pub(crate) fn opt_port(i: &str) -> PResult<'_, Option<u16>> {
     if n == 0 || n > 5 {
         return fail(p, "a port number");
     }
-    match p[..n].parse::<u16>() {
+    // At most five digits: no overflow in u32, and what str::parse::<u16>
+    // would say without its sign and error handling.
+    let value = p.as_bytes()[..n]
+        .iter()
+        .fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
+    match u16::try_from(value) {
         Ok(port) => Ok((&p[n..], Some(port))),
         Err(_) => fail(p, "a port number up to 65535"),
     }
@@ -421,6 +426,20 @@ mod tests {
             "[2001:db8:::192.0.2]",
         ] {
             assert!(Host::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ports_read_as_str_parse_reads_them() {
+        for k in (0..=99_999u32)
+            .step_by(7)
+            .chain([65_535, 65_536, 0, 1, 9, 10])
+        {
+            for text in [k.to_string(), format!("{k:05}")] {
+                let by_str = text.parse::<u16>().ok();
+                let read = opt_port(&format!(":{text}")).ok().and_then(|(_, p)| p);
+                assert_eq!(read, by_str, "{text}");
+            }
         }
     }
 
