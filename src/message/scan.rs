@@ -120,12 +120,13 @@ fn find_with(
     let near = &hay[..hay.len().min(SWAR_BYTES)];
     let first = |c: &[u8], base: usize| {
         let (x, y) = (hit(word(c, 0)), hit(word(c, 8)));
-        if x != 0 {
-            Some(base + (x.trailing_zeros() / 8) as usize)
-        } else if y != 0 {
-            Some(base + 8 + (y.trailing_zeros() / 8) as usize)
-        } else {
+        // One branch per chunk on the common no-hit path.
+        if x | y == 0 {
             None
+        } else if x != 0 {
+            Some(base + (x.trailing_zeros() / 8) as usize)
+        } else {
+            Some(base + 8 + (y.trailing_zeros() / 8) as usize)
         }
     };
     let mut chunks = near.chunks_exact(16);
