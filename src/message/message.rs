@@ -348,7 +348,9 @@ impl Message {
             offset: offset + e.valid_up_to(),
             expected: "UTF-8 text",
         })?;
-        let (at, value) = if H::NAME.is_list() {
+        // A parsed value is trimmed, so without a comma it is its own first
+        // element (what first_element would find).
+        let (at, value) = if H::NAME.is_list() && !f.one_element {
             first_element(text)
         } else {
             (0, text)
@@ -436,6 +438,7 @@ impl Message {
         let name_end = name_text.len() as u32;
         Field {
             name,
+            one_element: false,
             store: self.owned.len() as u16,
             start: 0,
             name_end,
@@ -648,6 +651,24 @@ impl<T, A: Iterator<Item = T>, B: Iterator<Item = T>> Iterator for Values<A, B> 
 #[cfg(test)]
 mod tests {
     use super::parse_usize;
+    use crate::message::grammar::first_element;
+    use crate::message::scan::Field;
+
+    /// What the scan marks as one element is what `first_element` finds,
+    /// on every field of the corpora (and the mark costs no space).
+    #[test]
+    fn fields_marked_one_element_are_their_own_first_element() {
+        assert_eq!(size_of::<Field>(), 24);
+        let mut marked = 0;
+        for msg in crate::message::test_corpus::messages() {
+            for f in msg.fields.iter().filter(|f| f.one_element) {
+                let text = std::str::from_utf8(msg.value_of(f)).expect("UTF-8 value");
+                assert_eq!(first_element(text), (0, text), "{text:?}");
+                marked += 1;
+            }
+        }
+        assert!(marked > 50, "only {marked} marked fields");
+    }
 
     #[test]
     fn content_length_digits_read_as_str_parse_reads_them() {

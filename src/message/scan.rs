@@ -39,6 +39,10 @@ impl Span {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Field {
     pub(crate) name: HeaderName,
+    /// The value is known to hold no comma, so a list value is one element
+    /// as it stands (set by the scan for Via and Route values, which it
+    /// searches for commas anyway; a value it did not search says false).
+    pub(crate) one_element: bool,
     pub(crate) store: u16,
     /// Start of the line (the name's first byte).
     pub(crate) start: u32,
@@ -341,17 +345,20 @@ pub(crate) fn scan_head(
         while value_end > value_start && matches!(b[value_end - 1], b' ' | b'\t' | b'\r' | b'\n') {
             value_end -= 1;
         }
-        if matches!(
+        let one_element = if matches!(
             name,
             HeaderName::ContentLength
                 | HeaderName::Via
                 | HeaderName::Route
                 | HeaderName::RecordRoute
         ) {
-            counts.field(name, b, start, value_start, value_end, limits)?;
-        }
+            counts.field(name, b, start, value_start, value_end, limits)?
+        } else {
+            false
+        };
         fields.push(Field {
             name,
+            one_element,
             store: 0,
             start: start as u32,
             name_end: name_end as u32,
@@ -381,6 +388,8 @@ struct Counts {
 }
 
 impl Counts {
+    /// Checks one Content-Length, Via, Route or Record-Route field; says
+    /// whether a Via or Route value holds no comma (for `Field::one_element`).
     #[inline(never)]
     fn field(
         &mut self,
@@ -390,7 +399,7 @@ impl Counts {
         value_start: usize,
         value_end: usize,
         limits: &Limits,
-    ) -> Result<(), ParseError> {
+    ) -> Result<bool, ParseError> {
         let value = &b[value_start..value_end];
         match name {
             HeaderName::ContentLength => {
@@ -404,7 +413,8 @@ impl Counts {
                 self.content_length = Some(n);
             }
             HeaderName::Via => {
-                self.via_values += count_values(value);
+                let (n, comma) = count_values(value);
+                self.via_values += n;
                 if self.via_values > limits.max_via {
                     return Err(ParseError::TooManyValues {
                         header: "Via",
@@ -412,9 +422,11 @@ impl Counts {
                         limit: limits.max_via,
                     });
                 }
+                return Ok(!comma);
             }
             HeaderName::Route | HeaderName::RecordRoute => {
-                self.route_values += count_values(value);
+                let (n, comma) = count_values(value);
+                self.route_values += n;
                 if self.route_values > limits.max_route {
                     return Err(ParseError::TooManyValues {
                         header: name.as_str(),
@@ -422,23 +434,25 @@ impl Counts {
                         limit: limits.max_route,
                     });
                 }
+                return Ok(!comma);
             }
             _ => {}
         }
-        Ok(())
+        Ok(false)
     }
 }
 
 /// Counts the elements of a list value (commas outside quotes and angle
-/// brackets, plus one).
-fn count_values(value: &[u8]) -> usize {
+/// brackets, plus one), and says whether it holds a comma at all.
+fn count_values(value: &[u8]) -> (usize, bool) {
     if memchr(b',', value).is_none() {
-        return 1;
+        return (1, false);
     }
-    std::str::from_utf8(value)
+    let n = std::str::from_utf8(value)
         .map(|v| super::grammar::split_list(v).count())
         .unwrap_or(1)
-        .max(1)
+        .max(1);
+    (n, true)
 }
 
 fn parse_content_length(value: &[u8], offset: usize) -> Result<usize, ParseError> {

@@ -4,9 +4,8 @@
 
 use super::{HeaderName, Message};
 
-/// `(name, value)` of every field of every message in those directories
-/// that parses (values that are not UTF-8 are left out).
-pub(crate) fn field_values() -> Vec<(HeaderName, String)> {
+/// Every message in those directories that parses.
+pub(crate) fn messages() -> Vec<Message> {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut out = Vec::new();
     for dir in ["tests/data/rfc4475", "tests/data/rfc5118", "benches/corpus"] {
@@ -19,13 +18,23 @@ pub(crate) fn field_values() -> Vec<(HeaderName, String)> {
         assert!(!paths.is_empty(), "no messages in {dir}");
         for p in paths {
             let raw = std::fs::read(&p).expect("readable message");
-            let Ok(msg) = Message::parse(raw.into()) else {
-                continue;
-            };
-            for f in msg.fields() {
-                if let Ok(v) = std::str::from_utf8(f.value) {
-                    out.push((f.name, v.to_owned()));
-                }
+            if let Ok(msg) = Message::parse(raw.into()) {
+                out.push(msg);
+            }
+        }
+    }
+    assert!(out.len() > 50, "only {} messages", out.len());
+    out
+}
+
+/// `(name, value)` of every field of every message in those directories
+/// that parses (values that are not UTF-8 are left out).
+pub(crate) fn field_values() -> Vec<(HeaderName, String)> {
+    let mut out = Vec::new();
+    for msg in messages() {
+        for f in msg.fields() {
+            if let Ok(v) = std::str::from_utf8(f.value) {
+                out.push((f.name, v.to_owned()));
             }
         }
     }
