@@ -263,7 +263,7 @@ pub(crate) fn write_quoted(out: &mut Vec<u8>, s: &str) {
 /// Bytes allowed in a generic parameter value besides token bytes (a `host`
 /// may be an IPv6 reference).
 #[inline(always)]
-fn is_gen_value_byte(b: u8) -> bool {
+pub(crate) fn is_gen_value_byte(b: u8) -> bool {
     CLASSES[b as usize] & GEN_VALUE != 0
 }
 
@@ -314,6 +314,10 @@ pub(crate) fn params(i: &str) -> PResult<'_, Params<'_>> {
 pub struct Params<'a> {
     raw: &'a str,
     separator: u8,
+    /// The reader that made these checked that every element is `;token`
+    /// or `;token=` and gen-value bytes, nothing else: `get` then only
+    /// needs to find the separators (see [`Params::plain`]).
+    plain: bool,
 }
 
 impl<'a> Params<'a> {
@@ -322,12 +326,28 @@ impl<'a> Params<'a> {
         Params {
             raw,
             separator: b';',
+            plain: false,
         }
     }
 
     /// URI headers (`?name=value&name=value`) use `&` between elements.
     pub(crate) const fn with_separator(raw: &'a str, separator: u8) -> Self {
-        Params { raw, separator }
+        Params {
+            raw,
+            separator,
+            plain: false,
+        }
+    }
+
+    /// `;` parameters the caller has checked to be empty or `;token` and
+    /// `;token=value` elements only, each value one or more gen-value
+    /// bytes: no white space, quotes or empty elements anywhere.
+    pub(crate) const fn plain(raw: &'a str) -> Self {
+        Params {
+            raw,
+            separator: b';',
+            plain: true,
+        }
     }
 
     /// The raw text, leading separator included.
@@ -344,9 +364,98 @@ impl<'a> Params<'a> {
     /// `None` when absent. Values are raw: a quoted value keeps its quotes
     /// (see [`unquote`]).
     pub fn get(&self, name: &str) -> Option<Option<&'a str>> {
+        if self.plain {
+            return self.get_plain(name);
+        }
+        if let Some(answer) = self.get_simple(name) {
+            return answer;
+        }
         self.iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v)
+    }
+
+    /// `get` for [`Params::plain`] text. Each element between separators is
+    /// `token` or `token=value` with no `=` in the value, so an argument
+    /// matches an element exactly when it is a flag element or the part
+    /// before an element's `=`: what the iterator's name comparison decides.
+    fn get_plain(&self, name: &str) -> Option<Option<&'a str>> {
+        let raw = self.raw.as_bytes();
+        let name = name.as_bytes();
+        let n = name.len();
+        let mut k = 0;
+        while k < raw.len() {
+            let at = k + 1;
+            let end = super::scan::find_byte(raw, at, self.separator).unwrap_or(raw.len());
+            let element = &raw[at..end];
+            // An element's only '=' follows its name, so an element that
+            // has one is a true match only in the second test, at that '='.
+            // Equal to it whole, the argument holds a '=' and so matches no
+            // token name anywhere: absent.
+            if element.len() == n && element.eq_ignore_ascii_case(name) {
+                return if element.contains(&b'=') {
+                    None
+                } else {
+                    Some(None)
+                };
+            }
+            if element.len() > n && element[n] == b'=' && element[..n].eq_ignore_ascii_case(name) {
+                return Some(self.raw.get(at + n + 1..end));
+            }
+            k = end;
+        }
+        None
+    }
+
+    /// `get` for parameters that are all written `name` or `name=value`
+    /// with a token name and a value of gen-value bytes, nothing between
+    /// them and the separators (no white space, no quotes, no empty
+    /// element). For such text the iterator yields exactly those pairs, so
+    /// the answer is the same without its trimming and quote handling.
+    /// `None` means the text is not of that form: ask the iterator.
+    #[inline]
+    fn get_simple(&self, name: &str) -> Option<Option<Option<&'a str>>> {
+        let raw = self.raw.as_bytes();
+        let mut k = 0;
+        while k < raw.len() {
+            if raw[k] != self.separator {
+                return None;
+            }
+            let name_at = k + 1;
+            let name_len = raw[name_at..]
+                .iter()
+                .take_while(|&&c| is_token_byte(c))
+                .count();
+            if name_len == 0 {
+                return None;
+            }
+            let name_end = name_at + name_len;
+            let (value, end) = match raw.get(name_end) {
+                Some(b'=') => {
+                    let len = raw[name_end + 1..]
+                        .iter()
+                        .take_while(|&&c| is_gen_value_byte(c))
+                        .count();
+                    if len == 0 {
+                        return None;
+                    }
+                    let end = name_end + 1 + len;
+                    (self.raw.get(name_end + 1..end), end)
+                }
+                _ => (None, name_end),
+            };
+            // The element must end here, at a separator or the end.
+            if raw.get(end).is_some_and(|&c| c != self.separator) {
+                return None;
+            }
+            // A token name compares with the argument exactly as the
+            // iterator's trimmed name does (the argument may hold anything).
+            if raw[name_at..name_end].eq_ignore_ascii_case(name.as_bytes()) {
+                return Some(Some(value));
+            }
+            k = end;
+        }
+        Some(None)
     }
 
     /// Whether `name` is present, with or without a value.
@@ -462,6 +571,21 @@ pub fn split_list(value: &str) -> ListIter<'_> {
     ListIter { value, pos: 0 }
 }
 
+/// The first element of a list value and its offset, as
+/// `split_list(value).next()` gives it (the whole value when that finds
+/// none). A value without a comma is one element: only the trimming of
+/// white space is left to do, without the walk over quotes and brackets.
+pub(crate) fn first_element(value: &str) -> (usize, &str) {
+    if memchr::memchr(b',', value.as_bytes()).is_none() {
+        let element = trim_lws(value);
+        if element.is_empty() {
+            return (0, value);
+        }
+        return (value.len() - skip_lws(value).len(), element);
+    }
+    split_list(value).next().unwrap_or((0, value))
+}
+
 /// Iterator returned by [`split_list`].
 #[derive(Debug, Clone)]
 pub struct ListIter<'a> {
@@ -559,6 +683,92 @@ mod tests {
             ["a", "b", "\"c,d\"", "<e,f>;x", "[2001:db8::1]:5060"]
         );
         assert_eq!(&v[parts[1].0..parts[1].0 + 1], "b");
+    }
+
+    /// `get` through the iterator alone: what the fast answer must match.
+    fn get_by_iter<'a>(p: &Params<'a>, name: &str) -> Option<Option<&'a str>> {
+        p.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    #[test]
+    fn params_get_agrees_with_the_iterator() {
+        let mut raws: Vec<String> = crate::message::test_corpus::field_values()
+            .into_iter()
+            .filter_map(|(_, v)| v.find(';').map(|k| v[k..].to_owned()))
+            .collect();
+        raws.extend(
+            [
+                "",
+                ";",
+                ";;branch=x",
+                ";branch",
+                ";branch=",
+                ";branch=x",
+                ";BRANCH=x;branch=y",
+                ";rport;branch=x",
+                ";rport=1;branch=x y",
+                ";branch=x y",
+                ";branch =x",
+                "; branch=x",
+                ";branch=x ",
+                ";branch=\"x;y\"",
+                ";a=\"q\";branch=x",
+                ";a=b=c",
+                ";a=b;a=c",
+                ";branch=[::1]",
+                ";maddr=[::1];branch=z",
+                "branch=x",
+                ";branch=x,y",
+                ";é=1;branch=x",
+                ";branch=é",
+                ";a\r\n ;branch=x",
+            ]
+            .map(str::to_owned),
+        );
+        let names = [
+            "branch", "BRANCH", "rport", "received", "a", "", "a=b", "branch=x", " branch", "é",
+        ];
+        for raw in &raws {
+            for sep in [b';', b'&'] {
+                let raw = if sep == b'&' {
+                    raw.replace(';', "&")
+                } else {
+                    raw.clone()
+                };
+                let p = Params::with_separator(&raw, sep);
+                for name in names {
+                    assert_eq!(p.get(name), get_by_iter(&p, name), "{raw:?} {name:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_element_agrees_with_split_list() {
+        let mut values: Vec<String> = crate::message::test_corpus::field_values()
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        values.extend(
+            [
+                "",
+                " ",
+                " a ",
+                "a,b",
+                " , a",
+                ",",
+                "\"a,b\" c",
+                "<a,b>",
+                "\r\n a",
+            ]
+            .map(str::to_owned),
+        );
+        for v in &values {
+            let slow = split_list(v).next().unwrap_or((0, v.as_str()));
+            assert_eq!(first_element(v), slow, "{v:?}");
+        }
     }
 
     #[test]

@@ -146,35 +146,113 @@ pub(crate) fn host(i: &str) -> PResult<'_, Host<'_>> {
         return Ok((&inner[close + 1..], Host::Ipv6(addr)));
     }
     // One pass: hostname bytes (`_` is outside RFC 3261 but used in the
-    // wild), noting whether it could be an IPv4 address and any `..`.
+    // wild), noting any `..` and whether it could be an IPv4 address,
+    // reading that address on the way (what `ipv4` would say of the name).
     let bytes = i.as_bytes();
     let mut n = 0;
-    let mut numeric = true;
+    let mut letters = false;
     let mut empty_label = false;
-    let mut prev = b'.';
-    while n < bytes.len() {
-        let b = bytes[n];
-        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
-            numeric &= b.is_ascii_digit();
-        } else if b == b'.' {
-            empty_label |= prev == b'.';
-        } else {
-            break;
+    let mut after_dot = true;
+    let mut v4 = V4Reader::default();
+    while let Some(&b) = bytes.get(n) {
+        match HOST_BYTES[usize::from(b)] {
+            DIGIT => {
+                v4.digit(b);
+                after_dot = false;
+            }
+            NAME => {
+                letters = true;
+                after_dot = false;
+            }
+            DOT => {
+                empty_label |= after_dot;
+                after_dot = true;
+                v4.dot();
+            }
+            _ => break,
         }
-        prev = b;
         n += 1;
     }
     let name = &i[..n];
     if name.is_empty() || empty_label || name.starts_with('-') {
         return fail(i, "a host name or address");
     }
-    if numeric {
-        return match ipv4(name) {
+    if !letters {
+        return match v4.finish() {
             Some(a) => Ok((&i[n..], Host::Ipv4(a))),
             None => fail(i, "an IPv4 address"),
         };
     }
     Ok((&i[n..], Host::Domain(name)))
+}
+
+const OTHER: u8 = 0;
+const NAME: u8 = 1;
+const DIGIT: u8 = 2;
+const DOT: u8 = 3;
+
+/// What each byte is to a hostname: letters, `-` and `_` are NAME.
+static HOST_BYTES: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_alphabetic() || c == b'-' || c == b'_' {
+            NAME
+        } else if c == b'.' {
+            DOT
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`ipv4`] fed a byte at a time (digits and dots only), so the hostname
+/// scan reads an address without a second pass.
+#[derive(Default)]
+struct V4Reader {
+    octets: [u8; 4],
+    k: usize,
+    value: u16,
+    digits: u8,
+    bad: bool,
+}
+
+impl V4Reader {
+    #[inline(always)]
+    fn digit(&mut self, b: u8) {
+        if self.digits < 3 {
+            self.value = self.value * 10 + u16::from(b - b'0');
+            self.digits += 1;
+        } else {
+            self.bad = true;
+        }
+    }
+
+    #[inline(always)]
+    fn dot(&mut self) {
+        match u8::try_from(self.value) {
+            Ok(octet) if self.digits > 0 && self.k < 3 => {
+                self.octets[self.k] = octet;
+                self.k += 1;
+                self.value = 0;
+                self.digits = 0;
+            }
+            _ => self.bad = true,
+        }
+    }
+
+    fn finish(mut self) -> Option<Ipv4Addr> {
+        if self.bad || self.k != 3 || self.digits == 0 {
+            return None;
+        }
+        self.octets[3] = u8::try_from(self.value).ok()?;
+        Some(Ipv4Addr::from(self.octets))
+    }
 }
 
 /// `[ ":" port ]`, the port as a number 0..=65535.
@@ -186,7 +264,12 @@ pub(crate) fn opt_port(i: &str) -> PResult<'_, Option<u16>> {
     if n == 0 || n > 5 {
         return fail(p, "a port number");
     }
-    match p[..n].parse::<u16>() {
+    // At most five digits: no overflow in u32, and what str::parse::<u16>
+    // would say without its sign and error handling.
+    let value = p.as_bytes()[..n]
+        .iter()
+        .fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
+    match u16::try_from(value) {
         Ok(port) => Ok((&p[n..], Some(port))),
         Err(_) => fail(p, "a port number up to 65535"),
     }
@@ -217,6 +300,97 @@ mod tests {
             hostport("10.0.0.1").unwrap().1 .0,
             Host::Ipv4(Ipv4Addr::new(10, 0, 0, 1))
         );
+    }
+
+    /// `host` as it was before the one-pass reader: hostname bytes, then
+    /// `ipv4` over an all-numeric name.
+    fn host_two_pass(i: &str) -> PResult<'_, Host<'_>> {
+        if i.starts_with('[') {
+            return host(i);
+        }
+        let bytes = i.as_bytes();
+        let (mut n, mut numeric, mut empty_label, mut prev) = (0, true, false, b'.');
+        while n < bytes.len() {
+            let b = bytes[n];
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                numeric &= b.is_ascii_digit();
+            } else if b == b'.' {
+                empty_label |= prev == b'.';
+            } else {
+                break;
+            }
+            prev = b;
+            n += 1;
+        }
+        let name = &i[..n];
+        if name.is_empty() || empty_label || name.starts_with('-') {
+            return fail(i, "a host name or address");
+        }
+        if numeric {
+            return match ipv4(name) {
+                Some(a) => Ok((&i[n..], Host::Ipv4(a))),
+                None => fail(i, "an IPv4 address"),
+            };
+        }
+        Ok((&i[n..], Host::Domain(name)))
+    }
+
+    #[test]
+    fn one_pass_host_reader_agrees_with_the_two_pass_one() {
+        let mut inputs: Vec<String> = [
+            "",
+            ".",
+            "..",
+            "a",
+            "a.",
+            ".a",
+            "a..b",
+            "-a",
+            "a-",
+            "a_b",
+            "1",
+            "1.2.3.4",
+            "1.2.3.4.",
+            "1.2.3.4.5",
+            "1..2.3",
+            "1.2.3",
+            "256.1.1.1",
+            "1.2.3.256",
+            "255.255.255.255",
+            "0.0.0.0",
+            "01.02.03.04",
+            "1.2.3.1234",
+            "1234.1.1.1",
+            "1.2.3.4a",
+            "1.2.3.a4",
+            "1.2.3.4:5060",
+            "1.2.3.4;x",
+            "a.b.c:1",
+            "1e3.1.1.1",
+            "1.2.3.4 ",
+            "é",
+            "a.é",
+            "999.999.999.999",
+            "1.2.3.-4",
+            ".1.2.3.4",
+            "1.2.3.4..",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        for k in 0u32..2000 {
+            // Dotted runs of digits of many shapes.
+            let parts: Vec<String> = (0..(k % 6))
+                .map(|p| {
+                    ((k * 7919 + p * 104_729)
+                        % [10, 100, 1000, 10000][(p as usize + k as usize) % 4])
+                        .to_string()
+                })
+                .collect();
+            inputs.push(parts.join("."));
+        }
+        for i in &inputs {
+            assert_eq!(host(i), host_two_pass(i), "{i:?}");
+        }
     }
 
     #[test]
@@ -252,6 +426,20 @@ mod tests {
             "[2001:db8:::192.0.2]",
         ] {
             assert!(Host::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ports_read_as_str_parse_reads_them() {
+        for k in (0..=99_999u32)
+            .step_by(7)
+            .chain([65_535, 65_536, 0, 1, 9, 10])
+        {
+            for text in [k.to_string(), format!("{k:05}")] {
+                let by_str = text.parse::<u16>().ok();
+                let read = opt_port(&format!(":{text}")).ok().and_then(|(_, p)| p);
+                assert_eq!(read, by_str, "{text}");
+            }
         }
     }
 

@@ -23,6 +23,8 @@ mod method;
 mod name_addr;
 mod scan;
 mod status;
+#[cfg(test)]
+mod test_corpus;
 mod typed;
 mod uri;
 

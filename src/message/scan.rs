@@ -39,6 +39,10 @@ impl Span {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Field {
     pub(crate) name: HeaderName,
+    /// The value is known to hold no comma, so a list value is one element
+    /// as it stands (set by the scan for Via and Route values, which it
+    /// searches for commas anyway; a value it did not search says false).
+    pub(crate) one_element: bool,
     pub(crate) store: u16,
     /// Start of the line (the name's first byte).
     pub(crate) start: u32,
@@ -80,44 +84,121 @@ fn syntax(what: &'static str, offset: usize, expected: &'static str) -> ParseErr
     }
 }
 
-/// Finds `needle` in `b[from..]`. SIP lines are short (about 45 bytes), and
-/// memchr's vector set-up costs more than it saves at that length, so the
-/// first 64 bytes are searched a word at a time (the SWAR zero-byte test)
-/// and only the rest is handed to memchr.
+/// Bytes searched a word at a time before handing the rest to memchr. SIP
+/// lines are short (about 45 bytes, rarely over 200), and memchr's call and
+/// vector set-up cost more than it saves at that length.
+const SWAR_BYTES: usize = 256;
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The flags of the zero bytes of `x` (SWAR zero-byte test). The lowest
+/// flag is exact; higher ones may be borrow artefacts, so only
+/// `trailing_zeros` of the result is meaningful.
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(LO) & !x & HI
+}
+
+#[inline(always)]
+fn word(c: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    if let Some(s) = c.get(at..at + 8) {
+        w.copy_from_slice(s);
+    }
+    u64::from_le_bytes(w)
+}
+
+/// The first byte of `b[from..]` for which `hit` (given the word) flags a
+/// zero byte. Searches 16 bytes an iteration, the last partial chunk as an
+/// overlapping read of the final 16 bytes (already searched bytes have no
+/// hit), and past [`SWAR_BYTES`] hands over to `slow`.
+#[inline(always)]
+fn find_with(
+    b: &[u8],
+    from: usize,
+    hit: impl Fn(u64) -> u64,
+    slow: impl Fn(&[u8]) -> Option<usize>,
+) -> Option<usize> {
+    let hay = b.get(from..)?;
+    let near = &hay[..hay.len().min(SWAR_BYTES)];
+    let first = |c: &[u8], base: usize| {
+        let (x, y) = (hit(word(c, 0)), hit(word(c, 8)));
+        // One branch per chunk on the common no-hit path.
+        if x | y == 0 {
+            None
+        } else if x != 0 {
+            Some(base + (x.trailing_zeros() / 8) as usize)
+        } else {
+            Some(base + 8 + (y.trailing_zeros() / 8) as usize)
+        }
+    };
+    let mut chunks = near.chunks_exact(16);
+    let mut base = 0;
+    for c in &mut chunks {
+        if let Some(k) = first(c, base) {
+            return Some(from + k);
+        }
+        base += 16;
+    }
+    if !chunks.remainder().is_empty() {
+        if near.len() >= 16 {
+            let last = near.len() - 16;
+            if let Some(k) = first(&near[last..], last) {
+                return Some(from + k);
+            }
+        } else if let Some(k) = near.iter().position(|&c| hit(LO * u64::from(c)) != 0) {
+            return Some(from + k);
+        }
+    }
+    if hay.len() > SWAR_BYTES {
+        return slow(&hay[SWAR_BYTES..]).map(|k| from + SWAR_BYTES + k);
+    }
+    None
+}
+
+/// Finds `needle` in `b[from..]`.
 #[inline(always)]
 pub(crate) fn find_byte(b: &[u8], from: usize, needle: u8) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
     let pattern = LO * u64::from(needle);
-    let limit = from.saturating_add(64).min(b.len());
-    let mut k = from;
-    while k + 8 <= limit {
-        let Ok(word) = <[u8; 8]>::try_from(&b[k..k + 8]) else {
-            break;
-        };
-        let x = u64::from_le_bytes(word) ^ pattern;
-        // The lowest flagged byte is the first zero byte of x (higher flags
-        // may be borrow artefacts, but trailing_zeros only sees the lowest).
-        let zero = x.wrapping_sub(LO) & !x & HI;
-        if zero != 0 {
-            return Some(k + (zero.trailing_zeros() / 8) as usize);
-        }
-        k += 8;
-    }
-    memchr(needle, b.get(k..)?).map(|n| k + n)
+    find_with(b, from, |w| zero_bytes(w ^ pattern), |s| memchr(needle, s))
+}
+
+/// Finds the first `a` or `b` in `hay[from..]`.
+#[inline(always)]
+fn find_either(hay: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
+    let (pa, pb) = (LO * u64::from(a), LO * u64::from(b));
+    find_with(
+        hay,
+        from,
+        |w| zero_bytes(w ^ pa) | zero_bytes(w ^ pb),
+        |s| memchr::memchr2(a, b, s),
+    )
 }
 
 /// Returns the end of the line starting at `from` (index of its CR or LF)
 /// and the index after its terminator, or `None` if no LF follows.
 #[inline]
 fn line_end(b: &[u8], from: usize) -> Option<(usize, usize)> {
-    let nl = find_byte(b, from, b'\n')?;
+    line_end_after(b, from, from)
+}
+
+/// [`line_end`] of the line starting at `from` when its LF is known to be
+/// at or after `search` (`from <= search`).
+#[inline(always)]
+fn line_end_after(b: &[u8], from: usize, search: usize) -> Option<(usize, usize)> {
+    Some(line_end_at(b, from, find_byte(b, search, b'\n')?))
+}
+
+/// [`line_end`] of the line starting at `from` whose LF is at `nl`.
+#[inline(always)]
+fn line_end_at(b: &[u8], from: usize, nl: usize) -> (usize, usize) {
     let end = if nl > from && b[nl - 1] == b'\r' {
         nl - 1
     } else {
         nl
     };
-    Some((end, nl + 1))
+    (end, nl + 1)
 }
 
 /// Scans the head of the message in `b`. `Ok(None)` means the head is not
@@ -152,9 +233,7 @@ pub(crate) fn scan_head(
     let (start_line, version) = parse_start_line(b, msg_start, sl_end)?;
     let fields_start = pos;
 
-    let mut content_length: Option<usize> = None;
-    let mut via_values = 0usize;
-    let mut route_values = 0usize;
+    let mut counts = Counts::default();
     loop {
         match b.get(pos) {
             None => return Ok(None),
@@ -180,8 +259,16 @@ pub(crate) fn scan_head(
             Some(_) => {}
         }
         let start = pos;
-        // Name, optional SP/HT, colon: all on the field's first line.
-        let Some((first_end, first_next)) = line_end(b, start) else {
+        // Name, optional SP/HT, colon: all on the field's first line. One
+        // search for the colon or the line end, whichever comes first, then
+        // the line end from the colon on: each byte is read once.
+        let colon = find_either(b, start, b':', b'\n');
+        let first_line = match colon {
+            Some(c) if b[c] == b':' => line_end_after(b, start, c + 1),
+            Some(nl) => Some(line_end_at(b, start, nl)),
+            None => None,
+        };
+        let Some((first_end, first_next)) = first_line else {
             if b.len() - start > limits.max_line_length {
                 return Err(ParseError::LineTooLong {
                     offset: start,
@@ -190,9 +277,9 @@ pub(crate) fn scan_head(
             }
             return Ok(None);
         };
-        let colon = match find_byte(&b[..first_end], start, b':') {
-            Some(c) => c,
-            None => return Err(syntax("header field", start, "':' after the header name")),
+        let colon = match colon {
+            Some(c) if b[c] == b':' => c,
+            _ => return Err(syntax("header field", start, "':' after the header name")),
         };
         let mut name_end = colon;
         while name_end > start && matches!(b[name_end - 1], b' ' | b'\t') {
@@ -258,42 +345,20 @@ pub(crate) fn scan_head(
         while value_end > value_start && matches!(b[value_end - 1], b' ' | b'\t' | b'\r' | b'\n') {
             value_end -= 1;
         }
-        let value = &b[value_start..value_end];
-        match name {
-            HeaderName::ContentLength => {
-                let n = parse_content_length(value, value_start)?;
-                if content_length.is_some_and(|old| old != n) {
-                    return Err(ParseError::InvalidContentLength {
-                        offset: value_start,
-                        reason: "a second Content-Length differs from the first",
-                    });
-                }
-                content_length = Some(n);
-            }
-            HeaderName::Via => {
-                via_values += count_values(value);
-                if via_values > limits.max_via {
-                    return Err(ParseError::TooManyValues {
-                        header: "Via",
-                        offset: start,
-                        limit: limits.max_via,
-                    });
-                }
-            }
-            HeaderName::Route | HeaderName::RecordRoute => {
-                route_values += count_values(value);
-                if route_values > limits.max_route {
-                    return Err(ParseError::TooManyValues {
-                        header: name.as_str(),
-                        offset: start,
-                        limit: limits.max_route,
-                    });
-                }
-            }
-            _ => {}
-        }
+        let one_element = if matches!(
+            name,
+            HeaderName::ContentLength
+                | HeaderName::Via
+                | HeaderName::Route
+                | HeaderName::RecordRoute
+        ) {
+            counts.field(name, b, start, value_start, value_end, limits)?
+        } else {
+            false
+        };
         fields.push(Field {
             name,
+            one_element,
             store: 0,
             start: start as u32,
             name_end: name_end as u32,
@@ -306,21 +371,88 @@ pub(crate) fn scan_head(
         fields_start,
         start_line,
         version,
-        content_length,
+        content_length: counts.content_length,
         body_start: pos,
     }))
 }
 
-/// Counts the elements of a list value (commas outside quotes and angle
-/// brackets, plus one).
-fn count_values(value: &[u8]) -> usize {
-    if memchr(b',', value).is_none() {
-        return 1;
+/// What the scan keeps across fields: the Content-Length and the numbers
+/// of Via and Route values so far. Kept out of the field loop (a call for
+/// the few fields that need it) so that the loop's own state stays in
+/// registers.
+#[derive(Default)]
+struct Counts {
+    content_length: Option<usize>,
+    via_values: usize,
+    route_values: usize,
+}
+
+impl Counts {
+    /// Checks one Content-Length, Via, Route or Record-Route field; says
+    /// whether a Via or Route value holds no comma (for `Field::one_element`).
+    #[inline(never)]
+    fn field(
+        &mut self,
+        name: HeaderName,
+        b: &[u8],
+        start: usize,
+        value_start: usize,
+        value_end: usize,
+        limits: &Limits,
+    ) -> Result<bool, ParseError> {
+        let value = &b[value_start..value_end];
+        match name {
+            HeaderName::ContentLength => {
+                let n = parse_content_length(value, value_start)?;
+                if self.content_length.is_some_and(|old| old != n) {
+                    return Err(ParseError::InvalidContentLength {
+                        offset: value_start,
+                        reason: "a second Content-Length differs from the first",
+                    });
+                }
+                self.content_length = Some(n);
+            }
+            HeaderName::Via => {
+                let (n, comma) = count_values(value);
+                self.via_values += n;
+                if self.via_values > limits.max_via {
+                    return Err(ParseError::TooManyValues {
+                        header: "Via",
+                        offset: start,
+                        limit: limits.max_via,
+                    });
+                }
+                return Ok(!comma);
+            }
+            HeaderName::Route | HeaderName::RecordRoute => {
+                let (n, comma) = count_values(value);
+                self.route_values += n;
+                if self.route_values > limits.max_route {
+                    return Err(ParseError::TooManyValues {
+                        header: name.as_str(),
+                        offset: start,
+                        limit: limits.max_route,
+                    });
+                }
+                return Ok(!comma);
+            }
+            _ => {}
+        }
+        Ok(false)
     }
-    std::str::from_utf8(value)
+}
+
+/// Counts the elements of a list value (commas outside quotes and angle
+/// brackets, plus one), and says whether it holds a comma at all.
+fn count_values(value: &[u8]) -> (usize, bool) {
+    if memchr(b',', value).is_none() {
+        return (1, false);
+    }
+    let n = std::str::from_utf8(value)
         .map(|v| super::grammar::split_list(v).count())
         .unwrap_or(1)
-        .max(1)
+        .max(1);
+    (n, true)
 }
 
 fn parse_content_length(value: &[u8], offset: usize) -> Result<usize, ParseError> {
@@ -477,4 +609,54 @@ fn parse_start_line(b: &[u8], start: usize, end: usize) -> Result<(StartLine, Sp
         },
         Span::new(start + sp2 + 1, end),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word-at-a-time searches against a plain scan, for every start
+    /// and length around the 16-byte chunks and the hand-over to memchr.
+    #[test]
+    fn word_searches_agree_with_a_plain_scan() {
+        let mut hay: Vec<u8> = (0..SWAR_BYTES as u32 + 80)
+            .map(|k| b"ab:\r\n \x80\xff"[(k * 7 % 8) as usize] ^ ((k % 3) as u8 * 0x40))
+            .collect();
+        for len in [0, 1, 7, 8, 15, 16, 17, 31, 33, 255, 256, 257, hay.len()] {
+            for needle_at in [
+                None,
+                Some(0),
+                Some(5),
+                Some(15),
+                Some(16),
+                Some(40),
+                Some(300),
+            ] {
+                let mut h = hay[..len].to_vec();
+                h.iter_mut().for_each(|c| {
+                    if matches!(*c, b':' | b'\n') {
+                        *c = b'x';
+                    }
+                });
+                if let Some(k) = needle_at.filter(|&k| k < len) {
+                    h[k] = b'\n';
+                }
+                for from in 0..=len.min(40) {
+                    let plain = h[from..].iter().position(|&c| c == b'\n').map(|k| from + k);
+                    assert_eq!(find_byte(&h, from, b'\n'), plain, "{len} {from}");
+                    if let Some(k) = plain.filter(|&k| k > from) {
+                        h[k - 1] = b':';
+                        let either = h[from..]
+                            .iter()
+                            .position(|&c| c == b':' || c == b'\n')
+                            .map(|j| from + j);
+                        assert_eq!(find_either(&h, from, b':', b'\n'), either);
+                        h[k - 1] = b'x';
+                    }
+                }
+            }
+        }
+        hay.clear();
+        assert_eq!(find_byte(&hay, 1, b'\n'), None);
+    }
 }

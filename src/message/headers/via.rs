@@ -1,7 +1,8 @@
 //! Via (RFC 3261 §20.42, §18; received/rport RFC 3581).
 
 use crate::message::grammar::{
-    fail, or_expected, params, parse_all, sep, skip_lws, token, write_params, PResult,
+    fail, is_gen_value_byte, is_token_byte, or_expected, params, parse_all, sep, skip_lws, token,
+    write_params, PResult,
 };
 use crate::message::host::{hostport, Host};
 use crate::message::{HeaderName, Params, TypedHeader, ValueError};
@@ -101,10 +102,81 @@ fn via_parm(i: &str) -> PResult<'_, Via<'_>> {
     ))
 }
 
+/// Length of the run of bytes from `b[from..]` that `class` accepts.
+#[inline(always)]
+fn run(b: &[u8], from: usize, class: fn(u8) -> bool) -> usize {
+    b.get(from..)
+        .map_or(0, |s| s.iter().take_while(|&&c| class(c)).count())
+}
+
+/// `via_parm` for the compact shape `token/token/token SP+ hostport
+/// *(";" token ["=" 1*gen-value-byte])` with nothing else (no white space
+/// but the run before sent-by, no quotes). Each piece is the maximal run
+/// the full grammar takes too, and `host`/`opt_port` are the grammar's own,
+/// so whenever this returns `Some`, `parse_all(value, via_parm)` returns
+/// the same Via; `None` only means "ask the full grammar".
+fn via_compact(value: &str) -> Option<Via<'_>> {
+    let b = value.as_bytes();
+    let p_len = run(b, 0, is_token_byte);
+    let v_at = p_len + 1;
+    let v_len = run(b, v_at, is_token_byte);
+    let t_at = v_at + v_len + 1;
+    let t_len = run(b, t_at, is_token_byte);
+    if p_len == 0
+        || v_len == 0
+        || t_len == 0
+        || b.get(p_len) != Some(&b'/')
+        || b.get(v_at + v_len) != Some(&b'/')
+    {
+        return None;
+    }
+    let t_end = t_at + t_len;
+    let spaces = run(b, t_end, |c| c == b' ');
+    if spaces == 0 {
+        return None;
+    }
+    // A tab or line fold after the spaces makes `host` fail here: the full
+    // grammar then decides.
+    let (rest, (host, port)) = hostport(value.get(t_end + spaces..)?).ok()?;
+    let r = rest.as_bytes();
+    let mut k = 0;
+    while k < r.len() {
+        if r[k] != b';' {
+            return None;
+        }
+        let name = run(r, k + 1, is_token_byte);
+        if name == 0 {
+            return None;
+        }
+        k += 1 + name;
+        if r.get(k) == Some(&b'=') {
+            let v = run(r, k + 1, is_gen_value_byte);
+            if v == 0 {
+                return None;
+            }
+            k += 1 + v;
+        }
+    }
+    Some(Via {
+        protocol: &value[..p_len],
+        version: &value[v_at..v_at + v_len],
+        transport: &value[t_at..t_end],
+        host,
+        port,
+        params: Params::plain(rest),
+    })
+}
+
 impl<'a> TypedHeader<'a> for Via<'a> {
     const NAME: HeaderName = HeaderName::Via;
 
     fn parse(value: &'a str) -> Result<Self, ValueError> {
+        // Nearly every Via on the wire has the compact shape the fast path
+        // reads; anything else (white space around separators, quoted or
+        // empty values, errors) goes through the full grammar.
+        if let Some(v) = via_compact(value) {
+            return Ok(v);
+        }
         parse_all(value, via_parm)
     }
 
@@ -139,6 +211,82 @@ mod tests {
         assert_eq!(v.branch(), Some("z9hG4bKx"));
         assert_eq!(v.maddr(), Some("[2001:db8::9]"));
         assert!(v.has_magic_cookie());
+    }
+
+    /// The compact reader must agree with the full grammar wherever it
+    /// answers: on every Via value on disk and on near misses built to
+    /// leave the compact shape at each step.
+    #[test]
+    fn compact_reader_agrees_with_the_full_grammar() {
+        let mut values: Vec<String> = crate::message::test_corpus::field_values()
+            .into_iter()
+            .filter(|(n, _)| *n == HeaderName::Via)
+            .flat_map(|(_, v)| {
+                let mut all: Vec<String> = crate::message::split_list(&v)
+                    .map(|(_, e)| e.to_owned())
+                    .collect();
+                all.push(v);
+                all
+            })
+            .collect();
+        values.extend(
+            [
+                "SIP/2.0/UDP h",
+                "SIP/2.0/UDP h:5060;branch=z9hG4bK1;rport",
+                "SIP/2.0/UDP h;rport;BRANCH=a;branch=b;branchx=c;branc=d;received=[::1]",
+                "SIP/2.0/UDP h;branch=",
+                "SIP/2.0/UDP h;;branch=x",
+                "SIP/2.0/UDP h;branch=x;",
+                "SIP/2.0/UDP h;branch=\"x\"",
+                "SIP/2.0/UDP h ;branch=x",
+                "SIP/2.0/UDP h; branch=x",
+                "SIP/2.0/UDP h;branch =x",
+                "SIP/2.0/UDP h;branch=x ",
+                "SIP/2.0/UDP\th",
+                "SIP/2.0/UDP \th",
+                "SIP/2.0/UDP  \r\n h",
+                "SIP/2.0/UDP h:",
+                "SIP/2.0/UDP h:99999",
+                "SIP/2.0/UDP h:5060x",
+                "SIP/2.0/UDP [::1]:5060;maddr=[::2]",
+                "SIP/2.0/UDP [::1",
+                "SIP/2.0/UDP 1.2.3.256",
+                "SIP/2.0/UDP -h",
+                "SIP/2.0/UDP h..i",
+                "SIP/2.0/UDP h,SIP/2.0/UDP i",
+                "SIP/2.0/UDPh",
+                "SIP/2.0 /UDP h",
+                "SIP/2.0/ UDP h",
+                "SIP//UDP h",
+                "/2.0/UDP h",
+                "SIP/2.0/",
+                "SIP/2.0",
+                "SIP",
+                "",
+                " SIP/2.0/UDP h",
+                "SIP/2.0/UDP h;é=1",
+                "SIP/2.0/UDP é",
+            ]
+            .map(str::to_owned),
+        );
+        for v in &values {
+            let full = parse_all(v, via_parm);
+            if let Some(fast) = via_compact(v) {
+                assert_eq!(Ok(fast), full, "{v:?}");
+                // Its plain parameters answer `get` as the iterator does.
+                for name in [
+                    "branch", "BRANCH", "rport", "received", "i", "", "a=b", "branch=",
+                ] {
+                    let by_iter = fast
+                        .params
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                        .map(|(_, v)| v);
+                    assert_eq!(fast.params.get(name), by_iter, "{v:?} {name:?}");
+                }
+            }
+            assert_eq!(Via::parse(v), full, "{v:?}");
+        }
     }
 
     #[test]
