@@ -14,36 +14,19 @@
 //! the client figure, as a host would parse what it receives.
 
 use std::hint::black_box;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use sansip::message::{Message, Method, RequestBuilder, ResponseBuilder};
-use sansip::transaction::{Target, TransactionLayer, TxConfig, TxEvent, TxOutput, TxStats};
+use sansip::message::{Message, ResponseBuilder};
+use sansip::transaction::{TransactionLayer, TxConfig, TxEvent, TxOutput, TxStats};
 use sansip::transport::{FlowId, FlowInfo, Transport};
 
 #[allow(dead_code)]
 #[path = "support/steady_timers.rs"]
 mod steady_timers;
 use steady_timers::SteadyTimers;
-
-fn local() -> SocketAddr {
-    SocketAddr::from(([192, 0, 2, 1], 5060))
-}
-
-fn peer() -> SocketAddr {
-    SocketAddr::from(([192, 0, 2, 9], 5060))
-}
-
-fn udp_target() -> Target {
-    Target {
-        transport: Transport::Udp,
-        flow: None,
-        remote: peer(),
-        local: local(),
-    }
-}
+use steady_timers::{local, options, peer, target as udp_target};
 
 fn udp_flow() -> FlowInfo {
     FlowInfo {
@@ -52,17 +35,6 @@ fn udp_flow() -> FlowInfo {
         local: local(),
         remote: peer(),
     }
-}
-
-fn options() -> Message {
-    RequestBuilder::new(Method::Options, "sip:bob@192.0.2.9")
-        .raw_header("Max-Forwards", b"70")
-        .raw_header("From", b"<sip:alice@192.0.2.1>;tag=a1")
-        .raw_header("To", b"<sip:bob@192.0.2.9>")
-        .raw_header("Call-ID", b"bench@192.0.2.1")
-        .raw_header("CSeq", b"1 OPTIONS")
-        .build()
-        .expect("request builds")
 }
 
 fn layer() -> TransactionLayer {

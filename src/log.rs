@@ -14,19 +14,21 @@
 //! change between versions; its level and target are stable.
 //!
 //! ```
-//! # use std::time::Instant;
-//! # #[allow(clippy::disallowed_methods)] let now = Instant::now();
+//! use std::time::Instant;
 //! use sansip::endpoint::{Config, Endpoint, LocalAddr};
 //! use sansip::log::Level;
 //! use sansip::transport::Transport;
 //!
-//! let mut config = Config::new("sip:alice@example.com");
-//! config.local.push(LocalAddr { transport: Transport::Udp, addr: "192.0.2.1:5060".parse()? });
-//! let mut ep = Endpoint::new(config, now)?;
-//! ep.set_log_sink(Level::Debug, |record| {
-//!     eprintln!("[{} {}] {}", record.level(), record.target(), record.args())
-//! });
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! /// The host makes its endpoint at `now` and logs what it does.
+//! fn endpoint(now: Instant) -> Result<Endpoint, Box<dyn std::error::Error>> {
+//!     let mut config = Config::new("sip:alice@example.com");
+//!     config.local.push(LocalAddr { transport: Transport::Udp, addr: "192.0.2.1:5060".parse()? });
+//!     let mut ep = Endpoint::new(config, now)?;
+//!     ep.set_log_sink(Level::Debug, |record| {
+//!         eprintln!("[{} {}] {}", record.level(), record.target(), record.args())
+//!     });
+//!     Ok(ep)
+//! }
 //! ```
 
 use std::fmt;

@@ -27,15 +27,18 @@ pub(crate) struct SteadyTimers {
     pub(crate) ended: u64,
 }
 
-fn local() -> SocketAddr {
+/// Our address.
+pub(crate) fn local() -> SocketAddr {
     SocketAddr::from(([192, 0, 2, 1], 5060))
 }
 
-fn peer() -> SocketAddr {
+/// The peer's address.
+pub(crate) fn peer() -> SocketAddr {
     SocketAddr::from(([192, 0, 2, 9], 5060))
 }
 
-fn target() -> Target {
+/// The peer over UDP.
+pub(crate) fn target() -> Target {
     Target {
         transport: Transport::Udp,
         flow: None,
@@ -44,7 +47,8 @@ fn target() -> Target {
     }
 }
 
-fn options() -> Message {
+/// An OPTIONS to the peer.
+pub(crate) fn options() -> Message {
     RequestBuilder::new(Method::Options, "sip:bob@192.0.2.9")
         .raw_header("Max-Forwards", b"70")
         .raw_header("From", b"<sip:alice@192.0.2.1>;tag=a1")
