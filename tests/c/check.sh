@@ -27,10 +27,34 @@ done
 for f in examples/c/*.c; do
   programs+=("$(basename "$f" .c):$f")
 done
-# Examples that need a SIP peer (a registrar): built here with both
-# checkers' flags, run by the interop suite (tests/interop/run.sh builds
-# them with ASAN+UBSAN and runs them against kamailio).
+# Examples that need a SIP peer: built here with both checkers' flags and
+# run as a pair on loopback UDP by phone_pair below (the interop suite also
+# runs the ASAN+UBSAN build against kamailio).
 needs_peer=" phone "
+
+# phone_pair RUNNER... : two C phones on 127.0.0.1 (ports the system
+# picks), each started through RUNNER (a checker, and the binary): bob
+# answers; alice sends him a MESSAGE and calls him, hangs up, exits 0;
+# bob exits 0 on SIGTERM. Fails on any exit status but 0 or missing line.
+phone_pair() {
+  local bob_log="$out/pair-bob.log" alice_log="$out/pair-alice.log" bob port i
+  "$@" --aor sip:bob@127.0.0.1 --listen 127.0.0.1:0 --answer >"$bob_log" 2>&1 &
+  bob=$!
+  for i in $(seq 200); do
+    port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$bob_log")
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  [ -n "$port" ] || { cat "$bob_log"; kill "$bob"; return 1; }
+  "$@" --aor sip:alice@127.0.0.1 --listen 127.0.0.1:0 --hangup-after 0.2 \
+    --message "sip:bob@127.0.0.1:$port" hi --call "sip:bob@127.0.0.1:$port" >"$alice_log" 2>&1 ||
+    { cat "$alice_log" "$bob_log"; kill "$bob"; return 1; }
+  kill -TERM "$bob"
+  wait "$bob" || { cat "$bob_log"; return 1; }
+  grep -q '^call-ended reason=local-hangup$' "$alice_log" || { cat "$alice_log"; return 1; }
+  grep -q '^call-ended reason=remote-hangup$' "$bob_log" || { cat "$bob_log"; return 1; }
+  grep -q '^message from=sip:alice@127.0.0.1 body=hi$' "$bob_log" || { cat "$bob_log"; return 1; }
+}
 
 flags=(-std=c11 -Wall -Wextra -Werror -pedantic -g -Iinclude)
 # The static library's own dependencies (std needs them on Linux).
@@ -45,8 +69,13 @@ for entry in "${programs[@]}"; do
     -fno-sanitize-recover=undefined \
     "${sources[@]}" "$target/libsansip.a" "${syslibs[@]}" -o "$out/$p-asan"
   if [[ $needs_peer == *" $p "* ]]; then
-    gcc "${flags[@]}" "${sources[@]}" "$target/libsansip.so" -o "$out/$p-vg"
-    echo "   built, not run here (needs a SIP peer)"
+    gcc "${flags[@]}" "${sources[@]}" "$target/libsansip.so" -Wl,-rpath,"$target" -o "$out/$p-vg"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      phone_pair "$out/$p-asan"
+    echo "== $p: valgrind (a pair on loopback)"
+    phone_pair valgrind --quiet --error-exitcode=1 --leak-check=full \
+      --errors-for-leak-kinds=definite "$out/$p-vg"
+    names+=("$p")
     continue
   fi
   names+=("$p")
