@@ -200,6 +200,7 @@ static const char *end_reason(sansip_end_reason r) {
     if (accessor(ep, &name##_p, &name##_n) != SANSIP_RESULT_OK) name##_n = 0
 
 static void start_tasks(phone *p);
+static void start_call(phone *p);
 
 static void on_event(phone *p, sansip_event kind) {
     uint16_t status = 0;
@@ -230,11 +231,13 @@ static void on_event(phone *p, sansip_event kind) {
         (void)sansip_event_status(ep, &status);
         printf("message-delivered status=%u\n", (unsigned)status);
         p->message_done = p->message_ok = 1;
+        start_call(p);
         break;
     case SANSIP_EVENT_MESSAGE_FAILED:
         (void)sansip_event_status(ep, &status);
         printf("message-failed status=%u\n", (unsigned)status);
         p->message_done = 1;
+        start_call(p);
         break;
     case SANSIP_EVENT_MESSAGE: {
         EVENT_TEXT(sansip_event_from, from);
@@ -305,17 +308,24 @@ static void drain(phone *p) {
     }
 }
 
-/* Once registered (or at once without --register): the MESSAGE and call. */
-static void start_tasks(phone *p) {
+static void start_call(phone *p) {
     static const char offer[] = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
                                 "t=0 0\r\nm=audio 40000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\n"
                                 "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n";
+    if (p->call_to && p->call == 0)
+        TRY(sansip_endpoint_invite(ep, now_us(), TEXT(p->call_to), TEXT(offer), &p->call));
+}
+
+/* Once registered (or at once without --register): the MESSAGE, then,
+ * once it has its outcome, the call (one thing at a time, so the lines
+ * come in a fixed order). */
+static void start_tasks(phone *p) {
     uint64_t id = 0;
     if (p->message_to)
         TRY(sansip_endpoint_message(ep, now_us(), TEXT(p->message_to), TEXT("text/plain"),
                                     TEXT(p->message_text), &id));
-    if (p->call_to)
-        TRY(sansip_endpoint_invite(ep, now_us(), TEXT(p->call_to), TEXT(offer), &p->call));
+    else
+        start_call(p);
 }
 
 /* Whether every task asked for has its outcome. */
