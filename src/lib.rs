@@ -75,7 +75,7 @@
 //! config.local.push(LocalAddr { transport: Transport::Udp, addr: local });
 //! config.seed = 42; // from a CSPRNG in production
 //!
-//! let t0 = Instant::now(); // the host's clock: sansip only gets instants
+//! let t0 = Instant::now(); // the host's clock, not sansip's (sans-io-ok): sansip only gets instants
 //! let mut ep = Endpoint::new(config, t0)?;
 //! let reg = ep.register(t0, RegisterOptions::default())?;
 //!

@@ -68,7 +68,7 @@ use srv::{normalize_name, order_srv, trim_answer};
 /// use sansip::resolve::{Record, ResolvedTarget, Resolver, ResolverConfig, TargetHost, TargetSpec};
 /// use sansip::transport::Transport;
 ///
-/// let now = Instant::now();
+/// let now = Instant::now(); // the host's clock (sans-io-ok: the example is the host)
 /// let mut r = Resolver::new(ResolverConfig::default(), 7);
 /// let spec = TargetSpec {
 ///     host: TargetHost::Name("example.com".into()),

@@ -72,7 +72,8 @@ impl Endpoint {
     ///
     /// let mut config = Config::new("sip:alice@example.com");
     /// config.local.push(LocalAddr { transport: Transport::Udp, addr: "192.0.2.1:5060".parse()? });
-    /// let ep = Endpoint::new(config, Instant::now())?;
+    /// let now = Instant::now(); // the host's clock (sans-io-ok: the example is the host)
+    /// let ep = Endpoint::new(config, now)?;
     /// let info = ep.dialog_info(0);
     /// assert!(info.is_idle());
     /// assert_eq!(info.entity.as_str(), "sip:alice@example.com");
