@@ -22,6 +22,8 @@ mod message;
 mod method;
 mod name_addr;
 mod scan;
+#[cfg(test)]
+mod scan_reference;
 mod status;
 #[cfg(test)]
 mod test_corpus;

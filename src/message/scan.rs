@@ -76,7 +76,7 @@ pub(crate) struct Head {
     pub(crate) body_start: usize,
 }
 
-fn syntax(what: &'static str, offset: usize, expected: &'static str) -> ParseError {
+pub(super) fn syntax(what: &'static str, offset: usize, expected: &'static str) -> ParseError {
     ParseError::Syntax {
         what,
         offset,
@@ -166,7 +166,7 @@ pub(crate) fn find_byte(b: &[u8], from: usize, needle: u8) -> Option<usize> {
 
 /// Finds the first `a` or `b` in `hay[from..]`.
 #[inline(always)]
-fn find_either(hay: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
+pub(super) fn find_either(hay: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
     let (pa, pb) = (LO * u64::from(a), LO * u64::from(b));
     find_with(
         hay,
@@ -179,26 +179,56 @@ fn find_either(hay: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
 /// Returns the end of the line starting at `from` (index of its CR or LF)
 /// and the index after its terminator, or `None` if no LF follows.
 #[inline]
-fn line_end(b: &[u8], from: usize) -> Option<(usize, usize)> {
+pub(super) fn line_end(b: &[u8], from: usize) -> Option<(usize, usize)> {
     line_end_after(b, from, from)
 }
 
 /// [`line_end`] of the line starting at `from` when its LF is known to be
 /// at or after `search` (`from <= search`).
 #[inline(always)]
-fn line_end_after(b: &[u8], from: usize, search: usize) -> Option<(usize, usize)> {
+pub(super) fn line_end_after(b: &[u8], from: usize, search: usize) -> Option<(usize, usize)> {
     Some(line_end_at(b, from, find_byte(b, search, b'\n')?))
 }
 
 /// [`line_end`] of the line starting at `from` whose LF is at `nl`.
 #[inline(always)]
-fn line_end_at(b: &[u8], from: usize, nl: usize) -> (usize, usize) {
+pub(super) fn line_end_at(b: &[u8], from: usize, nl: usize) -> (usize, usize) {
     let end = if nl > from && b[nl - 1] == b'\r' {
         nl - 1
     } else {
         nl
     };
     (end, nl + 1)
+}
+
+/// Checks a header name that is none of the known ones: a token.
+#[inline(never)]
+fn check_other_name(name: &[u8], start: usize) -> Result<(), ParseError> {
+    if name.is_empty() {
+        return Err(syntax("header name", start, "a token"));
+    }
+    match name.iter().position(|&c| !is_token_byte(c)) {
+        Some(bad) => Err(syntax(
+            "header name",
+            start + bad,
+            "a token character or ':'",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// What a head line that ran out of input means: too long already, or
+/// only not complete yet (`None`).
+#[cold]
+#[inline(never)]
+fn incomplete(b: &[u8], start: usize, limits: &Limits) -> Result<Option<Head>, ParseError> {
+    if b.len() - start > limits.max_line_length {
+        return Err(ParseError::LineTooLong {
+            offset: start,
+            limit: limits.max_line_length,
+        });
+    }
+    Ok(None)
 }
 
 /// Scans the head of the message in `b`. `Ok(None)` means the head is not
@@ -260,44 +290,43 @@ pub(crate) fn scan_head(
         }
         let start = pos;
         // Name, optional SP/HT, colon: all on the field's first line. One
-        // search for the colon or the line end, whichever comes first, then
-        // the line end from the colon on: each byte is read once.
-        let colon = find_either(b, start, b':', b'\n');
-        let first_line = match colon {
-            Some(c) if b[c] == b':' => line_end_after(b, start, c + 1),
-            Some(nl) => Some(line_end_at(b, start, nl)),
-            None => None,
-        };
-        let Some((first_end, first_next)) = first_line else {
-            if b.len() - start > limits.max_line_length {
-                return Err(ParseError::LineTooLong {
-                    offset: start,
-                    limit: limits.max_line_length,
-                });
-            }
-            return Ok(None);
-        };
-        let colon = match colon {
+        // search for the colon or the line end, whichever comes first; the
+        // name is known before the rest of the line is searched.
+        let colon = match find_either(b, start, b':', b'\n') {
             Some(c) if b[c] == b':' => c,
-            _ => return Err(syntax("header field", start, "':' after the header name")),
+            Some(_) => return Err(syntax("header field", start, "':' after the header name")),
+            None => return incomplete(b, start, limits),
         };
         let mut name_end = colon;
         while name_end > start && matches!(b[name_end - 1], b' ' | b'\t') {
             name_end -= 1;
         }
         let name = classify(b, start, name_end);
+        // Via and Route values are searched for commas anyway (the limits
+        // count their elements): the same search finds the line end.
+        let counted = matches!(
+            name,
+            HeaderName::Via | HeaderName::Route | HeaderName::RecordRoute
+        );
+        let mut comma = false;
+        let first_line = if counted {
+            match find_either(b, colon + 1, b',', b'\n') {
+                Some(c) if b[c] == b',' => {
+                    comma = true;
+                    line_end_after(b, start, c + 1)
+                }
+                Some(nl) => Some(line_end_at(b, start, nl)),
+                None => None,
+            }
+        } else {
+            line_end_after(b, start, colon + 1)
+        };
+        let Some((first_end, first_next)) = first_line else {
+            return incomplete(b, start, limits);
+        };
         // A known name matched its spelling, so only others need checking.
         if name == HeaderName::Other {
-            if name_end == start {
-                return Err(syntax("header name", start, "a token"));
-            }
-            if let Some(bad) = b[start..name_end].iter().position(|&c| !is_token_byte(c)) {
-                return Err(syntax(
-                    "header name",
-                    start + bad,
-                    "a token character or ':'",
-                ));
-            }
+            check_other_name(&b[start..name_end], start)?;
         }
         // Value: up to the first line end not followed by SP/HT.
         let mut value_start = colon + 1;
@@ -315,14 +344,10 @@ pub(crate) fn scan_head(
                 None => return Ok(None),
             }
             let Some((end, next)) = line_end(b, pos) else {
-                if b.len() - start > limits.max_line_length {
-                    return Err(ParseError::LineTooLong {
-                        offset: start,
-                        limit: limits.max_line_length,
-                    });
-                }
-                return Ok(None);
+                return incomplete(b, start, limits);
             };
+            // A comma on a continuation line.
+            comma = comma || (counted && memchr(b',', &b[pos..end]).is_some());
             value_end = end;
             pos = next;
         }
@@ -345,14 +370,8 @@ pub(crate) fn scan_head(
         while value_end > value_start && matches!(b[value_end - 1], b' ' | b'\t' | b'\r' | b'\n') {
             value_end -= 1;
         }
-        let one_element = if matches!(
-            name,
-            HeaderName::ContentLength
-                | HeaderName::Via
-                | HeaderName::Route
-                | HeaderName::RecordRoute
-        ) {
-            counts.field(name, b, start, value_start, value_end, limits)?
+        let one_element = if counted || name == HeaderName::ContentLength {
+            counts.field(name, b, start, value_start..value_end, comma, limits)?
         } else {
             false
         };
@@ -381,8 +400,8 @@ pub(crate) fn scan_head(
 /// the few fields that need it) so that the loop's own state stays in
 /// registers.
 #[derive(Default)]
-struct Counts {
-    content_length: Option<usize>,
+pub(super) struct Counts {
+    pub(super) content_length: Option<usize>,
     via_values: usize,
     route_values: usize,
 }
@@ -391,16 +410,17 @@ impl Counts {
     /// Checks one Content-Length, Via, Route or Record-Route field; says
     /// whether a Via or Route value holds no comma (for `Field::one_element`).
     #[inline(never)]
-    fn field(
+    pub(super) fn field(
         &mut self,
         name: HeaderName,
         b: &[u8],
         start: usize,
-        value_start: usize,
-        value_end: usize,
+        value: std::ops::Range<usize>,
+        comma: bool,
         limits: &Limits,
     ) -> Result<bool, ParseError> {
-        let value = &b[value_start..value_end];
+        let value_start = value.start;
+        let value = &b[value];
         match name {
             HeaderName::ContentLength => {
                 let n = parse_content_length(value, value_start)?;
@@ -413,7 +433,7 @@ impl Counts {
                 self.content_length = Some(n);
             }
             HeaderName::Via => {
-                let (n, comma) = count_values(value);
+                let n = count_values(value, comma);
                 self.via_values += n;
                 if self.via_values > limits.max_via {
                     return Err(ParseError::TooManyValues {
@@ -425,7 +445,7 @@ impl Counts {
                 return Ok(!comma);
             }
             HeaderName::Route | HeaderName::RecordRoute => {
-                let (n, comma) = count_values(value);
+                let n = count_values(value, comma);
                 self.route_values += n;
                 if self.route_values > limits.max_route {
                     return Err(ParseError::TooManyValues {
@@ -443,16 +463,15 @@ impl Counts {
 }
 
 /// Counts the elements of a list value (commas outside quotes and angle
-/// brackets, plus one), and says whether it holds a comma at all.
-fn count_values(value: &[u8]) -> (usize, bool) {
-    if memchr(b',', value).is_none() {
-        return (1, false);
+/// brackets, plus one), given whether it holds a comma at all.
+fn count_values(value: &[u8], comma: bool) -> usize {
+    if !comma {
+        return 1;
     }
-    let n = std::str::from_utf8(value)
+    std::str::from_utf8(value)
         .map(|v| super::grammar::split_list(v).count())
         .unwrap_or(1)
-        .max(1);
-    (n, true)
+        .max(1)
 }
 
 fn parse_content_length(value: &[u8], offset: usize) -> Result<usize, ParseError> {
@@ -469,6 +488,10 @@ fn parse_content_length(value: &[u8], offset: usize) -> Result<usize, ParseError
 
 /// `SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT` ("SIP" without case).
 fn is_sip_version(v: &[u8]) -> bool {
+    // Every version on the wire today.
+    if v.len() == 7 && v[..4].eq_ignore_ascii_case(b"SIP/") && &v[4..] == b"2.0" {
+        return true;
+    }
     if v.len() < 7 || !v[..4].eq_ignore_ascii_case(b"SIP/") {
         return false;
     }
@@ -518,7 +541,11 @@ fn request_line_tail_error(line: &[u8], start: usize, sp2: usize) -> ParseError 
     )
 }
 
-fn parse_start_line(b: &[u8], start: usize, end: usize) -> Result<(StartLine, Span), ParseError> {
+pub(super) fn parse_start_line(
+    b: &[u8],
+    start: usize,
+    end: usize,
+) -> Result<(StartLine, Span), ParseError> {
     let line = &b[start..end];
     if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"SIP/") {
         // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
