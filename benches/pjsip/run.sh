@@ -39,7 +39,14 @@ if ! compgen -G "$pj/lib/libpjsip-[0-9a-f]*.so.2" >/dev/null; then
   echo "$wheel_sha256  $pj/wheel/$wheel" | sha256sum --check --quiet
   # The libraries (PJSIP's and the media ones libpjsip links to) sit in
   # one folder of the wheel; nothing else is needed.
-  unzip -q -o -j "$pj/wheel/$wheel" 'pjsua2_pybind11.libs/*' -d "$pj/lib"
+  python3 - "$pj/wheel/$wheel" "$pj/lib" <<'PY'
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    for name in wheel.namelist():
+        if name.startswith("pjsua2_pybind11.libs/") and not name.endswith("/"):
+            with open(os.path.join(sys.argv[2], os.path.basename(name)), "wb") as out:
+                out.write(wheel.read(name))
+PY
 fi
 lib=$(cd "$pj/lib" && pwd)
 one() { # the single file matching a pattern in $lib (names carry a hash)
