@@ -260,6 +260,56 @@ pub(crate) fn write_quoted(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// `a.eq_ignore_ascii_case(b)`, a word at a time for 4 to 16 bytes (the
+/// first and last 4 or 8, overlapping): every parameter lookup compares
+/// names, and they are short.
+#[inline]
+pub(crate) fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| match s.get(at..at + 8) {
+        Some(w) => u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default()),
+        None => 0,
+    };
+    let half = |s: &[u8], at: usize| match s.get(at..at + 4) {
+        Some(w) => u64::from(u32::from_le_bytes(
+            <[u8; 4]>::try_from(w).unwrap_or_default(),
+        )),
+        None => 0,
+    };
+    let (x, y) = match n {
+        4..=8 => (
+            half(a, 0) | half(a, n - 4) << 32,
+            half(b, 0) | half(b, n - 4) << 32,
+        ),
+        9..=16 => {
+            let (a0, b0) = (lowercase_word(word(a, 0)), lowercase_word(word(b, 0)));
+            if a0 != b0 {
+                return false;
+            }
+            (word(a, n - 8), word(b, n - 8))
+        }
+        _ => return a.eq_ignore_ascii_case(b),
+    };
+    lowercase_word(x) == lowercase_word(y)
+}
+
+/// `x` with each ASCII capital turned into its small letter, all bytes at
+/// once: a byte is a capital when its low seven bits are at least 0x41 and
+/// below 0x5b and its top bit is clear.
+#[inline(always)]
+fn lowercase_word(x: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    let low = x & LOW7;
+    let from_a = low + 0x3f3f_3f3f_3f3f_3f3f;
+    let past_z = low + 0x2525_2525_2525_2525;
+    let capital = from_a & !past_z & !x & TOP;
+    x | (capital >> 2)
+}
+
 /// Bytes allowed in a generic parameter value besides token bytes (a `host`
 /// may be an IPv6 reference).
 #[inline(always)]
@@ -392,14 +442,14 @@ impl<'a> Params<'a> {
             // has one is a true match only in the second test, at that '='.
             // Equal to it whole, the argument holds a '=' and so matches no
             // token name anywhere: absent.
-            if element.len() == n && element.eq_ignore_ascii_case(name) {
+            if eq_ignore_case(element, name) {
                 return if element.contains(&b'=') {
                     None
                 } else {
                     Some(None)
                 };
             }
-            if element.len() > n && element[n] == b'=' && element[..n].eq_ignore_ascii_case(name) {
+            if element.len() > n && element[n] == b'=' && eq_ignore_case(&element[..n], name) {
                 return Some(self.raw.get(at + n + 1..end));
             }
             k = end;
@@ -450,7 +500,7 @@ impl<'a> Params<'a> {
             }
             // A token name compares with the argument exactly as the
             // iterator's trimmed name does (the argument may hold anything).
-            if raw[name_at..name_end].eq_ignore_ascii_case(name.as_bytes()) {
+            if eq_ignore_case(&raw[name_at..name_end], name.as_bytes()) {
                 return Some(Some(value));
             }
             k = end;
@@ -646,6 +696,41 @@ pub(crate) fn write_params(out: &mut Vec<u8>, params: &Params<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_case_compare_agrees_with_the_standard_one() {
+        let bytes: Vec<u8> = (0u8..=255).collect();
+        for n in 0..=18 {
+            for k in 0..256 {
+                let a: Vec<u8> = (0..n).map(|j| bytes[(k + j * 37) % 256]).collect();
+                let mut b = a.clone();
+                assert!(eq_ignore_case(&a, &b));
+                for j in 0..n {
+                    for c in [
+                        0x00, 0x20, 0x40, 0x41, 0x5a, 0x5b, 0x60, 0x61, 0x7a, 0x7b, 0xc1, 0xe1,
+                        0xff,
+                    ] {
+                        let was = b[j];
+                        b[j] = c;
+                        assert_eq!(
+                            eq_ignore_case(&a, &b),
+                            a.eq_ignore_ascii_case(&b),
+                            "{a:?} {b:?}"
+                        );
+                        b[j] = was ^ 0x20;
+                        assert_eq!(
+                            eq_ignore_case(&a, &b),
+                            a.eq_ignore_ascii_case(&b),
+                            "{a:?} {b:?}"
+                        );
+                        b[j] = was;
+                    }
+                }
+            }
+        }
+        assert!(eq_ignore_case(b"BRANCH", b"branch"));
+        assert!(!eq_ignore_case(b"branch", b"branc"));
+    }
 
     #[test]
     fn quoted_string_stops_at_the_closing_quote_and_honours_escapes() {
