@@ -54,6 +54,9 @@ pub struct Message {
     /// Set once anything changed, so serialization knows it cannot reuse
     /// the received bytes whole.
     modified: bool,
+    /// The Content-Length the scan read (and checked), good while nothing
+    /// changed: read on every message, and the field is often the last.
+    scanned_length: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +144,7 @@ impl Message {
             owned: Vec::new(),
             body: Body::InBuffer(Span::default()),
             modified: false,
+            scanned_length: None,
         };
         // Scanned straight into the message's own field list: the inline
         // list is large, and moving it costs more than filling it in place.
@@ -155,6 +159,7 @@ impl Message {
         msg.fields_start = head.fields_start as u32;
         msg.version = head.version;
         msg.start_line = head.start_line;
+        msg.scanned_length = head.content_length;
         Ok(msg)
     }
 
@@ -170,6 +175,7 @@ impl Message {
             owned: Vec::new(),
             body: Body::InBuffer(body),
             modified: false,
+            scanned_length: head.content_length,
         }
     }
 
@@ -406,6 +412,9 @@ impl Message {
     /// The value of the Content-Length header, if present and valid (it was
     /// checked while parsing).
     pub fn content_length(&self) -> Option<usize> {
+        if !self.modified {
+            return self.scanned_length;
+        }
         parse_usize(self.raw(HeaderName::ContentLength)?)
     }
 
@@ -668,6 +677,23 @@ mod tests {
             }
         }
         assert!(marked > 50, "only {marked} marked fields");
+    }
+
+    #[test]
+    fn the_scanned_content_length_is_the_fields_until_a_change() {
+        let mut with_length = 0;
+        for mut msg in crate::message::test_corpus::messages() {
+            let read = msg
+                .raw(super::HeaderName::ContentLength)
+                .and_then(parse_usize);
+            assert_eq!(msg.content_length(), read);
+            with_length += usize::from(read.is_some());
+            msg.set_raw(super::HeaderName::ContentLength, b"7");
+            assert_eq!(msg.content_length(), Some(7));
+            msg.remove(super::HeaderName::ContentLength);
+            assert_eq!(msg.content_length(), None);
+        }
+        assert!(with_length > 40, "only {with_length} with a Content-Length");
     }
 
     #[test]
