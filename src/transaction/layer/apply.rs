@@ -76,18 +76,13 @@ impl TransactionLayer {
         let mut carried = Some(carried);
         let mut queue = actions;
         let mut next = 0;
-        // The id, read when first needed. Until something is told or
-        // ended, the slot cannot change hands; after, it is checked by id.
-        let mut known: Option<TxId> = None;
         while next < queue.len() {
             // Taken out in order; the placeholder left behind is never read.
             let action = std::mem::replace(&mut queue[next], Action::Terminate);
             next += 1;
-            let Some(tx) = self
-                .txs
-                .at_mut(slot)
-                .filter(|t| known.map_or(true, |id| t.id == id))
-            else {
+            // Until something is told or ended, nothing can end the
+            // transaction or reuse its slot; after, the arms check it.
+            let Some(tx) = self.txs.at_mut(slot) else {
                 break;
             };
             match action {
@@ -137,7 +132,6 @@ impl TransactionLayer {
                         tx.armed[f] = 0;
                     }
                     let id = tx.id;
-                    known = Some(id);
                     if let Notice::PassOn = notice {
                         let event = match carried.take() {
                             Some(Carried::Response(response)) => {
@@ -153,6 +147,9 @@ impl TransactionLayer {
                         self.outputs.push_back(TxOutput::Event(event));
                     } else {
                         self.tell(now, id, notice);
+                        if self.txs.at_mut(slot).map_or(true, |t| t.id != id) {
+                            break; // ended by what it was told
+                        }
                     }
                 }
                 Action::Terminate => {
@@ -160,17 +157,14 @@ impl TransactionLayer {
                         tx.armed[f] = 0;
                     }
                     let id = tx.id;
-                    known = Some(id);
                     self.forget(id);
+                    break;
                 }
             }
         }
+        // Still held only if nothing was told or ended: the slot is ours.
         if let Some((f, _)) = fired {
-            if let Some(tx) = self
-                .txs
-                .at_mut(slot)
-                .filter(|t| known.map_or(true, |id| t.id == id))
-            {
+            if let Some(tx) = self.txs.at_mut(slot) {
                 tx.armed[f] = 0;
             }
         }
