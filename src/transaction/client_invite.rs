@@ -12,19 +12,19 @@ use crate::message::headers::CSeq;
 use crate::message::{HeaderName, Message, Method, RequestBuilder};
 use crate::transport::TopVia;
 
+/// In C order, the small fields first (see `ClientNonInvite`).
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub(crate) struct ClientInvite {
     state: TxState,
+    reliable: bool,
+    /// Whether a CANCEL was sent for this INVITE.
+    cancelled: bool,
     request: Resend,
     /// The ACK for a non-2xx final, kept to answer its retransmissions.
     /// Boxed: read only then, and the machine sits in the part of a
     /// transaction every timer firing reads, which must stay small.
     ack: Option<Box<Bytes>>,
-    reliable: bool,
-    /// The next Timer A interval (doubles after each retransmission).
-    a_interval: Duration,
-    /// Whether a CANCEL was sent for this INVITE.
-    cancelled: bool,
 }
 
 impl ClientInvite {
@@ -46,7 +46,6 @@ impl ClientInvite {
             request: Resend::new(bytes),
             ack: None,
             reliable,
-            a_interval: timers.t1 * 2,
             cancelled: false,
         };
         (tx, actions)
@@ -129,13 +128,19 @@ impl ClientInvite {
         a
     }
 
-    pub(crate) fn on_timer(&mut self, kind: TimerKind, _timers: &TimerConfig) -> Actions {
+    /// A timer fired that was armed for `after`.
+    pub(crate) fn on_timer(
+        &mut self,
+        kind: TimerKind,
+        after: Duration,
+        _timers: &TimerConfig,
+    ) -> Actions {
         let mut a = Actions::new();
         match (self.state, kind) {
+            // §17.1.1.2: each interval is twice the one just used.
             (TxState::Calling, TimerKind::A) => {
                 a.push(Action::Send(self.request.handle()));
-                a.push(Action::Arm(TimerKind::A, self.a_interval));
-                self.a_interval *= 2;
+                a.push(Action::Arm(TimerKind::A, after.saturating_mul(2)));
             }
             // Timer B: no final in Calling (§17.1.1.2), or none within
             // 64·T1 of our CANCEL (§9.1).

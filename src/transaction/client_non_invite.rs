@@ -7,14 +7,15 @@ use super::resend::Resend;
 use super::{TimerConfig, TimerKind};
 use crate::message::Message;
 
+/// In C order, so the layer knows where a retransmission's reads fall:
+/// the small fields share the line of the machine's tag, the handles fill
+/// the next (see `Tx`).
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub(crate) struct ClientNonInvite {
     state: TxState,
-    request: Resend,
     reliable: bool,
-    /// The next Timer E interval: doubles up to T2 in Trying, T2 in
-    /// Proceeding (§17.1.2.2).
-    e_interval: Duration,
+    request: Resend,
 }
 
 impl ClientNonInvite {
@@ -35,7 +36,6 @@ impl ClientNonInvite {
             state: TxState::Trying,
             request: Resend::new(bytes),
             reliable,
-            e_interval: (timers.t1 * 2).min(timers.t2),
         };
         (tx, actions)
     }
@@ -71,13 +71,23 @@ impl ClientNonInvite {
         a
     }
 
-    pub(crate) fn on_timer(&mut self, kind: TimerKind, timers: &TimerConfig) -> Actions {
+    /// A timer fired that was armed for `after`.
+    pub(crate) fn on_timer(
+        &mut self,
+        kind: TimerKind,
+        after: Duration,
+        timers: &TimerConfig,
+    ) -> Actions {
         let mut a = Actions::new();
         match (self.state, kind) {
+            // §17.1.2.2: the interval doubles up to T2 in Trying (T1 first,
+            // so the one just used tells the next: nothing to keep).
             (TxState::Trying, TimerKind::E) => {
                 a.push(Action::Send(self.request.handle()));
-                a.push(Action::Arm(TimerKind::E, self.e_interval));
-                self.e_interval = (self.e_interval * 2).min(timers.t2);
+                a.push(Action::Arm(
+                    TimerKind::E,
+                    after.saturating_mul(2).min(timers.t2),
+                ));
             }
             (TxState::Proceeding, TimerKind::E) => {
                 a.push(Action::Send(self.request.handle()));

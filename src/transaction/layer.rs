@@ -5,15 +5,15 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::BuildHasherDefault;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use super::action::{Action, Actions, Notice, TxState};
+use super::action::{Actions, Notice, TxState};
 use super::client_invite::{invite_sibling, ClientInvite};
 use super::client_non_invite::ClientNonInvite;
 use super::key::{Branch, ClientKey, MergeKey, ServerKey};
 use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
-use super::table::{timer_slot, Cold, IdHasher, Index, KeyedState, Machine, Table, Tx};
+use super::table::{Cold, IdHasher, Index, KeyedState, Machine, Table, Tx};
 use super::types::{
     Destination, Target, Transmit, TxConfig, TxError, TxEvent, TxId, TxOutput, TxStats,
 };
@@ -25,6 +25,8 @@ use crate::transport::{
     check_request_via, new_branch, set_via_transport, size_decision, stamp_received, stamp_via,
     top_via_is_ours, FlowId, FlowInfo, ResponseTarget, SentBy, SizeDecision, Transport,
 };
+
+mod apply;
 
 /// The RFC 3261 §17 transaction layer, sans-IO.
 ///
@@ -138,41 +140,6 @@ impl TransactionLayer {
         self.timers.earliest()
     }
 
-    /// Fires every timer due at `now`, in deadline order.
-    pub fn handle_timeout(&mut self, now: Instant) {
-        let timers = self.config.timers;
-        while let Some((_, generation, (slot, kind))) = self.timers.pop_due(now) {
-            if self.dead.remove(&generation) {
-                continue; // stopped, or its transaction is gone
-            }
-            let Some(tx) = self.txs.at_mut(slot) else {
-                continue;
-            };
-            let at = timer_slot(kind);
-            if tx.armed[at] != generation {
-                continue;
-            }
-            tx.armed[at] = 0;
-            let id = tx.id;
-            let actions = match &mut tx.machine {
-                Machine::InviteClient(m) => m.on_timer(kind, &timers),
-                Machine::NonInviteClient(m) => m.on_timer(kind, &timers),
-                Machine::InviteServer(m) => m.on_timer(kind, &timers),
-                Machine::NonInviteServer(m) => m.on_timer(kind, &timers),
-            };
-            // The timer named the slot: no id lookup (a cache miss when
-            // many transactions are live).
-            self.apply_at(now, id, Some(slot), actions, Carried::Nothing);
-        }
-        // Dead entries are skipped when they surface; sweep them when they
-        // dominate, so memory follows the live timers.
-        if self.dead.len() > 64 + self.timers.len() / 2 {
-            let dead = std::mem::take(&mut self.dead);
-            self.timers.retain(|g, _| !dead.contains(&g));
-        }
-        self.drop_dead_timers();
-    }
-
     // ---- commands ----------------------------------------------------
 
     /// Starts a client transaction for `request` (not ACK): stamps our Via
@@ -264,7 +231,7 @@ impl TransactionLayer {
             return Err(TxError::WrongState("not a client transaction"));
         };
         let (branch, transport, flow, dest) =
-            (key.branch.clone(), tx.transport, tx.flow, tx.remote);
+            (key.branch.clone(), tx.transport, tx.flow(), tx.remote);
         // The INVITE kept a slot for this CANCEL: no capacity check. §9.1
         // makes the CANCEL the way a ringing INVITE ends; refusing it for
         // room would leave a full table of ringing INVITEs for ever.
@@ -330,7 +297,7 @@ impl TransactionLayer {
         let mut hit: Vec<TxId> = self
             .txs
             .iter()
-            .filter(|(_, t)| t.flow == Some(flow))
+            .filter(|(_, t)| t.flow() == Some(flow))
             .map(|(id, _)| *id)
             .collect();
         hit.sort_unstable(); // oldest first, whatever the table's order
@@ -580,99 +547,6 @@ impl TransactionLayer {
 
     fn apply(&mut self, now: Instant, id: TxId, actions: Actions) {
         self.apply_carrying(now, id, actions, Carried::Nothing);
-    }
-
-    /// Carries out a machine's actions in order; `carried` is the message
-    /// that caused them, moved into the event if the machine passes it on.
-    /// Zero-length timers fire at once (reliable transports zero D, I, J, K).
-    fn apply_carrying(&mut self, now: Instant, id: TxId, actions: Actions, carried: Carried) {
-        self.apply_at(now, id, None, actions, carried);
-    }
-
-    /// [`apply_carrying`](Self::apply_carrying) for a transaction whose
-    /// slot may be known: the id is looked up once, not per action.
-    fn apply_at(
-        &mut self,
-        now: Instant,
-        id: TxId,
-        slot: Option<u32>,
-        actions: Actions,
-        carried: Carried,
-    ) {
-        let Some(slot) = slot.or_else(|| self.txs.slot_of(&id)) else {
-            return;
-        };
-        let timers = self.config.timers;
-        let mut carried = Some(carried);
-        let mut queue = actions;
-        let mut next = 0;
-        while next < queue.len() {
-            // Taken out in order; the placeholder left behind is never read.
-            let action = std::mem::replace(&mut queue[next], Action::Terminate);
-            next += 1;
-            // Checked by id: a terminated transaction's slot may be reused.
-            let Some(tx) = self.txs.at_mut(slot).filter(|t| t.id == id) else {
-                break;
-            };
-            match action {
-                Action::Send(bytes) => self.outputs.push_back(TxOutput::Transmit(Transmit {
-                    transport: tx.transport,
-                    flow: tx.flow,
-                    destination: tx.destination(),
-                    bytes,
-                })),
-                Action::Arm(kind, after) if after == Duration::ZERO => {
-                    let more = match &mut tx.machine {
-                        Machine::InviteClient(m) => m.on_timer(kind, &timers),
-                        Machine::NonInviteClient(m) => m.on_timer(kind, &timers),
-                        Machine::InviteServer(m) => m.on_timer(kind, &timers),
-                        Machine::NonInviteServer(m) => m.on_timer(kind, &timers),
-                    };
-                    queue.extend(more);
-                }
-                Action::Arm(kind, after) => {
-                    let at = timer_slot(kind);
-                    if tx.armed[at] != 0 {
-                        self.dead.insert(tx.armed[at]);
-                    }
-                    tx.armed[at] = self.timers.insert(now, after, (slot, kind));
-                }
-                Action::Cancel(kind) => {
-                    let old = std::mem::take(&mut tx.armed[timer_slot(kind)]);
-                    if old != 0 {
-                        self.dead.insert(old);
-                    }
-                }
-                Action::Tell(Notice::PassOn) => {
-                    let event = match carried.take() {
-                        Some(Carried::Response(response)) => TxEvent::Response { tx: id, response },
-                        Some(Carried::Ack(ack, flow)) => TxEvent::Ack {
-                            tx: Some(id),
-                            ack,
-                            flow,
-                        },
-                        _ => continue,
-                    };
-                    self.outputs.push_back(TxOutput::Event(event));
-                }
-                Action::Tell(notice) => self.tell(now, id, notice),
-                Action::Terminate => self.forget(id),
-            }
-        }
-        self.drop_dead_timers();
-    }
-
-    /// Pops stopped timers and those of forgotten transactions off the
-    /// front of the queue, so [`poll_timeout`](Self::poll_timeout) names a
-    /// timer that acts. Each entry is popped at most once, and telling dead
-    /// from live reads only the small set of dead generations.
-    fn drop_dead_timers(&mut self) {
-        while let Some((_, generation, _)) = self.timers.peek() {
-            if !self.dead.remove(&generation) {
-                break;
-            }
-            self.timers.pop();
-        }
     }
 
     fn tell(&mut self, now: Instant, id: TxId, notice: Notice) {

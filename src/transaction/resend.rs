@@ -2,36 +2,35 @@
 
 use bytes::Bytes;
 
-/// Handles made ahead, each one retransmission that writes no cold line.
-const SPARES: usize = 2;
-
 /// Bytes retransmitted on a timer (Timers A, E, G) or on a retransmitted
 /// request. Each send hands the layer a new handle, and cloning a `Bytes`
 /// writes its shared reference count, which sits in a cache line of its
 /// own: with many live transactions a cold one, a miss and a locked
-/// instruction in the firing. So handles are made a few at a time, while
-/// that line is in cache: when the bytes are new (they were just written)
-/// and when the spares run out. The bytes sent are the same either way.
+/// instruction in the firing. So a spare handle is made with each clone,
+/// while that line is in cache: every other send writes no cold line. The
+/// bytes sent are the same either way.
+///
+/// One spare, not more: the two handles fill the cache line the layer
+/// keeps them in, next to the rest of what a retransmission reads.
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub(crate) struct Resend {
     bytes: Bytes,
-    spares: [Option<Bytes>; SPARES],
+    spare: Option<Bytes>,
 }
 
 impl Resend {
     pub(crate) fn new(bytes: Bytes) -> Resend {
-        let spares = [(); SPARES].map(|()| Some(bytes.clone()));
-        Resend { bytes, spares }
+        let spare = Some(bytes.clone());
+        Resend { bytes, spare }
     }
 
     /// A handle to the bytes, to send.
     pub(crate) fn handle(&mut self) -> Bytes {
-        if let Some(spare) = self.spares.iter_mut().find_map(Option::take) {
+        if let Some(spare) = self.spare.take() {
             return spare;
         }
-        for spare in &mut self.spares {
-            *spare = Some(self.bytes.clone());
-        }
+        self.spare = Some(self.bytes.clone());
         self.bytes.clone()
     }
 }

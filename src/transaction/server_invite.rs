@@ -10,17 +10,18 @@ use super::resend::Resend;
 use super::{TimerConfig, TimerKind};
 use crate::message::Message;
 
+/// In C order, the small fields first (see `ClientNonInvite`).
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub(crate) struct ServerInvite {
     state: TxState,
+    reliable: bool,
     /// The last response sent (provisional or final), for retransmissions.
     last: Option<Resend>,
     /// To tag of the final response: an RFC 2543 ACK must carry it.
     /// Boxed `str`, not `String`: the machine sits in the part of a
     /// transaction every timer firing reads, which must stay small.
     final_to_tag: Option<Box<str>>,
-    reliable: bool,
-    g_interval: Duration,
 }
 
 impl ServerInvite {
@@ -35,7 +36,6 @@ impl ServerInvite {
             last: None,
             final_to_tag: None,
             reliable,
-            g_interval: timers.t1,
         };
         (tx, a)
     }
@@ -81,8 +81,7 @@ impl ServerInvite {
                 self.last = Some(Resend::new(bytes.clone()));
                 a.push(Action::Send(bytes));
                 if !self.reliable {
-                    a.push(Action::Arm(TimerKind::G, self.g_interval));
-                    self.g_interval = (self.g_interval * 2).min(timers.t2);
+                    a.push(Action::Arm(TimerKind::G, timers.t1));
                 }
                 a.push(Action::Arm(TimerKind::H, timers.timeout()));
             }
@@ -125,7 +124,13 @@ impl ServerInvite {
         a
     }
 
-    pub(crate) fn on_timer(&mut self, kind: TimerKind, timers: &TimerConfig) -> Actions {
+    /// A timer fired that was armed for `after`.
+    pub(crate) fn on_timer(
+        &mut self,
+        kind: TimerKind,
+        after: Duration,
+        timers: &TimerConfig,
+    ) -> Actions {
         let mut a = Actions::new();
         match (self.state, kind) {
             (TxState::Proceeding, TimerKind::Trying) if self.last.is_none() => {
@@ -135,8 +140,11 @@ impl ServerInvite {
                 if let Some(last) = &mut self.last {
                     a.push(Action::Send(last.handle()));
                 }
-                a.push(Action::Arm(TimerKind::G, self.g_interval));
-                self.g_interval = (self.g_interval * 2).min(timers.t2);
+                // §17.2.1: each interval twice the one just used, up to T2.
+                a.push(Action::Arm(
+                    TimerKind::G,
+                    after.saturating_mul(2).min(timers.t2),
+                ));
             }
             (TxState::Completed, TimerKind::H) => {
                 self.state = TxState::Terminated;

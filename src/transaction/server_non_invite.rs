@@ -8,11 +8,13 @@ use super::action::{Action, Actions, Notice, TxState};
 use super::{TimerConfig, TimerKind};
 use crate::message::Message;
 
+/// In C order, the small fields first (see `ClientNonInvite`).
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub(crate) struct ServerNonInvite {
     state: TxState,
-    last: Option<Bytes>,
     reliable: bool,
+    last: Option<Bytes>,
 }
 
 impl ServerNonInvite {
@@ -70,7 +72,12 @@ impl ServerNonInvite {
         a
     }
 
-    pub(crate) fn on_timer(&mut self, kind: TimerKind, _timers: &TimerConfig) -> Actions {
+    pub(crate) fn on_timer(
+        &mut self,
+        kind: TimerKind,
+        _after: Duration,
+        _timers: &TimerConfig,
+    ) -> Actions {
         let mut a = Actions::new();
         if (self.state, kind) == (TxState::Completed, TimerKind::J) {
             self.state = TxState::Terminated;

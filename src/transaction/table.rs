@@ -31,21 +31,27 @@ pub(super) enum Index {
     Server(ServerKey, Option<MergeKey>),
 }
 
-/// A live transaction: what a timer firing reads, together in four cache
-/// lines (aligned so it spans no more), and a box of the rest. With
-/// many live transactions each firing reaches a cold entry, and every line
-/// it spans is a miss.
+/// A live transaction: what a timer firing reads, in three cache lines
+/// (aligned so it spans no more), and a box of the rest. With many live
+/// transactions each firing reaches a cold entry, and every line it
+/// touches is a miss, so the fields are in C order: a retransmission
+/// (Timers A, E, G) reads the first two lines only, the destination and
+/// the machine's tag and state in the first, its two handles to the bytes
+/// in the second (see `Resend`). It writes no generation (see
+/// `TimerQueue::rearm`) and needs no id.
 #[derive(Debug, Clone)]
-#[repr(align(64))]
+#[repr(C, align(64))]
 pub(super) struct Tx {
-    pub(super) id: TxId,
-    pub(super) machine: Machine,
-    /// Generation of each armed timer, at [`timer_slot`] (0: not armed).
-    pub(super) armed: [u64; TIMER_SLOTS],
-    pub(super) transport: Transport,
-    pub(super) flow: Option<FlowId>,
     /// The destination when it is an address (`None`: a name, in `cold`).
     pub(super) remote: Option<SocketAddr>,
+    /// Meaningful when `has_flow` (an `Option` would take 16 bytes).
+    flow: FlowId,
+    pub(super) transport: Transport,
+    has_flow: bool,
+    pub(super) machine: Machine,
+    pub(super) id: TxId,
+    /// Generation of each armed timer, at [`timer_slot`] (0: not armed).
+    pub(super) armed: [u64; TIMER_SLOTS],
     pub(super) cold: Box<Cold>,
 }
 
@@ -74,14 +80,20 @@ impl Tx {
             Destination::Name { .. } => None,
         };
         Tx {
-            id,
-            machine,
-            armed: [0; TIMER_SLOTS],
-            transport,
-            flow,
             remote,
+            flow: flow.unwrap_or(FlowId(0)),
+            transport,
+            has_flow: flow.is_some(),
+            machine,
+            id,
+            armed: [0; TIMER_SLOTS],
             cold: Box::new(cold),
         }
+    }
+
+    /// The flow the transaction must use, if any.
+    pub(super) fn flow(&self) -> Option<FlowId> {
+        self.has_flow.then_some(self.flow)
     }
 
     pub(super) fn destination(&self) -> Destination {
@@ -229,7 +241,11 @@ mod tests {
 
     #[test]
     #[cfg(target_pointer_width = "64")]
-    fn what_a_timer_firing_reads_spans_four_cache_lines() {
-        assert!(size_of::<Option<Tx>>() <= 256);
+    fn what_a_timer_firing_reads_spans_three_cache_lines() {
+        assert!(size_of::<Option<Tx>>() <= 192);
+        // The machine's tag and small fields end the first line, so the
+        // handles a retransmission takes (after them) start the second.
+        assert_eq!(std::mem::offset_of!(Tx, machine), 48);
+        assert!(std::mem::offset_of!(Tx, machine) + size_of::<Machine>() <= 136);
     }
 }

@@ -100,13 +100,28 @@ pub enum TimerKind {
 pub struct TimerQueue<K> {
     lanes: Vec<Lane<K>>,
     len: usize,
+    /// The next generation, and the arming order of the next entry.
     next_generation: u64,
+    /// Deadlines are kept as nanoseconds from here (the first `now` seen),
+    /// so an entry carries its arming order apart from its generation
+    /// (see [`rearm`](Self::rearm)) in the 32 bytes an `Instant` took.
+    origin: Option<Instant>,
 }
 
 #[derive(Debug, Clone)]
 struct Lane<K> {
     after: Duration,
-    entries: VecDeque<(Instant, u64, K)>,
+    entries: VecDeque<Entry<K>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry<K> {
+    /// Nanoseconds from the origin (negative: the clock went back).
+    due: i64,
+    /// Arming order, the tie-break between equal deadlines.
+    order: u64,
+    generation: u64,
+    key: K,
 }
 
 /// Past this many lanes, a lane that empties is removed.
@@ -118,8 +133,28 @@ impl<K: Copy> Default for TimerQueue<K> {
             lanes: Vec::new(),
             len: 0,
             next_generation: 1,
+            origin: None,
         }
     }
+}
+
+/// Nanoseconds from `origin` to `t`, saturating past ±292 years.
+fn nanos_from(origin: Instant, t: Instant) -> i64 {
+    match t.checked_duration_since(origin) {
+        Some(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
+        None => i64::try_from(origin.duration_since(t).as_nanos()).map_or(i64::MIN, |n| -n),
+    }
+}
+
+/// The instant `nanos` from `origin` (the inverse of [`nanos_from`]).
+fn instant_at(origin: Instant, nanos: i64) -> Instant {
+    let d = Duration::from_nanos(nanos.unsigned_abs());
+    let t = if nanos >= 0 {
+        origin.checked_add(d)
+    } else {
+        origin.checked_sub(d)
+    };
+    t.unwrap_or(origin)
 }
 
 impl<K: Copy> TimerQueue<K> {
@@ -127,7 +162,23 @@ impl<K: Copy> TimerQueue<K> {
     /// (never 0).
     pub fn insert(&mut self, now: Instant, after: Duration, key: K) -> u64 {
         let generation = self.next_generation;
+        self.push(now, after, key, generation);
+        generation
+    }
+
+    /// Arms again, under the same generation, a timer just popped (by
+    /// [`pop_due_armed`](Self::pop_due_armed)), so its owner's record of
+    /// the generation stays valid without being written. It is ordered
+    /// among equal deadlines as if newly armed. The generation must not be
+    /// held by another entry.
+    pub fn rearm(&mut self, now: Instant, after: Duration, key: K, generation: u64) {
+        self.push(now, after, key, generation);
+    }
+
+    fn push(&mut self, now: Instant, after: Duration, key: K, generation: u64) {
+        let order = self.next_generation;
         self.next_generation += 1;
+        let origin = *self.origin.get_or_insert(now);
         let lane = match self.lanes.iter().position(|l| l.after == after) {
             Some(k) => k,
             None => {
@@ -139,26 +190,31 @@ impl<K: Copy> TimerQueue<K> {
             }
         };
         let entries = &mut self.lanes[lane].entries;
-        let mut deadline = now + after;
-        if let Some(&(last, _, _)) = entries.back() {
-            deadline = deadline.max(last);
+        let after = i64::try_from(after.as_nanos()).unwrap_or(i64::MAX);
+        let mut due = nanos_from(origin, now).saturating_add(after);
+        if let Some(last) = entries.back() {
+            due = due.max(last.due);
         }
-        entries.push_back((deadline, generation, key));
+        entries.push_back(Entry {
+            due,
+            order,
+            generation,
+            key,
+        });
         self.len += 1;
-        generation
     }
 
-    /// The lane whose front is due first (deadline, then generation).
+    /// The lane whose front is due first (deadline, then arming order).
     fn first_lane(&self) -> Option<usize> {
-        let mut best: Option<(usize, (Instant, u64))> = None;
+        let mut best: Option<(usize, (i64, u64))> = None;
         for (k, lane) in self.lanes.iter().enumerate() {
-            if let Some(&(at, g, _)) = lane.entries.front() {
+            if let Some(e) = lane.entries.front() {
                 let earlier = match best {
-                    Some((_, b)) => (at, g) < b,
+                    Some((_, b)) => (e.due, e.order) < b,
                     None => true,
                 };
                 if earlier {
-                    best = Some((k, (at, g)));
+                    best = Some((k, (e.due, e.order)));
                 }
             }
         }
@@ -174,18 +230,32 @@ impl<K: Copy> TimerQueue<K> {
     /// The earliest entry, without removing it.
     pub fn peek(&self) -> Option<(Instant, u64, K)> {
         let k = self.first_lane()?;
-        self.lanes[k].entries.front().copied()
+        let e = self.lanes[k].entries.front()?;
+        Some((instant_at(self.origin?, e.due), e.generation, e.key))
+    }
+
+    /// The generation of the earliest entry, without removing it.
+    pub fn peek_generation(&self) -> Option<u64> {
+        let k = self.first_lane()?;
+        self.lanes[k].entries.front().map(|e| e.generation)
     }
 
     /// Removes and returns the earliest entry.
     pub fn pop(&mut self) -> Option<(Instant, u64, K)> {
         let k = self.first_lane()?;
-        let entry = self.lanes[k].entries.pop_front();
+        let (e, _) = self.pop_lane(k)?;
+        Some((instant_at(self.origin?, e.due), e.generation, e.key))
+    }
+
+    fn pop_lane(&mut self, k: usize) -> Option<(Entry<K>, Duration)> {
+        let lane = &mut self.lanes[k];
+        let entry = lane.entries.pop_front()?;
+        let after = lane.after;
         self.len -= 1;
-        if self.lanes[k].entries.is_empty() && self.lanes.len() > KEPT_LANES {
+        if lane.entries.is_empty() && self.lanes.len() > KEPT_LANES {
             self.lanes.swap_remove(k);
         }
-        entry
+        Some((entry, after))
     }
 
     /// Removes and returns the earliest entry due at or before `now`.
@@ -194,6 +264,18 @@ impl<K: Copy> TimerQueue<K> {
             Some((at, _, _)) if at <= now => self.pop(),
             _ => None,
         }
+    }
+
+    /// Removes the earliest entry due at or before `now`; returns its
+    /// generation, its key, and the duration it was armed with.
+    pub fn pop_due_armed(&mut self, now: Instant) -> Option<(u64, K, Duration)> {
+        let k = self.first_lane()?;
+        let due = self.lanes[k].entries.front()?.due;
+        if due > nanos_from(self.origin?, now) {
+            return None;
+        }
+        let (e, after) = self.pop_lane(k)?;
+        Some((e.generation, e.key, after))
     }
 
     /// Entries held, cancelled ones included.
@@ -210,7 +292,7 @@ impl<K: Copy> TimerQueue<K> {
     /// this when it knows most entries are stale.
     pub fn retain(&mut self, mut live: impl FnMut(u64, &K) -> bool) {
         for lane in &mut self.lanes {
-            lane.entries.retain(|(_, g, k)| live(*g, k));
+            lane.entries.retain(|e| live(e.generation, &e.key));
         }
         self.lanes.retain(|l| !l.entries.is_empty());
         self.len = self.lanes.iter().map(|l| l.entries.len()).sum();
@@ -238,6 +320,39 @@ mod tests {
         assert_eq!(q.len(), 1);
         q.retain(|_, k| *k != 'c');
         assert!(q.is_empty());
+    }
+
+    #[test]
+    #[allow(clippy::disallowed_methods)] // any origin will do for virtual time
+    fn a_rearmed_timer_keeps_its_generation_and_is_ordered_as_new() {
+        let t0 = Instant::now(); // sans-io-ok: a test picks any origin for virtual time
+        let mut q = TimerQueue::default();
+        let ms = Duration::from_millis;
+        let g = q.insert(t0, ms(10), 'e');
+        assert_eq!(q.pop_due_armed(t0 + ms(9)), None);
+        assert_eq!(q.pop_due_armed(t0 + ms(10)), Some((g, 'e', ms(10))));
+        // Armed before the rearm and due with it: pops first.
+        let other = q.insert(t0 + ms(10), ms(20), 'x');
+        q.rearm(t0 + ms(10), ms(20), 'e', g);
+        assert_eq!(q.peek(), Some((t0 + ms(30), other, 'x')));
+        assert_eq!(q.pop_due_armed(t0 + ms(30)), Some((other, 'x', ms(20))));
+        assert_eq!(q.peek_generation(), Some(g));
+        assert_eq!(q.pop(), Some((t0 + ms(30), g, 'e')));
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    #[allow(clippy::disallowed_methods)] // any origin will do for virtual time
+    fn deadlines_before_the_first_insert_keep_their_instant() {
+        let t0 = Instant::now(); // sans-io-ok: a test picks any origin for virtual time
+        let mut q = TimerQueue::default();
+        let ms = Duration::from_millis;
+        q.insert(t0 + ms(100), ms(50), 1);
+        q.insert(t0, ms(5), 2); // now went back before the first insert
+        assert_eq!(q.earliest(), Some(t0 + ms(5)));
+        assert_eq!(q.pop_due(t0 + ms(5)), Some((t0 + ms(5), 2, 2)));
+        assert_eq!(q.pop_due(t0 + ms(149)), None);
+        assert_eq!(q.pop_due(t0 + ms(150)), Some((t0 + ms(150), 1, 1)));
     }
 
     #[test]
