@@ -188,23 +188,8 @@ pub(crate) fn scan_head_by_lines(
     }))
 }
 
-/// Every message file the tests and benchmarks keep, raw (unparsable ones
-/// too).
 fn raw_messages() -> Vec<(String, Vec<u8>)> {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let mut out = Vec::new();
-    for dir in ["tests/data/rfc4475", "tests/data/rfc5118", "benches/corpus"] {
-        let mut paths: Vec<_> = std::fs::read_dir(format!("{root}/{dir}"))
-            .expect("test data directory")
-            .map(|e| e.expect("directory entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "dat" || x == "sip"))
-            .collect();
-        paths.sort();
-        for p in paths {
-            let raw = std::fs::read(&p).expect("readable message");
-            out.push((p.display().to_string(), raw));
-        }
-    }
+    let out = super::test_corpus::raw_files();
     assert!(out.len() > 50, "only {} messages", out.len());
     out
 }

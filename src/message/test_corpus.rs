@@ -4,8 +4,9 @@
 
 use super::{HeaderName, Message};
 
-/// Every message in those directories that parses.
-pub(crate) fn messages() -> Vec<Message> {
+/// Every message file in those directories, raw (unparsable ones too),
+/// with its path.
+pub(crate) fn raw_files() -> Vec<(String, Vec<u8>)> {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut out = Vec::new();
     for dir in ["tests/data/rfc4475", "tests/data/rfc5118", "benches/corpus"] {
@@ -18,11 +19,18 @@ pub(crate) fn messages() -> Vec<Message> {
         assert!(!paths.is_empty(), "no messages in {dir}");
         for p in paths {
             let raw = std::fs::read(&p).expect("readable message");
-            if let Ok(msg) = Message::parse(raw.into()) {
-                out.push(msg);
-            }
+            out.push((p.display().to_string(), raw));
         }
     }
+    out
+}
+
+/// Every message in those directories that parses.
+pub(crate) fn messages() -> Vec<Message> {
+    let out: Vec<Message> = raw_files()
+        .into_iter()
+        .filter_map(|(_, raw)| Message::parse(raw.into()).ok())
+        .collect();
     assert!(out.len() > 50, "only {} messages", out.len());
     out
 }
