@@ -269,10 +269,7 @@ pub(crate) fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
     if n != b.len() {
         return false;
     }
-    let word = |s: &[u8], at: usize| match s.get(at..at + 8) {
-        Some(w) => u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default()),
-        None => 0,
-    };
+    use super::scan::word;
     let half = |s: &[u8], at: usize| match s.get(at..at + 4) {
         Some(w) => u64::from(u32::from_le_bytes(
             <[u8; 4]>::try_from(w).unwrap_or_default(),

@@ -1305,7 +1305,7 @@ static SLOTS: [u8; 1 << SLOT_BITS] = [
 
 /// Reads up to 8 bytes of `b` from `at` as a little-endian word, zero-padded.
 #[inline(always)]
-pub(crate) fn word(b: &[u8], at: usize, len: usize) -> u64 {
+fn word(b: &[u8], at: usize, len: usize) -> u64 {
     if let Some(Ok(full)) = b.get(at..at + 8).map(<[u8; 8]>::try_from) {
         let w = u64::from_le_bytes(full);
         return if len >= 8 {

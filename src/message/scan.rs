@@ -100,8 +100,9 @@ fn zero_bytes(x: u64) -> u64 {
     x.wrapping_sub(LO) & !x & HI
 }
 
+/// The 8 bytes of `c` at `at`, as a little-endian word (0 past the end).
 #[inline(always)]
-fn word(c: &[u8], at: usize) -> u64 {
+pub(super) fn word(c: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
     if let Some(s) = c.get(at..at + 8) {
         w.copy_from_slice(s);

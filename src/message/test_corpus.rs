@@ -22,6 +22,7 @@ pub(crate) fn raw_files() -> Vec<(String, Vec<u8>)> {
             out.push((p.display().to_string(), raw));
         }
     }
+    assert!(out.len() > 50, "only {} message files", out.len());
     out
 }
 
