@@ -1,10 +1,11 @@
 //! The one pass over a message head: start line, header field spans and the
-//! body's place. It reads each byte of the head about once (memchr for line
-//! ends) and allocates nothing for messages of up to [`INLINE_FIELDS`]
+//! body's place. It reads each byte of the head about once (16 at a time
+//! for line ends and colons) and allocates nothing for messages of up to [`INLINE_FIELDS`]
 //! fields. Typed header values are parsed later, on demand.
 
 use memchr::memchr;
 use smallvec::SmallVec;
+use wide::u8x16;
 
 use super::grammar::is_token_byte;
 use super::header_name::classify;
@@ -84,21 +85,10 @@ pub(super) fn syntax(what: &'static str, offset: usize, expected: &'static str) 
     }
 }
 
-/// Bytes searched a word at a time before handing the rest to memchr. SIP
-/// lines are short (about 45 bytes, rarely over 200), and memchr's call and
-/// vector set-up cost more than it saves at that length.
-const SWAR_BYTES: usize = 256;
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// The flags of the zero bytes of `x` (SWAR zero-byte test). The lowest
-/// flag is exact; higher ones may be borrow artefacts, so only
-/// `trailing_zeros` of the result is meaningful.
-#[inline(always)]
-fn zero_bytes(x: u64) -> u64 {
-    x.wrapping_sub(LO) & !x & HI
-}
+/// Bytes searched 16 at a time here before handing the rest to memchr.
+/// SIP lines are short (about 45 bytes, rarely over 200), and memchr's
+/// call and vector set-up cost more than it saves at that length.
+const NEAR_BYTES: usize = 256;
 
 /// The 8 bytes of `c` at `at`, as a little-endian word (0 past the end).
 #[inline(always)]
@@ -110,50 +100,66 @@ pub(super) fn word(c: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// The first byte of `b[from..]` for which `hit` (given the word) flags a
-/// zero byte. Searches 16 bytes an iteration, the last partial chunk as an
+/// 16 bytes as one vector (`c` holds at least 16; the rest is ignored).
+#[inline(always)]
+fn vector(c: &[u8]) -> u8x16 {
+    let mut a = [0u8; 16];
+    if let Some(s) = c.get(..16) {
+        a.copy_from_slice(s);
+    }
+    u8x16::from(a)
+}
+
+/// Bit k set where byte k of `v` is `needle`.
+#[inline(always)]
+fn equal(v: u8x16, needle: u8) -> u8x16 {
+    v.cmp_eq(u8x16::splat(needle))
+}
+
+/// The first byte of `b[from..]` where `hit` (a mask of the 16 bytes of a
+/// vector, bit k for byte k) flags one. Searches 16 bytes an iteration
+/// (one compare and one mask per needle: `wide` gives the vector
+/// instructions without `unsafe`), the last partial chunk as an
 /// overlapping read of the final 16 bytes (already searched bytes have no
-/// hit), and past [`SWAR_BYTES`] hands over to `slow`.
+/// hit), and past [`NEAR_BYTES`] hands over to `slow`.
 #[inline(always)]
 fn find_with(
     b: &[u8],
     from: usize,
-    hit: impl Fn(u64) -> u64,
+    hit: impl Fn(u8x16) -> u32,
     slow: impl Fn(&[u8]) -> Option<usize>,
 ) -> Option<usize> {
     let hay = b.get(from..)?;
-    let near = &hay[..hay.len().min(SWAR_BYTES)];
-    let first = |c: &[u8], base: usize| {
-        let (x, y) = (hit(word(c, 0)), hit(word(c, 8)));
-        // One branch per chunk on the common no-hit path.
-        if x | y == 0 {
-            None
-        } else if x != 0 {
-            Some(base + (x.trailing_zeros() / 8) as usize)
-        } else {
-            Some(base + 8 + (y.trailing_zeros() / 8) as usize)
-        }
-    };
+    let near = &hay[..hay.len().min(NEAR_BYTES)];
     let mut chunks = near.chunks_exact(16);
     let mut base = 0;
     for c in &mut chunks {
-        if let Some(k) = first(c, base) {
-            return Some(from + k);
+        let m = hit(vector(c));
+        if m != 0 {
+            return Some(from + base + m.trailing_zeros() as usize);
         }
         base += 16;
     }
-    if !chunks.remainder().is_empty() {
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
         if near.len() >= 16 {
             let last = near.len() - 16;
-            if let Some(k) = first(&near[last..], last) {
-                return Some(from + k);
+            let m = hit(vector(&near[last..]));
+            if m != 0 {
+                return Some(from + last + m.trailing_zeros() as usize);
             }
-        } else if let Some(k) = near.iter().position(|&c| hit(LO * u64::from(c)) != 0) {
-            return Some(from + k);
+        } else {
+            // Shorter than a vector: the padding's flags are masked off.
+            let mut a = [0u8; 16];
+            a[..rest.len()].copy_from_slice(rest);
+            let m = hit(u8x16::from(a)) & ((1u32 << rest.len()) - 1);
+            if m != 0 {
+                return Some(from + m.trailing_zeros() as usize);
+            }
         }
     }
-    if hay.len() > SWAR_BYTES {
-        return slow(&hay[SWAR_BYTES..]).map(|k| from + SWAR_BYTES + k);
+    if hay.len() > NEAR_BYTES {
+        return slow(&hay[NEAR_BYTES..]).map(|k| from + NEAR_BYTES + k);
     }
     None
 }
@@ -161,18 +167,21 @@ fn find_with(
 /// Finds `needle` in `b[from..]`.
 #[inline(always)]
 pub(crate) fn find_byte(b: &[u8], from: usize, needle: u8) -> Option<usize> {
-    let pattern = LO * u64::from(needle);
-    find_with(b, from, |w| zero_bytes(w ^ pattern), |s| memchr(needle, s))
+    find_with(
+        b,
+        from,
+        |v| equal(v, needle).move_mask() as u32,
+        |s| memchr(needle, s),
+    )
 }
 
 /// Finds the first `a` or `b` in `hay[from..]`.
 #[inline(always)]
 pub(super) fn find_either(hay: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
-    let (pa, pb) = (LO * u64::from(a), LO * u64::from(b));
     find_with(
         hay,
         from,
-        |w| zero_bytes(w ^ pa) | zero_bytes(w ^ pb),
+        |v| (equal(v, a) | equal(v, b)).move_mask() as u32,
         |s| memchr::memchr2(a, b, s),
     )
 }
@@ -488,22 +497,23 @@ fn parse_content_length(value: &[u8], offset: usize) -> Result<usize, ParseError
 }
 
 /// The index of the first ASCII control byte (below 0x20, or DEL) of `s`,
-/// checked a word at a time: a Request-URI is the longest thing in the
+/// checked 16 bytes at a time: a Request-URI is the longest thing in the
 /// start line, and has none.
 #[inline]
 fn first_control(s: &[u8]) -> Option<usize> {
-    const SPACES: u64 = LO * 0x20;
-    const DEL: u64 = LO * 0x7f;
-    let mut words = s.chunks_exact(8);
+    let controls = |v: u8x16| {
+        // Bytes up to 0x1f saturate to 0; DEL is matched.
+        let low = v.saturating_sub(u8x16::splat(0x1f)).cmp_eq(u8x16::splat(0));
+        (low | equal(v, 0x7f)).move_mask() as u32
+    };
+    let mut chunks = s.chunks_exact(16);
     let mut clean = 0;
-    for w in &mut words {
-        let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default());
-        // Any byte below 0x20 (bytes from 0x80 up cannot flag: `!x`
-        // clears them), or any DEL; exact as an any-test.
-        if (x.wrapping_sub(SPACES) & !x & HI) | zero_bytes(x ^ DEL) != 0 {
-            break;
+    for c in &mut chunks {
+        let m = controls(vector(c));
+        if m != 0 {
+            return Some(clean + m.trailing_zeros() as usize);
         }
-        clean += 8;
+        clean += 16;
     }
     s[clean..]
         .iter()
@@ -668,7 +678,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_word_control_check_agrees_with_a_plain_one() {
+    fn the_vector_control_check_agrees_with_a_plain_one() {
         let base: Vec<u8> = b"sip:alice@atlanta.example.com;transport=tcp?x=1".to_vec();
         for len in 0..base.len() {
             for at in 0..len {
@@ -687,7 +697,7 @@ mod tests {
     /// and length around the 16-byte chunks and the hand-over to memchr.
     #[test]
     fn word_searches_agree_with_a_plain_scan() {
-        let mut hay: Vec<u8> = (0..SWAR_BYTES as u32 + 80)
+        let mut hay: Vec<u8> = (0..NEAR_BYTES as u32 + 80)
             .map(|k| b"ab:\r\n \x80\xff"[(k * 7 % 8) as usize] ^ ((k % 3) as u8 * 0x40))
             .collect();
         for len in [0, 1, 7, 8, 15, 16, 17, 31, 33, 255, 256, 257, hay.len()] {
@@ -726,5 +736,22 @@ mod tests {
         }
         hay.clear();
         assert_eq!(find_byte(&hay, 1, b'\n'), None);
+    }
+
+    #[test]
+    fn a_short_haystack_never_matches_its_padding() {
+        // Fewer than 16 bytes are searched in a zero-padded vector.
+        for len in 0..16 {
+            let hay = vec![b'a'; len];
+            for from in 0..=len {
+                assert_eq!(find_byte(&hay, from, 0), None, "{len} {from}");
+                assert_eq!(find_either(&hay, from, 0, b'b'), None, "{len} {from}");
+            }
+            let mut z = hay.clone();
+            if let Some(last) = z.last_mut() {
+                *last = 0;
+                assert_eq!(find_byte(&z, 0, 0), Some(len - 1));
+            }
+        }
     }
 }
