@@ -3,6 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::grammar::{fail, PResult};
+use super::vector;
 
 /// A host: a domain name, an IPv4 address or an IPv6 reference.
 ///
@@ -145,21 +146,74 @@ pub(crate) fn host(i: &str) -> PResult<'_, Host<'_>> {
         };
         return Ok((&inner[close + 1..], Host::Ipv6(addr)));
     }
-    // One pass: hostname bytes (`_` is outside RFC 3261 but used in the
-    // wild), noting any `..` and whether it could be an IPv4 address,
-    // reading that address on the way (what `ipv4` would say of the name).
+    let bytes = i.as_bytes();
+    // Most hosts fit in one vector: their bytes' classes as masks.
+    let (v, there) = vector::load_padded(bytes, 0);
+    let dots = vector::bits(vector::equal(v, b'.'));
+    let name = vector::letters(v) | vector::equal(v, b'-') | vector::equal(v, b'_');
+    let names = vector::bits(name);
+    let host_bytes = (vector::bits(vector::digits(v)) | names | dots) & there;
+    let n = (!host_bytes).trailing_zeros() as usize;
+    if n == 16 && bytes.len() > 16 {
+        return long_host(i);
+    }
+    let run = (1u32 << n) - 1;
+    let dots = dots & run;
+    // A dot first or after a dot: an empty label.
+    let empty_label = dots & (dots << 1 | 1) != 0;
+    if names & run == 0 && n > 0 && !empty_label {
+        // Digits and dots: an IPv4 address, read with the dots known.
+        return match ipv4_between(&bytes[..n], dots) {
+            Some(a) => Ok((&i[n..], Host::Ipv4(a))),
+            None => fail(i, "an IPv4 address"),
+        };
+    }
+    finish_host(i, n, names & run != 0, empty_label)
+}
+
+/// [`ipv4`] of digits with the dots at the set bits of `dots`: three of
+/// them, each octet one to three digits and at most 255.
+#[inline(always)]
+fn ipv4_between(s: &[u8], mut dots: u32) -> Option<Ipv4Addr> {
+    if dots.count_ones() != 3 {
+        return None;
+    }
+    let mut octets = [0u8; 4];
+    let mut from = 0;
+    for (k, octet) in octets.iter_mut().enumerate() {
+        let end = if k < 3 {
+            let d = dots.trailing_zeros() as usize;
+            dots &= dots - 1;
+            d
+        } else {
+            s.len()
+        };
+        let digits = s.get(from..end)?;
+        if digits.is_empty() || digits.len() > 3 {
+            return None;
+        }
+        let value = digits
+            .iter()
+            .fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
+        *octet = u8::try_from(value).ok()?;
+        from = end + 1;
+    }
+    Some(Ipv4Addr::from(octets))
+}
+
+/// [`host`] for a name that does not end within its first 16 bytes: one
+/// pass over hostname bytes (`_` is outside RFC 3261 but used in the
+/// wild), noting any `..` and whether it could be an IPv4 address.
+#[cold]
+fn long_host(i: &str) -> PResult<'_, Host<'_>> {
     let bytes = i.as_bytes();
     let mut n = 0;
     let mut letters = false;
     let mut empty_label = false;
     let mut after_dot = true;
-    let mut v4 = V4Reader::default();
     while let Some(&b) = bytes.get(n) {
         match HOST_BYTES[usize::from(b)] {
-            DIGIT => {
-                v4.digit(b);
-                after_dot = false;
-            }
+            DIGIT => after_dot = false,
             NAME => {
                 letters = true;
                 after_dot = false;
@@ -167,18 +221,24 @@ pub(crate) fn host(i: &str) -> PResult<'_, Host<'_>> {
             DOT => {
                 empty_label |= after_dot;
                 after_dot = true;
-                v4.dot();
             }
             _ => break,
         }
         n += 1;
     }
+    finish_host(i, n, letters, empty_label)
+}
+
+/// A host name of `n` bytes at the start of `i`: a domain when it has a
+/// letter, else an IPv4 address.
+#[inline(always)]
+fn finish_host(i: &str, n: usize, letters: bool, empty_label: bool) -> PResult<'_, Host<'_>> {
     let name = &i[..n];
     if name.is_empty() || empty_label || name.starts_with('-') {
         return fail(i, "a host name or address");
     }
     if !letters {
-        return match v4.finish() {
+        return match ipv4(name) {
             Some(a) => Ok((&i[n..], Host::Ipv4(a))),
             None => fail(i, "an IPv4 address"),
         };
@@ -210,50 +270,6 @@ static HOST_BYTES: [u8; 256] = {
     }
     t
 };
-
-/// [`ipv4`] fed a byte at a time (digits and dots only), so the hostname
-/// scan reads an address without a second pass.
-#[derive(Default)]
-struct V4Reader {
-    octets: [u8; 4],
-    k: usize,
-    value: u16,
-    digits: u8,
-    bad: bool,
-}
-
-impl V4Reader {
-    #[inline(always)]
-    fn digit(&mut self, b: u8) {
-        if self.digits < 3 {
-            self.value = self.value * 10 + u16::from(b - b'0');
-            self.digits += 1;
-        } else {
-            self.bad = true;
-        }
-    }
-
-    #[inline(always)]
-    fn dot(&mut self) {
-        match u8::try_from(self.value) {
-            Ok(octet) if self.digits > 0 && self.k < 3 => {
-                self.octets[self.k] = octet;
-                self.k += 1;
-                self.value = 0;
-                self.digits = 0;
-            }
-            _ => self.bad = true,
-        }
-    }
-
-    fn finish(mut self) -> Option<Ipv4Addr> {
-        if self.bad || self.k != 3 || self.digits == 0 {
-            return None;
-        }
-        self.octets[3] = u8::try_from(self.value).ok()?;
-        Some(Ipv4Addr::from(self.octets))
-    }
-}
 
 /// `[ ":" port ]`, the port as a number 0..=65535.
 pub(crate) fn opt_port(i: &str) -> PResult<'_, Option<u16>> {

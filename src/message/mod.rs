@@ -29,6 +29,7 @@ mod status;
 mod test_corpus;
 mod typed;
 mod uri;
+mod vector;
 
 pub use builder::{RequestBuilder, ResponseBuilder};
 pub use error::{HeaderError, ParseError, ValueError};

@@ -9,6 +9,7 @@ use wide::u8x16;
 
 use super::grammar::is_token_byte;
 use super::header_name::classify;
+use super::vector::{equal, load};
 use super::{HeaderName, Limits, Method, ParseError};
 
 /// Header fields kept inline in a [`Message`](super::Message) before the
@@ -100,26 +101,9 @@ pub(super) fn word(c: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// 16 bytes as one vector (`c` holds at least 16; the rest is ignored).
-#[inline(always)]
-fn vector(c: &[u8]) -> u8x16 {
-    let mut a = [0u8; 16];
-    if let Some(s) = c.get(..16) {
-        a.copy_from_slice(s);
-    }
-    u8x16::from(a)
-}
-
-/// Bit k set where byte k of `v` is `needle`.
-#[inline(always)]
-fn equal(v: u8x16, needle: u8) -> u8x16 {
-    v.cmp_eq(u8x16::splat(needle))
-}
-
 /// The first byte of `b[from..]` where `hit` (a mask of the 16 bytes of a
 /// vector, bit k for byte k) flags one. Searches 16 bytes an iteration
-/// (one compare and one mask per needle: `wide` gives the vector
-/// instructions without `unsafe`), the last partial chunk as an
+/// (one compare and one mask per needle), the last partial chunk as an
 /// overlapping read of the final 16 bytes (already searched bytes have no
 /// hit), and past [`NEAR_BYTES`] hands over to `slow`.
 #[inline(always)]
@@ -134,7 +118,7 @@ fn find_with(
     let mut chunks = near.chunks_exact(16);
     let mut base = 0;
     for c in &mut chunks {
-        let m = hit(vector(c));
+        let m = hit(load(c));
         if m != 0 {
             return Some(from + base + m.trailing_zeros() as usize);
         }
@@ -144,7 +128,7 @@ fn find_with(
     if !rest.is_empty() {
         if near.len() >= 16 {
             let last = near.len() - 16;
-            let m = hit(vector(&near[last..]));
+            let m = hit(load(&near[last..]));
             if m != 0 {
                 return Some(from + last + m.trailing_zeros() as usize);
             }
@@ -509,7 +493,7 @@ fn first_control(s: &[u8]) -> Option<usize> {
     let mut chunks = s.chunks_exact(16);
     let mut clean = 0;
     for c in &mut chunks {
-        let m = controls(vector(c));
+        let m = controls(load(c));
         if m != 0 {
             return Some(clean + m.trailing_zeros() as usize);
         }
