@@ -397,3 +397,19 @@ fn a_subscribe_over_tcp_is_accepted_with_a_tcp_contact_on_its_connection() {
         "the subscriber refreshes over TCP, as it subscribed"
     );
 }
+
+#[test]
+fn an_invite_with_an_unreadable_cseq_gets_400_and_rings_nothing() {
+    let invite = request(
+        "INVITE",
+        "sip:alice@10.0.0.1",
+        "Contact: <sip:bob@10.0.0.9>\r\n",
+        "",
+    )
+    .replace("CSeq: 1 INVITE", "CSeq: x INVITE");
+    let mut h = Harness::new(config());
+    let r = exchange(&mut h, invite);
+    assert_eq!(r.status(), Some(400));
+    assert_eq!(r.reason(), Some(&b"Bad CSeq Header"[..]));
+    assert_eq!(h.take_events(), vec![], "no incoming call");
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use sansip::message::{headers::Via, HeaderName, Message, Method, RequestBuilder};
-use sansip::transaction::{TxConfig, TxError, TxState};
+use sansip::transaction::{TxConfig, TxError, TxOutput, TxState};
 use sansip::transport::{FlowId, Transport};
 use transaction_util::*;
 
@@ -495,6 +495,78 @@ fn merged_request_is_answered_482_by_the_layer() {
     .replacen(";branch=z9hG4bKpath1", ";branch=z9hG4bKpath2", 1);
     h.receive(secs(3602), Message::parse(Bytes::from(text)).unwrap(), udp);
     h.assert_idle_after_timers();
+}
+
+/// RFC 4475's requests whose identifying headers (§8.1.1) are missing,
+/// repeated, out of range or at odds with the method: each is answered 400
+/// with the fault as its reason, back to its sender, and never reaches the
+/// TU or a table.
+#[test]
+fn rfc4475_requests_without_usable_identifying_headers_get_400_and_no_transaction() {
+    for (file, reason) in [
+        ("insuf", "Missing Call-ID Header"),
+        ("mismatch01", "CSeq Method Does Not Match The Request"),
+        ("mismatch02", "CSeq Method Does Not Match The Request"),
+        ("multi01", "Multiple Call-ID Headers"),
+        ("scalar02", "Bad CSeq Header"),
+    ] {
+        let path = format!(
+            "{}/tests/data/rfc4475/{file}.dat",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(&path).expect("RFC 4475 message on disk");
+        let msg = Message::parse(Bytes::from(bytes)).expect("frames");
+        let mut h = Harness::new();
+        let udp = flow(Transport::Udp, 1);
+        h.layer.receive(h.at(Duration::ZERO), msg, udp);
+        let out = h.drain();
+        assert_eq!(out.len(), 1, "{file}: one answer, no event: {out:?}");
+        let TxOutput::Transmit(t) = &out[0] else {
+            panic!("{file}: {out:?}");
+        };
+        assert_eq!(
+            start_line(&t.bytes),
+            format!("SIP/2.0 400 {reason}"),
+            "{file}"
+        );
+        assert_eq!(h.layer.stats().rejected_requests, 1, "{file}");
+        assert_eq!(h.layer.len(), 0, "{file}");
+    }
+}
+
+/// The same faults in an otherwise good request, one at a time; an ACK
+/// with them is dropped, never answered.
+#[test]
+fn a_request_with_a_bad_cseq_or_without_from_gets_400_and_an_ack_is_dropped() {
+    let good = "OPTIONS sip:alice@192.0.2.1 SIP/2.0
+Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKid1
+From: <sip:x@192.0.2.9>;tag=1
+To: <sip:alice@192.0.2.1>
+Call-ID: ids
+CSeq: 1 OPTIONS
+Content-Length: 0
+
+";
+    let udp = flow(Transport::Udp, 1);
+    for (from, to, reason) in [
+        ("CSeq: 1 OPTIONS", "CSeq: x OPTIONS", "Bad CSeq Header"),
+        ("From: <sip:x@192.0.2.9>;tag=1\n", "", "Missing From Header"),
+    ] {
+        let mut h = Harness::new();
+        h.layer
+            .receive(h.at(Duration::ZERO), raw(&good.replace(from, to)), udp);
+        let out = h.transmits();
+        assert_eq!(out.len(), 1);
+        assert_eq!(start_line(&out[0].bytes), format!("SIP/2.0 400 {reason}"));
+        assert_eq!(h.layer.len(), 0);
+    }
+    let mut h = Harness::new();
+    let ack = good
+        .replace("OPTIONS sip", "ACK sip")
+        .replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE");
+    assert_eq!(h.receive(Duration::ZERO, raw(&ack), udp), vec![]);
+    assert_eq!(h.layer.stats().dropped_requests, 1);
+    assert_eq!(h.layer.stats().rejected_requests, 0);
 }
 
 #[test]

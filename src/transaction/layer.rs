@@ -17,7 +17,7 @@ use super::table::{Cold, IdHasher, Index, KeyedState, Machine, Table, Tx};
 use super::types::{
     Destination, Target, Transmit, TxConfig, TxError, TxEvent, TxId, TxOutput, TxStats,
 };
-use super::{TimerKind, TimerQueue};
+use super::{validate, TimerKind, TimerQueue};
 use crate::message::headers::{Timestamp, Via};
 use crate::message::{HeaderName, Message, Method, ResponseBuilder};
 use crate::rng::Rng;
@@ -419,6 +419,11 @@ impl TransactionLayer {
             } else {
                 self.stats.dropped_requests += 1;
             }
+            return;
+        }
+        // §8.1.1: without its identifying headers, nothing can be matched.
+        if let Some(fault) = validate::request_fault(&request) {
+            self.reject(&request, &flow, 400, fault);
             return;
         }
         if stamp_received(&mut request, flow.remote).is_err() {

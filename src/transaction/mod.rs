@@ -45,6 +45,7 @@ mod server_non_invite;
 mod table;
 mod timers;
 mod types;
+mod validate;
 
 pub use action::TxState;
 pub use layer::TransactionLayer;
