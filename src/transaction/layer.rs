@@ -13,7 +13,7 @@ use super::client_non_invite::ClientNonInvite;
 use super::key::{Branch, ClientKey, MergeKey, ServerKey};
 use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
-use super::table::{Cold, IdHasher, Index, KeyedState, Machine, Table, Tx};
+use super::table::{Cold, IdHasher, Index, Kept, KeyedState, Machine, Table, Tx};
 use super::types::{
     Destination, Target, Transmit, TxConfig, TxError, TxEvent, TxId, TxOutput, TxStats,
 };
@@ -225,7 +225,10 @@ impl TransactionLayer {
                 "a CANCEL for this INVITE was already sent",
             ));
         }
-        let cancel = invite_sibling(&tx.cold.request, Method::Cancel, &tx.cold.request)
+        let Some(invite_request) = tx.cold.kept.request() else {
+            return Err(TxError::WrongState("not a client transaction"));
+        };
+        let cancel = invite_sibling(invite_request, Method::Cancel, invite_request)
             .ok_or(TxError::BadMessage("INVITE lacks headers"))?;
         let Index::Client(key) = &tx.cold.index else {
             return Err(TxError::WrongState("not a client transaction"));
@@ -348,7 +351,8 @@ impl TransactionLayer {
         let id = self.allocate_id();
         let reliable = transport.is_reliable();
         let timers = self.config.timers;
-        let (machine, actions) = if method == Method::Invite {
+        let invite = method == Method::Invite;
+        let (machine, actions) = if invite {
             let (m, a) = ClientInvite::start(&request, reliable, &timers);
             self.cancel_reserve += 1;
             (Machine::InviteClient(m), a)
@@ -358,11 +362,11 @@ impl TransactionLayer {
         };
         let key = ClientKey { branch, method };
         self.clients.insert(key.clone(), id);
+        // A non-INVITE request is dropped here, while its memory is warm.
         let cold = Cold {
             index: Index::Client(key),
             destination: Destination::Addr(remote),
-            request,
-            started: now,
+            kept: Kept::client(request, invite),
         };
         self.txs
             .insert(id, Tx::new(id, machine, transport, flow, cold));
@@ -391,19 +395,14 @@ impl TransactionLayer {
         };
         // §18.1.2: a response whose top Via sent-by is not the one we wrote
         // is discarded, even when its branch matches.
-        let ours = tx
-            .cold
-            .request
-            .header::<Via>()
-            .ok()
-            .map(|v| SentBy::new(v.host, v.port));
+        let ours = tx.cold.kept.sent_by();
         if !ours.is_some_and(|s| top_via_is_ours(&response, &[s])) {
             self.stats.stray_responses += 1;
             return;
         }
-        let actions = match &mut tx.machine {
-            Machine::InviteClient(m) => m.on_response(&response, &tx.cold.request, &timers),
-            Machine::NonInviteClient(m) => m.on_response(&response, &timers),
+        let actions = match (&mut tx.machine, tx.cold.kept.request()) {
+            (Machine::InviteClient(m), Some(request)) => m.on_response(&response, request, &timers),
+            (Machine::NonInviteClient(m), _) => m.on_response(&response, &timers),
             _ => Actions::new(),
         };
         self.apply_carrying(now, id, actions, Carried::Response(response));
@@ -495,11 +494,18 @@ impl TransactionLayer {
         if let Some(m) = &merge {
             self.merged.insert(m.clone(), id);
         }
+        let kept = if method == Method::Invite {
+            Kept::InviteServer {
+                request: Box::new(request.clone()),
+                started: now,
+            }
+        } else {
+            Kept::NonInviteServer
+        };
         let cold = Cold {
             index: Index::Server(key, merge),
             destination,
-            request: request.clone(),
-            started: now,
+            kept,
         };
         let tx = Tx::new(id, machine, flow.transport, reply_flow, cold);
         self.txs.insert(id, tx);
@@ -558,13 +564,15 @@ impl TransactionLayer {
             Notice::PassOn => return,
             Notice::SendTrying => {
                 let Some(tx) = self.txs.get(&id) else { return };
-                let request = &tx.cold.request;
+                let Kept::InviteServer { request, started } = &tx.cold.kept else {
+                    return;
+                };
                 let mut trying = ResponseBuilder::for_request(request, 100, "Trying");
                 // §8.2.6.1: a Timestamp in the request is copied into the
                 // 100, with the time we held the request added as its delay.
                 match request.header_opt::<Timestamp>() {
                     Ok(Some(ts)) => {
-                        let held = now.saturating_duration_since(tx.cold.started);
+                        let held = now.saturating_duration_since(*started);
                         let delay = format!("{}.{:03}", held.as_secs(), held.subsec_millis());
                         trying = trying.header(&Timestamp {
                             time: ts.time,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hasher};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use super::client_invite::ClientInvite;
@@ -13,9 +13,10 @@ use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
 use super::types::{Destination, TxId};
 use super::TimerKind;
-use crate::message::Message;
+use crate::message::headers::Via;
+use crate::message::{Host, Message};
 use crate::rng::Rng;
-use crate::transport::{FlowId, Transport};
+use crate::transport::{FlowId, SentBy, Transport};
 
 #[derive(Debug, Clone)]
 pub(super) enum Machine {
@@ -60,11 +61,103 @@ pub(super) struct Tx {
 pub(super) struct Cold {
     pub(super) index: Index,
     pub(super) destination: Destination,
-    /// The request: a client's, to build a CANCEL; a server's, to build
-    /// 100 Trying.
-    pub(super) request: Message,
-    /// When the request was sent or received.
-    pub(super) started: Instant,
+    pub(super) kept: Kept,
+}
+
+/// What a transaction keeps of its request: only what its kind reads
+/// again. A whole `Message` is a kilobyte besides its buffer; kept by every
+/// transaction, it made each one that much larger and its end free that
+/// much more, cold, memory. Only the INVITE kinds need one.
+#[derive(Debug, Clone)]
+pub(super) enum Kept {
+    /// The request, to build a CANCEL and the ACK of a failure, and the
+    /// sent-by of our Via, which responses must carry (§18.1.2).
+    InviteClient {
+        request: Box<Message>,
+        sent_by: Option<OurSentBy>,
+    },
+    /// The sent-by of our Via.
+    NonInviteClient(Option<OurSentBy>),
+    /// The request, to build 100 Trying, and when it was received, for
+    /// the delay of its Timestamp (§8.2.6.1).
+    InviteServer {
+        request: Box<Message>,
+        started: Instant,
+    },
+    /// Nothing: its responses come whole from the TU.
+    NonInviteServer,
+}
+
+impl Kept {
+    /// What a client keeps of `request`, its Via stamped.
+    pub(super) fn client(request: Message, invite: bool) -> Kept {
+        let sent_by = request
+            .header::<Via>()
+            .ok()
+            .map(|v| OurSentBy::new(v.host, v.port));
+        if invite {
+            Kept::InviteClient {
+                request: Box::new(request),
+                sent_by,
+            }
+        } else {
+            Kept::NonInviteClient(sent_by)
+        }
+    }
+
+    /// The sent-by a response to this client must carry (`None`: a server,
+    /// or a request whose Via did not parse, which no response matches).
+    pub(super) fn sent_by(&self) -> Option<SentBy<'_>> {
+        match self {
+            Kept::InviteClient { sent_by, .. } | Kept::NonInviteClient(sent_by) => {
+                sent_by.as_ref().map(OurSentBy::as_sent_by)
+            }
+            _ => None,
+        }
+    }
+
+    /// The request, kept by the INVITE kinds only.
+    pub(super) fn request(&self) -> Option<&Message> {
+        match self {
+            Kept::InviteClient { request, .. } | Kept::InviteServer { request, .. } => {
+                Some(request)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The sent-by of a Via we wrote, owned: small, and a heap block only for
+/// a host name.
+#[derive(Debug, Clone)]
+pub(super) struct OurSentBy {
+    host: OwnedHost,
+    port: Option<u16>,
+}
+
+#[derive(Debug, Clone)]
+enum OwnedHost {
+    Domain(Box<str>),
+    Ip(IpAddr),
+}
+
+impl OurSentBy {
+    fn new(host: Host<'_>, port: Option<u16>) -> OurSentBy {
+        let host = match host {
+            Host::Domain(d) => OwnedHost::Domain(d.into()),
+            Host::Ipv4(a) => OwnedHost::Ip(IpAddr::V4(a)),
+            Host::Ipv6(a) => OwnedHost::Ip(IpAddr::V6(a)),
+        };
+        OurSentBy { host, port }
+    }
+
+    fn as_sent_by(&self) -> SentBy<'_> {
+        let host = match &self.host {
+            OwnedHost::Domain(d) => Host::Domain(d),
+            OwnedHost::Ip(a) => Host::from(*a),
+        };
+        SentBy::new(host, self.port)
+    }
 }
 
 impl Tx {
