@@ -51,7 +51,6 @@ pub struct TransactionLayer {
     /// Client INVITEs that have sent no CANCEL: a slot is kept for each.
     cancel_reserve: usize,
     outputs: VecDeque<TxOutput>,
-    next_id: u64,
     rng: Rng,
     stats: TxStats,
 }
@@ -71,7 +70,6 @@ impl TransactionLayer {
             dead: HashSet::default(),
             cancel_reserve: 0,
             outputs: VecDeque::new(),
-            next_id: 1,
             rng: Rng::new(seed),
             stats: TxStats::default(),
         }
@@ -297,13 +295,7 @@ impl TransactionLayer {
 
     /// The host reports that a flow closed: its transactions fail.
     pub fn flow_closed(&mut self, now: Instant, flow: FlowId) {
-        let mut hit: Vec<TxId> = self
-            .txs
-            .iter()
-            .filter(|(_, t)| t.flow() == Some(flow))
-            .map(|(id, _)| *id)
-            .collect();
-        hit.sort_unstable(); // oldest first, whatever the table's order
+        let hit = self.oldest_first(|t| t.flow() == Some(flow));
         for id in hit {
             self.fail(now, id);
         }
@@ -312,19 +304,26 @@ impl TransactionLayer {
     /// The host reports an ICMP-style error for `destination`: the
     /// transactions sending there fail.
     pub fn transport_error(&mut self, now: Instant, destination: SocketAddr) {
-        let mut hit: Vec<TxId> = self
-            .txs
-            .iter()
-            .filter(|(_, t)| t.remote == Some(destination))
-            .map(|(id, _)| *id)
-            .collect();
-        hit.sort_unstable(); // oldest first, whatever the table's order
+        let hit = self.oldest_first(|t| t.remote == Some(destination));
         for id in hit {
             self.fail(now, id);
         }
     }
 
     // ---- internals ---------------------------------------------------
+
+    /// The live transactions `pick` takes, oldest first, whatever the
+    /// table's order.
+    fn oldest_first(&self, pick: impl Fn(&Tx) -> bool) -> Vec<TxId> {
+        let mut hit: Vec<(u64, TxId)> = self
+            .txs
+            .iter()
+            .filter(|t| pick(t))
+            .map(|t| (t.cold.rank, t.id))
+            .collect();
+        hit.sort_unstable();
+        hit.into_iter().map(|(_, id)| id).collect()
+    }
 
     /// Whether `needed` more transactions fit, besides the slots kept for
     /// CANCELs.
@@ -348,7 +347,7 @@ impl TransactionLayer {
         flow: Option<FlowId>,
         remote: SocketAddr,
     ) -> TxId {
-        let id = self.allocate_id();
+        let id = self.txs.next_id();
         let reliable = transport.is_reliable();
         let timers = self.config.timers;
         let invite = method == Method::Invite;
@@ -367,16 +366,10 @@ impl TransactionLayer {
             index: Index::Client(key),
             destination: Destination::Addr(remote),
             kept: Kept::client(request, invite),
+            rank: 0,
         };
-        self.txs
-            .insert(id, Tx::new(id, machine, transport, flow, cold));
+        self.txs.insert(Tx::new(id, machine, transport, flow, cold));
         self.apply(now, id, actions);
-        id
-    }
-
-    fn allocate_id(&mut self) -> TxId {
-        let id = TxId(self.next_id);
-        self.next_id += 1;
         id
     }
 
@@ -480,7 +473,7 @@ impl TransactionLayer {
                     .copied()
             })
             .flatten();
-        let id = self.allocate_id();
+        let id = self.txs.next_id();
         let reliable = flow.transport.is_reliable();
         let (machine, actions) = if method == Method::Invite {
             let (m, a) = ServerInvite::start(reliable, &self.config.timers);
@@ -506,9 +499,10 @@ impl TransactionLayer {
             index: Index::Server(key, merge),
             destination,
             kept,
+            rank: 0,
         };
         let tx = Tx::new(id, machine, flow.transport, reply_flow, cold);
-        self.txs.insert(id, tx);
+        self.txs.insert(tx);
         self.outputs.push_back(TxOutput::Event(TxEvent::Request {
             tx: id,
             request,

@@ -1,8 +1,7 @@
 //! Where the layer keeps its transactions: a slab reached by slot from
 //! timers and by id from the API, and the seeded hashers of its indexes.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hasher};
+use std::hash::{BuildHasher, DefaultHasher, Hasher};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
@@ -62,6 +61,8 @@ pub(super) struct Cold {
     pub(super) index: Index,
     pub(super) destination: Destination,
     pub(super) kept: Kept,
+    /// Set by [`Table::insert`]: lower for an older transaction.
+    pub(super) rank: u64,
 }
 
 /// What a transaction keeps of its request: only what its kind reads
@@ -215,9 +216,9 @@ pub(super) fn timer_slot(kind: TimerKind) -> usize {
     }
 }
 
-/// Hashes a [`TxId`], a counter, by Fibonacci multiplication: one cache
-/// line per lookup however many transactions are live (a B-tree walked
-/// several), deterministic, and well spread for consecutive ids.
+/// Hashes a generation, a counter, by Fibonacci multiplication: one
+/// cache line per lookup, deterministic, and well spread for consecutive
+/// values.
 #[derive(Debug, Default, Clone, Copy)]
 pub(super) struct IdHasher(u64);
 
@@ -265,67 +266,98 @@ impl BuildHasher for KeyedState {
 
 /// The live transactions: a slab, so a timer reaches its transaction with
 /// one memory access (timers carry the slot; a stale one is caught by its
-/// generation, which is never reused), and a small id-to-slot map for the
-/// API, which names transactions by [`TxId`].
+/// generation, which is never reused), and so does the API: a [`TxId`]
+/// holds its slot in the low 32 bits and the slot's use count in the high
+/// 32, so no id-to-slot map is probed (a cache miss per end and per call
+/// when many transactions are live). A slot whose count would wrap is
+/// retired, so an id is never handed out twice.
 #[derive(Debug, Default)]
 pub(super) struct Table {
     pub(super) slots: Vec<Option<Tx>>,
-    /// Free slots, the most recently freed (warmest) last.
-    pub(super) free: Vec<u32>,
-    pub(super) ids: HashMap<TxId, u32, BuildHasherDefault<IdHasher>>,
+    /// Free slots and the use count their next transaction gets, the most
+    /// recently freed (warmest) last.
+    free: Vec<(u32, u32)>,
+    live: usize,
+    /// Transactions inserted so far: each one's rank, for oldest-first.
+    created: u64,
 }
 
 impl Table {
     pub(super) fn len(&self) -> usize {
-        self.ids.len()
+        self.live
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.live == 0
     }
 
     pub(super) fn get(&self, id: &TxId) -> Option<&Tx> {
-        let slot = *self.ids.get(id)?;
-        self.slots[slot as usize].as_ref()
+        let tx = self.slots.get(slot_of(*id) as usize)?.as_ref()?;
+        (tx.id == *id).then_some(tx)
     }
 
     pub(super) fn get_mut(&mut self, id: &TxId) -> Option<&mut Tx> {
-        let slot = *self.ids.get(id)?;
-        self.slots[slot as usize].as_mut()
+        let tx = self.slots.get_mut(slot_of(*id) as usize)?.as_mut()?;
+        (tx.id == *id).then_some(tx)
     }
 
+    /// The slot of a live transaction.
     pub(super) fn slot_of(&self, id: &TxId) -> Option<u32> {
-        self.ids.get(id).copied()
+        self.get(id).map(|_| slot_of(*id))
     }
 
     pub(super) fn at_mut(&mut self, slot: u32) -> Option<&mut Tx> {
         self.slots.get_mut(slot as usize)?.as_mut()
     }
 
-    pub(super) fn insert(&mut self, id: TxId, tx: Tx) {
-        let slot = match self.free.pop() {
-            Some(s) => s,
+    /// The id the next [`insert`](Self::insert) takes.
+    pub(super) fn next_id(&self) -> TxId {
+        let (slot, uses) = match self.free.last() {
+            Some(&free) => free,
             None => {
-                self.slots.push(None);
-                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 transactions")
+                let slot = u32::try_from(self.slots.len()).expect("fewer than 2^32 transactions");
+                (slot, 1)
             }
         };
+        TxId((u64::from(uses) << 32) | u64::from(slot))
+    }
+
+    /// Inserts a transaction made with the id [`next_id`](Self::next_id)
+    /// gave.
+    pub(super) fn insert(&mut self, mut tx: Tx) {
+        debug_assert_eq!(tx.id, self.next_id(), "inserted under the next id");
+        let slot = slot_of(tx.id);
+        if self.free.pop().is_none() {
+            self.slots.push(None);
+        }
+        self.created += 1;
+        tx.cold.rank = self.created;
         self.slots[slot as usize] = Some(tx);
-        self.ids.insert(id, slot);
+        self.live += 1;
     }
 
     pub(super) fn remove(&mut self, id: &TxId) -> Option<Tx> {
-        let slot = self.ids.remove(id)?;
+        self.get(id)?;
+        let slot = slot_of(*id);
         let tx = self.slots[slot as usize].take();
-        self.free.push(slot);
+        self.live -= 1;
+        // Past its last use count the slot is never used again: an id
+        // must not come back.
+        if let Some(uses) = ((id.0 >> 32) as u32).checked_add(1) {
+            self.free.push((slot, uses));
+        }
         tx
     }
 
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&TxId, &Tx)> + '_ {
-        self.ids
-            .iter()
-            .filter_map(|(id, &s)| Some((id, self.slots[s as usize].as_ref()?)))
+    /// The live transactions, in slot order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = &Tx> + '_ {
+        self.slots.iter().filter_map(Option::as_ref)
     }
+}
+
+/// The slot a [`TxId`] names.
+fn slot_of(id: TxId) -> u32 {
+    id.0 as u32
 }
 
 #[cfg(test)]
@@ -340,5 +372,54 @@ mod tests {
         // handles a retransmission takes (after them) start the second.
         assert_eq!(std::mem::offset_of!(Tx, machine), 48);
         assert!(std::mem::offset_of!(Tx, machine) + size_of::<Machine>() <= 136);
+    }
+
+    fn tx(table: &Table) -> Tx {
+        let cold = Cold {
+            index: Index::Client(ClientKey {
+                branch: super::super::key::Branch::new("z9hG4bKt"),
+                method: crate::message::Method::Options,
+            }),
+            destination: Destination::Addr(SocketAddr::from(([192, 0, 2, 9], 5060))),
+            kept: Kept::NonInviteServer,
+            rank: 0,
+        };
+        let machine = Machine::NonInviteServer(ServerNonInvite::start(false));
+        Tx::new(table.next_id(), machine, Transport::Udp, None, cold)
+    }
+
+    #[test]
+    fn a_reused_slot_gets_a_new_id_and_the_old_one_finds_nothing() {
+        let mut table = Table::default();
+        let first = tx(&table);
+        let old = first.id;
+        table.insert(first);
+        assert_eq!(table.len(), 1);
+        assert!(table.remove(&old).is_some());
+        assert!(table.remove(&old).is_none());
+        let second = tx(&table);
+        let new = second.id;
+        table.insert(second);
+        assert_eq!(slot_of(new), slot_of(old), "the freed slot is reused");
+        assert_ne!(new, old);
+        assert!(table.get(&old).is_none());
+        assert!(table.get(&new).is_some());
+        assert_eq!(table.len(), 1);
+        assert_eq!(table.iter().count(), 1);
+        assert!(table.get(&TxId(u64::MAX)).is_none(), "a slot never made");
+    }
+
+    #[test]
+    fn a_slot_whose_use_count_would_wrap_is_retired() {
+        let mut table = Table::default();
+        table.free.push((0, u32::MAX));
+        table.slots.push(None);
+        let last = tx(&table);
+        let id = last.id;
+        assert_eq!(slot_of(id), 0);
+        table.insert(last);
+        table.remove(&id);
+        assert!(table.is_empty());
+        assert_eq!(slot_of(table.next_id()), 1, "slot 0 is not used again");
     }
 }
