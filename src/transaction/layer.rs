@@ -232,7 +232,7 @@ impl TransactionLayer {
             return Err(TxError::WrongState("not a client transaction"));
         };
         let (branch, transport, flow, dest) =
-            (key.branch.clone(), tx.transport, tx.flow(), tx.remote);
+            (key.branch.clone(), tx.transport, tx.flow(), tx.remote());
         // The INVITE kept a slot for this CANCEL: no capacity check. §9.1
         // makes the CANCEL the way a ringing INVITE ends; refusing it for
         // room would leave a full table of ringing INVITEs for ever.
@@ -304,7 +304,7 @@ impl TransactionLayer {
     /// The host reports an ICMP-style error for `destination`: the
     /// transactions sending there fail.
     pub fn transport_error(&mut self, now: Instant, destination: SocketAddr) {
-        let hit = self.oldest_first(|t| t.remote == Some(destination));
+        let hit = self.oldest_first(|t| t.remote() == Some(destination));
         for id in hit {
             self.fail(now, id);
         }
@@ -364,11 +364,12 @@ impl TransactionLayer {
         // A non-INVITE request is dropped here, while its memory is warm.
         let cold = Cold {
             index: Index::Client(key),
-            destination: Destination::Addr(remote),
             kept: Kept::client(request, invite),
             rank: 0,
         };
-        self.txs.insert(Tx::new(id, machine, transport, flow, cold));
+        let to = Destination::Addr(remote);
+        self.txs
+            .insert(Tx::new(id, machine, transport, flow, to, cold));
         self.apply(now, id, actions);
         id
     }
@@ -496,12 +497,11 @@ impl TransactionLayer {
             Kept::NonInviteServer
         };
         let cold = Cold {
-            index: Index::Server(key, merge),
-            destination,
+            index: Index::Server(Box::new((key, merge))),
             kept,
             rank: 0,
         };
-        let tx = Tx::new(id, machine, flow.transport, reply_flow, cold);
+        let tx = Tx::new(id, machine, flow.transport, reply_flow, destination, cold);
         self.txs.insert(tx);
         self.outputs.push_back(TxOutput::Event(TxEvent::Request {
             tx: id,
@@ -606,14 +606,15 @@ impl TransactionLayer {
                 self.cancel_reserve -= 1;
             }
         }
-        match tx.cold.index {
+        match &tx.cold.index {
             Index::Client(k) => {
-                self.clients.remove(&k);
+                self.clients.remove(k);
             }
-            Index::Server(k, m) => {
-                self.servers.remove(&k);
+            Index::Server(keys) => {
+                let (k, m) = &**keys;
+                self.servers.remove(k);
                 if let Some(m) = m {
-                    self.merged.remove(&m);
+                    self.merged.remove(m);
                 }
             }
         }

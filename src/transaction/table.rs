@@ -25,10 +25,14 @@ pub(super) enum Machine {
     NonInviteServer(ServerNonInvite),
 }
 
+/// How the layer finds a transaction from a message, removed at its end.
+/// A server's keys are boxed: they are four times a client's, and inline
+/// they made every transaction's `Cold` span five cache lines, each one a
+/// miss when a transaction ended.
 #[derive(Debug, Clone)]
 pub(super) enum Index {
     Client(ClientKey),
-    Server(ServerKey, Option<MergeKey>),
+    Server(Box<(ServerKey, Option<MergeKey>)>),
 }
 
 /// A live transaction: what a timer firing reads, in three cache lines
@@ -42,8 +46,7 @@ pub(super) enum Index {
 #[derive(Debug, Clone)]
 #[repr(C, align(64))]
 pub(super) struct Tx {
-    /// The destination when it is an address (`None`: a name, in `cold`).
-    pub(super) remote: Option<SocketAddr>,
+    remote: Remote,
     /// Meaningful when `has_flow` (an `Option` would take 16 bytes).
     flow: FlowId,
     pub(super) transport: Transport,
@@ -55,11 +58,20 @@ pub(super) struct Tx {
     pub(super) cold: Box<Cold>,
 }
 
-/// What only matching, commands and the end of a transaction read.
+/// Where a transaction sends: an address, or (rarely: a response to a Via
+/// whose sent-by is a name) a name the host resolves, boxed so that this
+/// takes no more room than an address.
+#[derive(Debug, Clone)]
+enum Remote {
+    Addr(SocketAddr),
+    Name(Box<Destination>),
+}
+
+/// What only matching, commands and the end of a transaction read: two
+/// cache lines, the first holding a client's key (see [`Index`]).
 #[derive(Debug, Clone)]
 pub(super) struct Cold {
     pub(super) index: Index,
-    pub(super) destination: Destination,
     pub(super) kept: Kept,
     /// Set by [`Table::insert`]: lower for an older transaction.
     pub(super) rank: u64,
@@ -167,11 +179,12 @@ impl Tx {
         machine: Machine,
         transport: Transport,
         flow: Option<FlowId>,
+        destination: Destination,
         cold: Cold,
     ) -> Tx {
-        let remote = match cold.destination {
-            Destination::Addr(a) => Some(a),
-            Destination::Name { .. } => None,
+        let remote = match destination {
+            Destination::Addr(a) => Remote::Addr(a),
+            name @ Destination::Name { .. } => Remote::Name(Box::new(name)),
         };
         Tx {
             remote,
@@ -191,9 +204,17 @@ impl Tx {
     }
 
     pub(super) fn destination(&self) -> Destination {
+        match &self.remote {
+            Remote::Addr(a) => Destination::Addr(*a),
+            Remote::Name(name) => (**name).clone(),
+        }
+    }
+
+    /// The destination when it is an address (`None`: a name).
+    pub(super) fn remote(&self) -> Option<SocketAddr> {
         match self.remote {
-            Some(a) => Destination::Addr(a),
-            None => self.cold.destination.clone(),
+            Remote::Addr(a) => Some(a),
+            Remote::Name(_) => None,
         }
     }
 }
@@ -380,12 +401,12 @@ mod tests {
                 branch: super::super::key::Branch::new("z9hG4bKt"),
                 method: crate::message::Method::Options,
             }),
-            destination: Destination::Addr(SocketAddr::from(([192, 0, 2, 9], 5060))),
             kept: Kept::NonInviteServer,
             rank: 0,
         };
         let machine = Machine::NonInviteServer(ServerNonInvite::start(false));
-        Tx::new(table.next_id(), machine, Transport::Udp, None, cold)
+        let to = Destination::Addr(SocketAddr::from(([192, 0, 2, 9], 5060)));
+        Tx::new(table.next_id(), machine, Transport::Udp, None, to, cold)
     }
 
     #[test]
