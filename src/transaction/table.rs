@@ -395,6 +395,14 @@ mod tests {
         assert!(std::mem::offset_of!(Tx, machine) + size_of::<Machine>() <= 136);
     }
 
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn what_an_end_reads_of_cold_is_two_cache_lines() {
+        // A non-INVITE transaction keeps no Message, and a server's keys
+        // are boxed: see `Kept` and `Index`.
+        assert!(size_of::<Cold>() <= 128);
+    }
+
     fn tx(table: &Table) -> Tx {
         let cold = Cold {
             index: Index::Client(ClientKey {
