@@ -394,7 +394,7 @@ fn rfc2543_request_differing_in_call_id_is_another_transaction() {
 #[test]
 fn stray_responses_are_dropped_and_counted() {
     let mut h = Harness::new();
-    let (_, sent) = h.send_request(
+    let (tx, sent) = h.send_request(
         Duration::ZERO,
         uac_request(Method::Options, 1),
         target(Transport::Udp),
@@ -439,10 +439,7 @@ Content-Length: 0
         vec![]
     );
     assert_eq!(h.layer.stats().stray_responses, 4);
-    assert_eq!(
-        h.layer.state(sansip::transaction::TxId(1)),
-        Some(TxState::Trying)
-    );
+    assert_eq!(h.layer.state(tx), Some(TxState::Trying));
     h.receive(ms(4), response_to(&sent, 200), flow(Transport::Udp, 1));
     h.assert_idle_after_timers();
 }

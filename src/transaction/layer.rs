@@ -13,7 +13,7 @@ use super::client_non_invite::ClientNonInvite;
 use super::key::{Branch, ClientKey, MergeKey, ServerKey};
 use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
-use super::table::{Cold, IdHasher, Index, KeyedState, Machine, Table, Tx};
+use super::table::{Cold, IdHasher, Index, Kept, KeyedState, Machine, Table, Tx};
 use super::types::{
     Destination, Target, Transmit, TxConfig, TxError, TxEvent, TxId, TxOutput, TxStats,
 };
@@ -51,7 +51,6 @@ pub struct TransactionLayer {
     /// Client INVITEs that have sent no CANCEL: a slot is kept for each.
     cancel_reserve: usize,
     outputs: VecDeque<TxOutput>,
-    next_id: u64,
     rng: Rng,
     stats: TxStats,
 }
@@ -71,7 +70,6 @@ impl TransactionLayer {
             dead: HashSet::default(),
             cancel_reserve: 0,
             outputs: VecDeque::new(),
-            next_id: 1,
             rng: Rng::new(seed),
             stats: TxStats::default(),
         }
@@ -225,13 +223,16 @@ impl TransactionLayer {
                 "a CANCEL for this INVITE was already sent",
             ));
         }
-        let cancel = invite_sibling(&tx.cold.request, Method::Cancel, &tx.cold.request)
+        let Some(invite_request) = tx.cold.kept.request() else {
+            return Err(TxError::WrongState("not a client transaction"));
+        };
+        let cancel = invite_sibling(invite_request, Method::Cancel, invite_request)
             .ok_or(TxError::BadMessage("INVITE lacks headers"))?;
         let Index::Client(key) = &tx.cold.index else {
             return Err(TxError::WrongState("not a client transaction"));
         };
         let (branch, transport, flow, dest) =
-            (key.branch.clone(), tx.transport, tx.flow(), tx.remote);
+            (key.branch.clone(), tx.transport, tx.flow(), tx.remote());
         // The INVITE kept a slot for this CANCEL: no capacity check. §9.1
         // makes the CANCEL the way a ringing INVITE ends; refusing it for
         // room would leave a full table of ringing INVITEs for ever.
@@ -294,13 +295,7 @@ impl TransactionLayer {
 
     /// The host reports that a flow closed: its transactions fail.
     pub fn flow_closed(&mut self, now: Instant, flow: FlowId) {
-        let mut hit: Vec<TxId> = self
-            .txs
-            .iter()
-            .filter(|(_, t)| t.flow() == Some(flow))
-            .map(|(id, _)| *id)
-            .collect();
-        hit.sort_unstable(); // oldest first, whatever the table's order
+        let hit = self.oldest_first(|t| t.flow() == Some(flow));
         for id in hit {
             self.fail(now, id);
         }
@@ -309,19 +304,26 @@ impl TransactionLayer {
     /// The host reports an ICMP-style error for `destination`: the
     /// transactions sending there fail.
     pub fn transport_error(&mut self, now: Instant, destination: SocketAddr) {
-        let mut hit: Vec<TxId> = self
-            .txs
-            .iter()
-            .filter(|(_, t)| t.remote == Some(destination))
-            .map(|(id, _)| *id)
-            .collect();
-        hit.sort_unstable(); // oldest first, whatever the table's order
+        let hit = self.oldest_first(|t| t.remote() == Some(destination));
         for id in hit {
             self.fail(now, id);
         }
     }
 
     // ---- internals ---------------------------------------------------
+
+    /// The live transactions `pick` takes, oldest first, whatever the
+    /// table's order.
+    fn oldest_first(&self, pick: impl Fn(&Tx) -> bool) -> Vec<TxId> {
+        let mut hit: Vec<(u64, TxId)> = self
+            .txs
+            .iter()
+            .filter(|t| pick(t))
+            .map(|t| (t.cold.rank, t.id))
+            .collect();
+        hit.sort_unstable();
+        hit.into_iter().map(|(_, id)| id).collect()
+    }
 
     /// Whether `needed` more transactions fit, besides the slots kept for
     /// CANCELs.
@@ -345,10 +347,11 @@ impl TransactionLayer {
         flow: Option<FlowId>,
         remote: SocketAddr,
     ) -> TxId {
-        let id = self.allocate_id();
+        let id = self.txs.next_id();
         let reliable = transport.is_reliable();
         let timers = self.config.timers;
-        let (machine, actions) = if method == Method::Invite {
+        let invite = method == Method::Invite;
+        let (machine, actions) = if invite {
             let (m, a) = ClientInvite::start(&request, reliable, &timers);
             self.cancel_reserve += 1;
             (Machine::InviteClient(m), a)
@@ -358,21 +361,16 @@ impl TransactionLayer {
         };
         let key = ClientKey { branch, method };
         self.clients.insert(key.clone(), id);
+        // A non-INVITE request is dropped here, while its memory is warm.
         let cold = Cold {
             index: Index::Client(key),
-            destination: Destination::Addr(remote),
-            request,
-            started: now,
+            kept: Kept::client(request, invite),
+            rank: 0,
         };
+        let to = Destination::Addr(remote);
         self.txs
-            .insert(id, Tx::new(id, machine, transport, flow, cold));
+            .insert(Tx::new(id, machine, transport, flow, to, cold));
         self.apply(now, id, actions);
-        id
-    }
-
-    fn allocate_id(&mut self) -> TxId {
-        let id = TxId(self.next_id);
-        self.next_id += 1;
         id
     }
 
@@ -391,19 +389,14 @@ impl TransactionLayer {
         };
         // §18.1.2: a response whose top Via sent-by is not the one we wrote
         // is discarded, even when its branch matches.
-        let ours = tx
-            .cold
-            .request
-            .header::<Via>()
-            .ok()
-            .map(|v| SentBy::new(v.host, v.port));
+        let ours = tx.cold.kept.sent_by();
         if !ours.is_some_and(|s| top_via_is_ours(&response, &[s])) {
             self.stats.stray_responses += 1;
             return;
         }
-        let actions = match &mut tx.machine {
-            Machine::InviteClient(m) => m.on_response(&response, &tx.cold.request, &timers),
-            Machine::NonInviteClient(m) => m.on_response(&response, &timers),
+        let actions = match (&mut tx.machine, tx.cold.kept.request()) {
+            (Machine::InviteClient(m), Some(request)) => m.on_response(&response, request, &timers),
+            (Machine::NonInviteClient(m), _) => m.on_response(&response, &timers),
             _ => Actions::new(),
         };
         self.apply_carrying(now, id, actions, Carried::Response(response));
@@ -486,7 +479,7 @@ impl TransactionLayer {
                     .copied()
             })
             .flatten();
-        let id = self.allocate_id();
+        let id = self.txs.next_id();
         let reliable = flow.transport.is_reliable();
         let (machine, actions) = if method == Method::Invite {
             let (m, a) = ServerInvite::start(reliable, &self.config.timers);
@@ -500,14 +493,21 @@ impl TransactionLayer {
         if let Some(m) = &merge {
             self.merged.insert(m.clone(), id);
         }
-        let cold = Cold {
-            index: Index::Server(key, merge),
-            destination,
-            request: request.clone(),
-            started: now,
+        let kept = if method == Method::Invite {
+            Kept::InviteServer {
+                request: Box::new(request.clone()),
+                started: now,
+            }
+        } else {
+            Kept::NonInviteServer
         };
-        let tx = Tx::new(id, machine, flow.transport, reply_flow, cold);
-        self.txs.insert(id, tx);
+        let cold = Cold {
+            index: Index::Server(Box::new((key, merge))),
+            kept,
+            rank: 0,
+        };
+        let tx = Tx::new(id, machine, flow.transport, reply_flow, destination, cold);
+        self.txs.insert(tx);
         self.outputs.push_back(TxOutput::Event(TxEvent::Request {
             tx: id,
             request,
@@ -563,13 +563,15 @@ impl TransactionLayer {
             Notice::PassOn => return,
             Notice::SendTrying => {
                 let Some(tx) = self.txs.get(&id) else { return };
-                let request = &tx.cold.request;
+                let Kept::InviteServer { request, started } = &tx.cold.kept else {
+                    return;
+                };
                 let mut trying = ResponseBuilder::for_request(request, 100, "Trying");
                 // §8.2.6.1: a Timestamp in the request is copied into the
                 // 100, with the time we held the request added as its delay.
                 match request.header_opt::<Timestamp>() {
                     Ok(Some(ts)) => {
-                        let held = now.saturating_duration_since(tx.cold.started);
+                        let held = now.saturating_duration_since(*started);
                         let delay = format!("{}.{:03}", held.as_secs(), held.subsec_millis());
                         trying = trying.header(&Timestamp {
                             time: ts.time,
@@ -609,14 +611,15 @@ impl TransactionLayer {
                 self.cancel_reserve -= 1;
             }
         }
-        match tx.cold.index {
+        match &tx.cold.index {
             Index::Client(k) => {
-                self.clients.remove(&k);
+                self.clients.remove(k);
             }
-            Index::Server(k, m) => {
-                self.servers.remove(&k);
+            Index::Server(keys) => {
+                let (k, m) = &**keys;
+                self.servers.remove(k);
                 if let Some(m) = m {
-                    self.merged.remove(&m);
+                    self.merged.remove(m);
                 }
             }
         }

@@ -1,9 +1,8 @@
 //! Where the layer keeps its transactions: a slab reached by slot from
 //! timers and by id from the API, and the seeded hashers of its indexes.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hasher};
-use std::net::SocketAddr;
+use std::hash::{BuildHasher, DefaultHasher, Hasher};
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use super::client_invite::ClientInvite;
@@ -13,9 +12,10 @@ use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
 use super::types::{Destination, TxId};
 use super::TimerKind;
-use crate::message::Message;
+use crate::message::headers::Via;
+use crate::message::{Host, Message};
 use crate::rng::Rng;
-use crate::transport::{FlowId, Transport};
+use crate::transport::{FlowId, SentBy, Transport};
 
 #[derive(Debug, Clone)]
 pub(super) enum Machine {
@@ -25,10 +25,14 @@ pub(super) enum Machine {
     NonInviteServer(ServerNonInvite),
 }
 
+/// How the layer finds a transaction from a message, removed at its end.
+/// A server's keys are boxed: they are four times a client's, and inline
+/// they made every transaction's `Cold` span five cache lines, each one a
+/// miss when a transaction ended.
 #[derive(Debug, Clone)]
 pub(super) enum Index {
     Client(ClientKey),
-    Server(ServerKey, Option<MergeKey>),
+    Server(Box<(ServerKey, Option<MergeKey>)>),
 }
 
 /// A live transaction: what a timer firing reads, in three cache lines
@@ -42,8 +46,7 @@ pub(super) enum Index {
 #[derive(Debug, Clone)]
 #[repr(C, align(64))]
 pub(super) struct Tx {
-    /// The destination when it is an address (`None`: a name, in `cold`).
-    pub(super) remote: Option<SocketAddr>,
+    remote: Remote,
     /// Meaningful when `has_flow` (an `Option` would take 16 bytes).
     flow: FlowId,
     pub(super) transport: Transport,
@@ -55,16 +58,119 @@ pub(super) struct Tx {
     pub(super) cold: Box<Cold>,
 }
 
-/// What only matching, commands and the end of a transaction read.
+/// Where a transaction sends: an address, or (rarely: a response to a Via
+/// whose sent-by is a name) a name the host resolves, boxed so that this
+/// takes no more room than an address.
+#[derive(Debug, Clone)]
+enum Remote {
+    Addr(SocketAddr),
+    Name(Box<Destination>),
+}
+
+/// What only matching, commands and the end of a transaction read: two
+/// cache lines, the first holding a client's key (see [`Index`]).
 #[derive(Debug, Clone)]
 pub(super) struct Cold {
     pub(super) index: Index,
-    pub(super) destination: Destination,
-    /// The request: a client's, to build a CANCEL; a server's, to build
-    /// 100 Trying.
-    pub(super) request: Message,
-    /// When the request was sent or received.
-    pub(super) started: Instant,
+    pub(super) kept: Kept,
+    /// Set by [`Table::insert`]: lower for an older transaction.
+    pub(super) rank: u64,
+}
+
+/// What a transaction keeps of its request: only what its kind reads
+/// again. A whole `Message` is a kilobyte besides its buffer; kept by every
+/// transaction, it made each one that much larger and its end free that
+/// much more, cold, memory. Only the INVITE kinds need one.
+#[derive(Debug, Clone)]
+pub(super) enum Kept {
+    /// The request, to build a CANCEL and the ACK of a failure, and the
+    /// sent-by of our Via, which responses must carry (§18.1.2).
+    InviteClient {
+        request: Box<Message>,
+        sent_by: Option<OurSentBy>,
+    },
+    /// The sent-by of our Via.
+    NonInviteClient(Option<OurSentBy>),
+    /// The request, to build 100 Trying, and when it was received, for
+    /// the delay of its Timestamp (§8.2.6.1).
+    InviteServer {
+        request: Box<Message>,
+        started: Instant,
+    },
+    /// Nothing: its responses come whole from the TU.
+    NonInviteServer,
+}
+
+impl Kept {
+    /// What a client keeps of `request`, its Via stamped.
+    pub(super) fn client(request: Message, invite: bool) -> Kept {
+        let sent_by = request
+            .header::<Via>()
+            .ok()
+            .map(|v| OurSentBy::new(v.host, v.port));
+        if invite {
+            Kept::InviteClient {
+                request: Box::new(request),
+                sent_by,
+            }
+        } else {
+            Kept::NonInviteClient(sent_by)
+        }
+    }
+
+    /// The sent-by a response to this client must carry (`None`: a server,
+    /// or a request whose Via did not parse, which no response matches).
+    pub(super) fn sent_by(&self) -> Option<SentBy<'_>> {
+        match self {
+            Kept::InviteClient { sent_by, .. } | Kept::NonInviteClient(sent_by) => {
+                sent_by.as_ref().map(OurSentBy::as_sent_by)
+            }
+            _ => None,
+        }
+    }
+
+    /// The request, kept by the INVITE kinds only.
+    pub(super) fn request(&self) -> Option<&Message> {
+        match self {
+            Kept::InviteClient { request, .. } | Kept::InviteServer { request, .. } => {
+                Some(request)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The sent-by of a Via we wrote, owned: small, and a heap block only for
+/// a host name.
+#[derive(Debug, Clone)]
+pub(super) struct OurSentBy {
+    host: OwnedHost,
+    port: Option<u16>,
+}
+
+#[derive(Debug, Clone)]
+enum OwnedHost {
+    Domain(Box<str>),
+    Ip(IpAddr),
+}
+
+impl OurSentBy {
+    fn new(host: Host<'_>, port: Option<u16>) -> OurSentBy {
+        let host = match host {
+            Host::Domain(d) => OwnedHost::Domain(d.into()),
+            Host::Ipv4(a) => OwnedHost::Ip(IpAddr::V4(a)),
+            Host::Ipv6(a) => OwnedHost::Ip(IpAddr::V6(a)),
+        };
+        OurSentBy { host, port }
+    }
+
+    fn as_sent_by(&self) -> SentBy<'_> {
+        let host = match &self.host {
+            OwnedHost::Domain(d) => Host::Domain(d),
+            OwnedHost::Ip(a) => Host::from(*a),
+        };
+        SentBy::new(host, self.port)
+    }
 }
 
 impl Tx {
@@ -73,11 +179,12 @@ impl Tx {
         machine: Machine,
         transport: Transport,
         flow: Option<FlowId>,
+        destination: Destination,
         cold: Cold,
     ) -> Tx {
-        let remote = match cold.destination {
-            Destination::Addr(a) => Some(a),
-            Destination::Name { .. } => None,
+        let remote = match destination {
+            Destination::Addr(a) => Remote::Addr(a),
+            name @ Destination::Name { .. } => Remote::Name(Box::new(name)),
         };
         Tx {
             remote,
@@ -97,9 +204,17 @@ impl Tx {
     }
 
     pub(super) fn destination(&self) -> Destination {
+        match &self.remote {
+            Remote::Addr(a) => Destination::Addr(*a),
+            Remote::Name(name) => (**name).clone(),
+        }
+    }
+
+    /// The destination when it is an address (`None`: a name).
+    pub(super) fn remote(&self) -> Option<SocketAddr> {
         match self.remote {
-            Some(a) => Destination::Addr(a),
-            None => self.cold.destination.clone(),
+            Remote::Addr(a) => Some(a),
+            Remote::Name(_) => None,
         }
     }
 }
@@ -122,9 +237,9 @@ pub(super) fn timer_slot(kind: TimerKind) -> usize {
     }
 }
 
-/// Hashes a [`TxId`], a counter, by Fibonacci multiplication: one cache
-/// line per lookup however many transactions are live (a B-tree walked
-/// several), deterministic, and well spread for consecutive ids.
+/// Hashes a generation, a counter, by Fibonacci multiplication: one
+/// cache line per lookup, deterministic, and well spread for consecutive
+/// values.
 #[derive(Debug, Default, Clone, Copy)]
 pub(super) struct IdHasher(u64);
 
@@ -172,67 +287,98 @@ impl BuildHasher for KeyedState {
 
 /// The live transactions: a slab, so a timer reaches its transaction with
 /// one memory access (timers carry the slot; a stale one is caught by its
-/// generation, which is never reused), and a small id-to-slot map for the
-/// API, which names transactions by [`TxId`].
+/// generation, which is never reused), and so does the API: a [`TxId`]
+/// holds its slot in the low 32 bits and the slot's use count in the high
+/// 32, so no id-to-slot map is probed (a cache miss per end and per call
+/// when many transactions are live). A slot whose count would wrap is
+/// retired, so an id is never handed out twice.
 #[derive(Debug, Default)]
 pub(super) struct Table {
     pub(super) slots: Vec<Option<Tx>>,
-    /// Free slots, the most recently freed (warmest) last.
-    pub(super) free: Vec<u32>,
-    pub(super) ids: HashMap<TxId, u32, BuildHasherDefault<IdHasher>>,
+    /// Free slots and the use count their next transaction gets, the most
+    /// recently freed (warmest) last.
+    free: Vec<(u32, u32)>,
+    live: usize,
+    /// Transactions inserted so far: each one's rank, for oldest-first.
+    created: u64,
 }
 
 impl Table {
     pub(super) fn len(&self) -> usize {
-        self.ids.len()
+        self.live
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.live == 0
     }
 
     pub(super) fn get(&self, id: &TxId) -> Option<&Tx> {
-        let slot = *self.ids.get(id)?;
-        self.slots[slot as usize].as_ref()
+        let tx = self.slots.get(slot_of(*id) as usize)?.as_ref()?;
+        (tx.id == *id).then_some(tx)
     }
 
     pub(super) fn get_mut(&mut self, id: &TxId) -> Option<&mut Tx> {
-        let slot = *self.ids.get(id)?;
-        self.slots[slot as usize].as_mut()
+        let tx = self.slots.get_mut(slot_of(*id) as usize)?.as_mut()?;
+        (tx.id == *id).then_some(tx)
     }
 
+    /// The slot of a live transaction.
     pub(super) fn slot_of(&self, id: &TxId) -> Option<u32> {
-        self.ids.get(id).copied()
+        self.get(id).map(|_| slot_of(*id))
     }
 
     pub(super) fn at_mut(&mut self, slot: u32) -> Option<&mut Tx> {
         self.slots.get_mut(slot as usize)?.as_mut()
     }
 
-    pub(super) fn insert(&mut self, id: TxId, tx: Tx) {
-        let slot = match self.free.pop() {
-            Some(s) => s,
+    /// The id the next [`insert`](Self::insert) takes.
+    pub(super) fn next_id(&self) -> TxId {
+        let (slot, uses) = match self.free.last() {
+            Some(&free) => free,
             None => {
-                self.slots.push(None);
-                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 transactions")
+                let slot = u32::try_from(self.slots.len()).expect("fewer than 2^32 transactions");
+                (slot, 1)
             }
         };
+        TxId((u64::from(uses) << 32) | u64::from(slot))
+    }
+
+    /// Inserts a transaction made with the id [`next_id`](Self::next_id)
+    /// gave.
+    pub(super) fn insert(&mut self, mut tx: Tx) {
+        debug_assert_eq!(tx.id, self.next_id(), "inserted under the next id");
+        let slot = slot_of(tx.id);
+        if self.free.pop().is_none() {
+            self.slots.push(None);
+        }
+        self.created += 1;
+        tx.cold.rank = self.created;
         self.slots[slot as usize] = Some(tx);
-        self.ids.insert(id, slot);
+        self.live += 1;
     }
 
     pub(super) fn remove(&mut self, id: &TxId) -> Option<Tx> {
-        let slot = self.ids.remove(id)?;
+        self.get(id)?;
+        let slot = slot_of(*id);
         let tx = self.slots[slot as usize].take();
-        self.free.push(slot);
+        self.live -= 1;
+        // Past its last use count the slot is never used again: an id
+        // must not come back.
+        if let Some(uses) = ((id.0 >> 32) as u32).checked_add(1) {
+            self.free.push((slot, uses));
+        }
         tx
     }
 
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&TxId, &Tx)> + '_ {
-        self.ids
-            .iter()
-            .filter_map(|(id, &s)| Some((id, self.slots[s as usize].as_ref()?)))
+    /// The live transactions, in slot order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = &Tx> + '_ {
+        self.slots.iter().filter_map(Option::as_ref)
     }
+}
+
+/// The slot a [`TxId`] names.
+fn slot_of(id: TxId) -> u32 {
+    id.0 as u32
 }
 
 #[cfg(test)]
@@ -247,5 +393,62 @@ mod tests {
         // handles a retransmission takes (after them) start the second.
         assert_eq!(std::mem::offset_of!(Tx, machine), 48);
         assert!(std::mem::offset_of!(Tx, machine) + size_of::<Machine>() <= 136);
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn what_an_end_reads_of_cold_is_two_cache_lines() {
+        // A non-INVITE transaction keeps no Message, and a server's keys
+        // are boxed: see `Kept` and `Index`.
+        assert!(size_of::<Cold>() <= 128);
+    }
+
+    fn tx(table: &Table) -> Tx {
+        let cold = Cold {
+            index: Index::Client(ClientKey {
+                branch: super::super::key::Branch::new("z9hG4bKt"),
+                method: crate::message::Method::Options,
+            }),
+            kept: Kept::NonInviteServer,
+            rank: 0,
+        };
+        let machine = Machine::NonInviteServer(ServerNonInvite::start(false));
+        let to = Destination::Addr(SocketAddr::from(([192, 0, 2, 9], 5060)));
+        Tx::new(table.next_id(), machine, Transport::Udp, None, to, cold)
+    }
+
+    #[test]
+    fn a_reused_slot_gets_a_new_id_and_the_old_one_finds_nothing() {
+        let mut table = Table::default();
+        let first = tx(&table);
+        let old = first.id;
+        table.insert(first);
+        assert_eq!(table.len(), 1);
+        assert!(table.remove(&old).is_some());
+        assert!(table.remove(&old).is_none());
+        let second = tx(&table);
+        let new = second.id;
+        table.insert(second);
+        assert_eq!(slot_of(new), slot_of(old), "the freed slot is reused");
+        assert_ne!(new, old);
+        assert!(table.get(&old).is_none());
+        assert!(table.get(&new).is_some());
+        assert_eq!(table.len(), 1);
+        assert_eq!(table.iter().count(), 1);
+        assert!(table.get(&TxId(u64::MAX)).is_none(), "a slot never made");
+    }
+
+    #[test]
+    fn a_slot_whose_use_count_would_wrap_is_retired() {
+        let mut table = Table::default();
+        table.free.push((0, u32::MAX));
+        table.slots.push(None);
+        let last = tx(&table);
+        let id = last.id;
+        assert_eq!(slot_of(id), 0);
+        table.insert(last);
+        table.remove(&id);
+        assert!(table.is_empty());
+        assert_eq!(slot_of(table.next_id()), 1, "slot 0 is not used again");
     }
 }

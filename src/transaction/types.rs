@@ -8,7 +8,10 @@ use super::TimerConfig;
 use crate::message::Message;
 use crate::transport::{FlowId, FlowInfo, Transport};
 
-/// Identifies one transaction for its whole life.
+/// Identifies one transaction for its whole life. A layer never hands out
+/// the same id twice; the value is otherwise opaque (not a count: it names
+/// where the layer keeps the transaction, so using one is direct), and the
+/// same inputs give the same ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TxId(pub u64);
 
