@@ -12,7 +12,12 @@
 //! callgrind_annotate /tmp/cg.out | head -20   # totals / fires = per firing
 //! ```
 //!
-//! Prints one summary line: live, firings, retransmissions, ends.
+//! Prints a summary line (live, firings, retransmissions, ends), then the
+//! mean wall time of the firings that retransmitted and of those that
+//! ended a transaction (Timer F), apart: an end frees and unlinks what a
+//! retransmission never reads, so the two scale differently with `live`.
+//! The times are the clock's, noisy on a shared host: compare runs taken
+//! moments apart, and use callgrind for a repeatable count.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -45,14 +50,52 @@ fn main() {
     }
     s.sent = 0;
     s.ended = 0;
+    let (mut ending, mut other) = (Mean::default(), Mean::default());
     for _ in 0..fires {
         let now = s.advance();
+        let ended = s.ended;
+        #[allow(clippy::disallowed_methods)] // the example's own clock
+        let start = Instant::now();
         fire(&mut s.layer, now);
+        let took = start.elapsed();
         s.settle();
+        if s.ended > ended {
+            ending.add(took);
+        } else {
+            other.add(took);
+        }
     }
     assert_eq!(s.layer.len(), live);
     println!(
         "live {live}: {fires} firings, {} retransmissions, {} ended",
         s.sent, s.ended
     );
+    println!(
+        "mean ns: {} a retransmission, {} an end, {} overall",
+        other.ns(),
+        ending.ns(),
+        Mean {
+            total: other.total + ending.total,
+            count: other.count + ending.count,
+        }
+        .ns()
+    );
+}
+
+/// A running mean of durations.
+#[derive(Default)]
+struct Mean {
+    total: std::time::Duration,
+    count: u32,
+}
+
+impl Mean {
+    fn add(&mut self, d: std::time::Duration) {
+        self.total += d;
+        self.count += 1;
+    }
+
+    fn ns(&self) -> u128 {
+        self.total.as_nanos() / u128::from(self.count.max(1))
+    }
 }
