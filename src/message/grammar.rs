@@ -433,7 +433,7 @@ impl<'a> Params<'a> {
         let mut k = 0;
         while k < raw.len() {
             let at = k + 1;
-            let end = super::scan::find_byte(raw, at, self.separator).unwrap_or(raw.len());
+            let end = super::vector::find_byte(raw, at, self.separator).unwrap_or(raw.len());
             let element = &raw[at..end];
             // An element's only '=' follows its name, so an element that
             // has one is a true match only in the second test, at that '='.

@@ -161,14 +161,10 @@ pub(crate) fn host(i: &str) -> PResult<'_, Host<'_>> {
     let dots = dots & run;
     // A dot first or after a dot: an empty label.
     let empty_label = dots & (dots << 1 | 1) != 0;
-    if names & run == 0 && n > 0 && !empty_label {
-        // Digits and dots: an IPv4 address, read with the dots known.
-        return match ipv4_between(&bytes[..n], dots) {
-            Some(a) => Ok((&i[n..], Host::Ipv4(a))),
-            None => fail(i, "an IPv4 address"),
-        };
-    }
-    finish_host(i, n, names & run != 0, empty_label)
+    // Digits and dots are read as IPv4 with the dots' places known.
+    finish_host(i, n, names & run != 0, empty_label, |name| {
+        ipv4_between(name.as_bytes(), dots)
+    })
 }
 
 /// [`ipv4`] of digits with the dots at the set bits of `dots`: three of
@@ -226,19 +222,25 @@ fn long_host(i: &str) -> PResult<'_, Host<'_>> {
         }
         n += 1;
     }
-    finish_host(i, n, letters, empty_label)
+    finish_host(i, n, letters, empty_label, ipv4)
 }
 
 /// A host name of `n` bytes at the start of `i`: a domain when it has a
-/// letter, else an IPv4 address.
+/// letter, else an IPv4 address as `v4` reads it.
 #[inline(always)]
-fn finish_host(i: &str, n: usize, letters: bool, empty_label: bool) -> PResult<'_, Host<'_>> {
+fn finish_host(
+    i: &str,
+    n: usize,
+    letters: bool,
+    empty_label: bool,
+    v4: impl FnOnce(&str) -> Option<Ipv4Addr>,
+) -> PResult<'_, Host<'_>> {
     let name = &i[..n];
     if name.is_empty() || empty_label || name.starts_with('-') {
         return fail(i, "a host name or address");
     }
     if !letters {
-        return match ipv4(name) {
+        return match v4(name) {
             Some(a) => Ok((&i[n..], Host::Ipv4(a))),
             None => fail(i, "an IPv4 address"),
         };

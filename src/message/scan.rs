@@ -1,15 +1,15 @@
 //! The one pass over a message head: start line, header field spans and the
 //! body's place. It reads each byte of the head about once (16 at a time
-//! for line ends and colons) and allocates nothing for messages of up to [`INLINE_FIELDS`]
-//! fields. Typed header values are parsed later, on demand.
+//! for line ends and colons, see `vector`) and allocates nothing for
+//! messages of up to [`INLINE_FIELDS`] fields. Typed header values are
+//! parsed later, on demand.
 
 use memchr::memchr;
 use smallvec::SmallVec;
-use wide::u8x16;
 
 use super::grammar::is_token_byte;
 use super::header_name::classify;
-use super::vector::{equal, load};
+use super::vector::{bits, controls, find_byte, find_either, load};
 use super::{HeaderName, Limits, Method, ParseError};
 
 /// Header fields kept inline in a [`Message`](super::Message) before the
@@ -86,11 +86,6 @@ pub(super) fn syntax(what: &'static str, offset: usize, expected: &'static str) 
     }
 }
 
-/// Bytes searched 16 at a time here before handing the rest to memchr.
-/// SIP lines are short (about 45 bytes, rarely over 200), and memchr's
-/// call and vector set-up cost more than it saves at that length.
-const NEAR_BYTES: usize = 256;
-
 /// The 8 bytes of `c` at `at`, as a little-endian word (0 past the end).
 #[inline(always)]
 pub(super) fn word(c: &[u8], at: usize) -> u64 {
@@ -99,75 +94,6 @@ pub(super) fn word(c: &[u8], at: usize) -> u64 {
         w.copy_from_slice(s);
     }
     u64::from_le_bytes(w)
-}
-
-/// The first byte of `b[from..]` where `hit` (a mask of the 16 bytes of a
-/// vector, bit k for byte k) flags one. Searches 16 bytes an iteration
-/// (one compare and one mask per needle), the last partial chunk as an
-/// overlapping read of the final 16 bytes (already searched bytes have no
-/// hit), and past [`NEAR_BYTES`] hands over to `slow`.
-#[inline(always)]
-fn find_with(
-    b: &[u8],
-    from: usize,
-    hit: impl Fn(u8x16) -> u32,
-    slow: impl Fn(&[u8]) -> Option<usize>,
-) -> Option<usize> {
-    let hay = b.get(from..)?;
-    let near = &hay[..hay.len().min(NEAR_BYTES)];
-    let mut chunks = near.chunks_exact(16);
-    let mut base = 0;
-    for c in &mut chunks {
-        let m = hit(load(c));
-        if m != 0 {
-            return Some(from + base + m.trailing_zeros() as usize);
-        }
-        base += 16;
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        if near.len() >= 16 {
-            let last = near.len() - 16;
-            let m = hit(load(&near[last..]));
-            if m != 0 {
-                return Some(from + last + m.trailing_zeros() as usize);
-            }
-        } else {
-            // Shorter than a vector: the padding's flags are masked off.
-            let mut a = [0u8; 16];
-            a[..rest.len()].copy_from_slice(rest);
-            let m = hit(u8x16::from(a)) & ((1u32 << rest.len()) - 1);
-            if m != 0 {
-                return Some(from + m.trailing_zeros() as usize);
-            }
-        }
-    }
-    if hay.len() > NEAR_BYTES {
-        return slow(&hay[NEAR_BYTES..]).map(|k| from + NEAR_BYTES + k);
-    }
-    None
-}
-
-/// Finds `needle` in `b[from..]`.
-#[inline(always)]
-pub(crate) fn find_byte(b: &[u8], from: usize, needle: u8) -> Option<usize> {
-    find_with(
-        b,
-        from,
-        |v| equal(v, needle).move_mask() as u32,
-        |s| memchr(needle, s),
-    )
-}
-
-/// Finds the first `a` or `b` in `hay[from..]`.
-#[inline(always)]
-pub(super) fn find_either(hay: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
-    find_with(
-        hay,
-        from,
-        |v| (equal(v, a) | equal(v, b)).move_mask() as u32,
-        |s| memchr::memchr2(a, b, s),
-    )
 }
 
 /// Returns the end of the line starting at `from` (index of its CR or LF)
@@ -485,15 +411,10 @@ fn parse_content_length(value: &[u8], offset: usize) -> Result<usize, ParseError
 /// start line, and has none.
 #[inline]
 fn first_control(s: &[u8]) -> Option<usize> {
-    let controls = |v: u8x16| {
-        // Bytes up to 0x1f saturate to 0; DEL is matched.
-        let low = v.saturating_sub(u8x16::splat(0x1f)).cmp_eq(u8x16::splat(0));
-        (low | equal(v, 0x7f)).move_mask() as u32
-    };
     let mut chunks = s.chunks_exact(16);
     let mut clean = 0;
     for c in &mut chunks {
-        let m = controls(load(c));
+        let m = bits(controls(load(c)));
         if m != 0 {
             return Some(clean + m.trailing_zeros() as usize);
         }
@@ -674,68 +595,6 @@ mod tests {
                 }
             }
             assert_eq!(first_control(&base[..len]), None);
-        }
-    }
-
-    /// The word-at-a-time searches against a plain scan, for every start
-    /// and length around the 16-byte chunks and the hand-over to memchr.
-    #[test]
-    fn word_searches_agree_with_a_plain_scan() {
-        let mut hay: Vec<u8> = (0..NEAR_BYTES as u32 + 80)
-            .map(|k| b"ab:\r\n \x80\xff"[(k * 7 % 8) as usize] ^ ((k % 3) as u8 * 0x40))
-            .collect();
-        for len in [0, 1, 7, 8, 15, 16, 17, 31, 33, 255, 256, 257, hay.len()] {
-            for needle_at in [
-                None,
-                Some(0),
-                Some(5),
-                Some(15),
-                Some(16),
-                Some(40),
-                Some(300),
-            ] {
-                let mut h = hay[..len].to_vec();
-                h.iter_mut().for_each(|c| {
-                    if matches!(*c, b':' | b'\n') {
-                        *c = b'x';
-                    }
-                });
-                if let Some(k) = needle_at.filter(|&k| k < len) {
-                    h[k] = b'\n';
-                }
-                for from in 0..=len.min(40) {
-                    let plain = h[from..].iter().position(|&c| c == b'\n').map(|k| from + k);
-                    assert_eq!(find_byte(&h, from, b'\n'), plain, "{len} {from}");
-                    if let Some(k) = plain.filter(|&k| k > from) {
-                        h[k - 1] = b':';
-                        let either = h[from..]
-                            .iter()
-                            .position(|&c| c == b':' || c == b'\n')
-                            .map(|j| from + j);
-                        assert_eq!(find_either(&h, from, b':', b'\n'), either);
-                        h[k - 1] = b'x';
-                    }
-                }
-            }
-        }
-        hay.clear();
-        assert_eq!(find_byte(&hay, 1, b'\n'), None);
-    }
-
-    #[test]
-    fn a_short_haystack_never_matches_its_padding() {
-        // Fewer than 16 bytes are searched in a zero-padded vector.
-        for len in 0..16 {
-            let hay = vec![b'a'; len];
-            for from in 0..=len {
-                assert_eq!(find_byte(&hay, from, 0), None, "{len} {from}");
-                assert_eq!(find_either(&hay, from, 0, b'b'), None, "{len} {from}");
-            }
-            let mut z = hay.clone();
-            if let Some(last) = z.last_mut() {
-                *last = 0;
-                assert_eq!(find_byte(&z, 0, 0), Some(len - 1));
-            }
         }
     }
 }

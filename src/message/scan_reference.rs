@@ -8,9 +8,10 @@
 
 use super::header_name::classify;
 use super::scan::{
-    find_either, line_end, line_end_after, line_end_at, parse_start_line, syntax, Counts, Field,
-    Fields, Head, Span,
+    line_end, line_end_after, line_end_at, parse_start_line, syntax, Counts, Field, Fields, Head,
+    Span,
 };
+use super::vector::find_either;
 use super::{grammar::is_token_byte, HeaderName, Limits, ParseError};
 
 /// What [`scan_head`](super::scan::scan_head) returns, found the plain way.
