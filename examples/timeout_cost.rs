@@ -20,7 +20,7 @@
 //! moments apart, and use callgrind for a repeatable count.
 
 use std::hint::black_box;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use sansip::transaction::TransactionLayer;
 
@@ -85,12 +85,12 @@ fn main() {
 /// A running mean of durations.
 #[derive(Default)]
 struct Mean {
-    total: std::time::Duration,
+    total: Duration,
     count: u32,
 }
 
 impl Mean {
-    fn add(&mut self, d: std::time::Duration) {
+    fn add(&mut self, d: Duration) {
         self.total += d;
         self.count += 1;
     }

@@ -416,7 +416,7 @@ impl TransactionLayer {
         }
         // §8.1.1: without its identifying headers, nothing can be matched.
         if let Some(fault) = validate::request_fault(&request) {
-            self.reject(&request, &flow, 400, fault);
+            self.reject(&request, &flow, 400, &fault.to_string());
             return;
         }
         if stamp_received(&mut request, flow.remote).is_err() {

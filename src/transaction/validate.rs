@@ -1,60 +1,72 @@
 //! The headers that identify a request (RFC 3261 §8.1.1): without a
 //! readable Call-ID, From, To and CSeq whose method is the request's, no
 //! transaction or dialog can be matched, so a server answers 400 before
-//! it builds anything on them (§8.2; RFC 4475 §3.1.2.11 `mismatch01`,
-//! §3.1.2.18 `multi01`, §3.3.1 `insuf`).
+//! it builds anything on them (§8.2; RFC 4475 §3.1.2.4 `scalar02`,
+//! §3.1.2.17 `mismatch01`, §3.3.1 `insuf`, §3.3.8 `multi01`).
 //!
 //! Max-Forwards is not required here: a user agent is not a proxy, and
 //! refusing a request for lack of it would only lose calls from the old
 //! devices that omit it.
 
+use std::fmt;
+
 use crate::message::headers::{CSeq, FromHeader, ToHeader};
 use crate::message::{HeaderError, HeaderName, Message};
 
-/// What is wrong with a request's identifying headers, as the reason
-/// phrase of the 400 that answers it; `None` for a request that has them.
-pub(super) fn request_fault(request: &Message) -> Option<&'static str> {
+/// What is wrong with a request's identifying headers; its `Display` is
+/// the reason phrase of the 400 that answers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fault {
+    Missing(HeaderName),
+    Repeated(HeaderName),
+    Unreadable(HeaderName),
+    /// The CSeq names another method than the request line.
+    MethodMismatch,
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fault::Missing(h) => write!(f, "Missing {} Header", h.as_str()),
+            Fault::Repeated(h) => write!(f, "Multiple {} Headers", h.as_str()),
+            Fault::Unreadable(h) => write!(f, "Bad {} Header", h.as_str()),
+            Fault::MethodMismatch => f.write_str("CSeq Method Does Not Match The Request"),
+        }
+    }
+}
+
+/// The first fault of a request's identifying headers, in the order
+/// Call-ID, From, To, CSeq; `None` for a request that has them all.
+pub(super) fn request_fault(request: &Message) -> Option<Fault> {
     let method = request.method()?;
-    for (name, missing, repeated) in [
-        (
-            HeaderName::CallId,
-            "Missing Call-ID Header",
-            "Multiple Call-ID Headers",
-        ),
-        (
-            HeaderName::From,
-            "Missing From Header",
-            "Multiple From Headers",
-        ),
-        (HeaderName::To, "Missing To Header", "Multiple To Headers"),
-        (
-            HeaderName::CSeq,
-            "Missing CSeq Header",
-            "Multiple CSeq Headers",
-        ),
+    for name in [
+        HeaderName::CallId,
+        HeaderName::From,
+        HeaderName::To,
+        HeaderName::CSeq,
     ] {
         let mut fields = request.fields_named(name);
         if fields.next().is_none() {
-            return Some(missing);
+            return Some(Fault::Missing(name));
         }
         if fields.next().is_some() {
-            return Some(repeated);
+            return Some(Fault::Repeated(name));
         }
     }
     if request.call_id().map_or(true, str::is_empty) {
-        return Some("Bad Call-ID Header");
+        return Some(Fault::Unreadable(HeaderName::CallId));
     }
     if request.header::<FromHeader>().is_err() {
-        return Some("Bad From Header");
+        return Some(Fault::Unreadable(HeaderName::From));
     }
     if request.header::<ToHeader>().is_err() {
-        return Some("Bad To Header");
+        return Some(Fault::Unreadable(HeaderName::To));
     }
     match request.header::<CSeq>() {
         Ok(cseq) if &cseq.method == method => None,
-        Ok(_) => Some("CSeq Method Does Not Match The Request"),
-        Err(HeaderError::Missing { .. }) => Some("Missing CSeq Header"),
-        Err(_) => Some("Bad CSeq Header"),
+        Ok(_) => Some(Fault::MethodMismatch),
+        Err(HeaderError::Missing { .. }) => Some(Fault::Missing(HeaderName::CSeq)),
+        Err(_) => Some(Fault::Unreadable(HeaderName::CSeq)),
     }
 }
 
@@ -113,7 +125,8 @@ mod tests {
                 "CSeq Method Does Not Match The Request",
             ),
         ] {
-            assert_eq!(request_fault(&options(change)), Some(fault), "{change:?}");
+            let got = request_fault(&options(change)).map(|f| f.to_string());
+            assert_eq!(got.as_deref(), Some(fault), "{change:?}");
         }
     }
 }
