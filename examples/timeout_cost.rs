@@ -42,7 +42,7 @@ fn main() {
     let t0 = Instant::now();
     let mut s = steady_timers::SteadyTimers::new(live, t0);
     // Past the first Timer Fs, so the stopped timers they leave behind
-    // (the layer's dead set) are at their steady size too.
+    // (stale queue entries) are at their steady size too.
     for _ in 0..live + live / 2 {
         let now = s.advance();
         s.layer.handle_timeout(now);

@@ -244,3 +244,34 @@ fn t2_below_2_t1_caps_the_first_doubling() {
         resends(&[ms(500), ms(1100), ms(1700), ms(2300)])
     );
 }
+
+#[test]
+fn stopped_timers_do_not_pile_up_behind_a_long_lived_one() {
+    let mut h = Harness::new();
+    // One UDP request keeps Timers E and F at the front of the queue.
+    let (held, _) = h.send_request(Duration::ZERO, options(), target(Transport::Udp));
+    // Each TCP request answered at once stops its Timer F, queued 64·T1
+    // out behind them; its transaction ends at once (Timer K is zero).
+    for n in 0..2_000u64 {
+        let at = ms(1) + Duration::from_micros(n);
+        let (tx, sent) = h.send_request(at, options(), target(Transport::Tcp));
+        let out = h.receive(at, response_to(&sent, 200), flow(Transport::Tcp, 1));
+        assert_eq!(out, vec![Seen::Response(tx, 200), Seen::Terminated(tx)]);
+        assert!(
+            h.layer.timer_entries() <= 2 + 2 + 128,
+            "after {n}: {} entries for 2 live timers",
+            h.layer.timer_entries()
+        );
+    }
+    assert_eq!(h.layer.len(), 1);
+    assert_eq!(h.next_deadline(), Some(T1), "the held request's Timer E");
+    // None of the stopped timers fires.
+    let steps = h.run_until(T1 * 64);
+    assert_eq!(steps.len(), 11, "ten retransmissions, then Timer F");
+    assert_eq!(
+        steps.last(),
+        Some(&(T1 * 64, vec![Seen::Timeout(held), Seen::Terminated(held)]))
+    );
+    h.assert_idle_after_timers();
+    assert_eq!(h.layer.timer_entries(), 0);
+}

@@ -960,6 +960,10 @@ mod transaction_sequence {
             assert!(txs <= self.max, "{txs} live, limit {}", self.max);
             assert_eq!(txs, clients + servers, "every transaction indexed once");
             assert!(merged <= servers);
+            // At most five timers a transaction, and as many stopped ones
+            // again plus 128 before a sweep.
+            let entries = self.layer.timer_entries();
+            assert!(entries <= 2 * 5 * txs + 129, "{entries} timers queued for {txs}");
             if self.layer.is_empty() {
                 assert_eq!(self.layer.poll_timeout(), None, "no deadline when idle");
             }

@@ -2,8 +2,7 @@
 //! received messages (§17.1.3, §17.2.3), the shared timer queue, and the
 //! outputs (bytes to send, events for the transaction user).
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::hash::BuildHasherDefault;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -13,11 +12,11 @@ use super::client_non_invite::ClientNonInvite;
 use super::key::{Branch, ClientKey, MergeKey, ServerKey};
 use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
-use super::table::{Cold, IdHasher, Index, Kept, KeyedState, Machine, Table, Tx};
+use super::table::{Cold, Index, Kept, KeyedState, Machine, Table, TimerKey, Tx};
 use super::types::{
     Destination, Target, Transmit, TxConfig, TxError, TxEvent, TxId, TxOutput, TxStats,
 };
-use super::{validate, TimerKind, TimerQueue};
+use super::{validate, TimerQueue};
 use crate::message::headers::{Timestamp, Via};
 use crate::message::{HeaderName, Message, Method, ResponseBuilder};
 use crate::rng::Rng;
@@ -43,11 +42,10 @@ pub struct TransactionLayer {
     clients: HashMap<ClientKey, TxId, KeyedState>,
     servers: HashMap<ServerKey, TxId, KeyedState>,
     merged: HashMap<MergeKey, TxId, KeyedState>,
-    timers: TimerQueue<(u32, TimerKind)>,
-    /// Generations of entries still queued whose timer was stopped or
-    /// whose transaction is gone: a small set, so telling a dead front from
-    /// a live one touches no transaction.
-    dead: HashSet<u64, BuildHasherDefault<IdHasher>>,
+    timers: TimerQueue<TimerKey>,
+    /// Entries queued whose timer was stopped, armed again, or whose
+    /// transaction is gone: swept when they outnumber the live ones.
+    stale: usize,
     /// Client INVITEs that have sent no CANCEL: a slot is kept for each.
     cancel_reserve: usize,
     outputs: VecDeque<TxOutput>,
@@ -67,7 +65,7 @@ impl TransactionLayer {
             servers: HashMap::with_hasher(KeyedState::from_seed(seed)),
             merged: HashMap::with_hasher(KeyedState::from_seed(seed)),
             timers: TimerQueue::default(),
-            dead: HashSet::default(),
+            stale: 0,
             cancel_reserve: 0,
             outputs: VecDeque::new(),
             rng: Rng::new(seed),
@@ -106,6 +104,14 @@ impl TransactionLayer {
             self.servers.len(),
             self.merged.len(),
         ]
+    }
+
+    /// Entries in the timer queue, stopped timers not yet dropped
+    /// included: at most the live timers plus as many again and 128 (a
+    /// stopped timer is dropped when it reaches the front, or by a sweep
+    /// once stopped ones outnumber live ones).
+    pub fn timer_entries(&self) -> usize {
+        self.timers.len()
     }
 
     /// Drop counters.
@@ -318,8 +324,8 @@ impl TransactionLayer {
         let mut hit: Vec<(u64, TxId)> = self
             .txs
             .iter()
-            .filter(|t| pick(t))
-            .map(|t| (t.cold.rank, t.id))
+            .filter(|(_, t)| pick(t))
+            .map(|(id, t)| (t.cold.rank, id))
             .collect();
         hit.sort_unstable();
         hit.into_iter().map(|(_, id)| id).collect()
@@ -604,8 +610,8 @@ impl TransactionLayer {
         let Some(tx) = self.txs.remove(&id) else {
             return;
         };
-        self.dead
-            .extend(tx.armed.iter().copied().filter(|&g| g != 0));
+        // Its queued timers go stale; they are dropped as they surface.
+        self.stale += tx.armed_count();
         if let Machine::InviteClient(m) = &tx.machine {
             if !m.is_cancelled() {
                 self.cancel_reserve -= 1;

@@ -2,7 +2,7 @@
 //! timers and by id from the API, and the seeded hashers of its indexes.
 
 use std::hash::{BuildHasher, DefaultHasher, Hasher};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::time::Instant;
 
 use super::client_invite::ClientInvite;
@@ -38,33 +38,68 @@ pub(super) enum Index {
 /// A live transaction: what a timer firing reads, in three cache lines
 /// (aligned so it spans no more), and a box of the rest. With many live
 /// transactions each firing reaches a cold entry, and every line it
-/// touches is a miss, so the fields are in C order: a retransmission
-/// (Timers A, E, G) reads the first two lines only, the destination and
-/// the machine's tag and state in the first, its two handles to the bytes
-/// in the second (see `Resend`). It writes no generation (see
-/// `TimerQueue::rearm`) and needs no id.
+/// touches is a miss, so the fields are in C order: the first line holds
+/// what tells a live timer from a stale one (the use count and the timer
+/// stamps), the destination and the machine's tag and state; the second
+/// the machine's two handles to the bytes (see `Resend`). A firing that
+/// retransmits reads those two lines and writes neither; one that ends the
+/// transaction also reads the third, for the box.
 #[derive(Debug, Clone)]
 #[repr(C, align(64))]
 pub(super) struct Tx {
     remote: Remote,
     /// Meaningful when `has_flow` (an `Option` would take 16 bytes).
     flow: FlowId,
+    /// The slot's use count when the transaction was made: the high half
+    /// of its [`TxId`].
+    uses: u32,
+    /// The stamp of each timer's latest arming, at [`timer_slot`]: a
+    /// queued entry with another stamp was stopped or replaced.
+    stamps: [u8; TIMER_SLOTS],
+    /// Bit `timer_slot(kind)` set: that timer is armed.
+    armed: u8,
     pub(super) transport: Transport,
     has_flow: bool,
     pub(super) machine: Machine,
-    pub(super) id: TxId,
-    /// Generation of each armed timer, at [`timer_slot`] (0: not armed).
-    pub(super) armed: [u64; TIMER_SLOTS],
     pub(super) cold: Box<Cold>,
 }
 
-/// Where a transaction sends: an address, or (rarely: a response to a Via
-/// whose sent-by is a name) a name the host resolves, boxed so that this
-/// takes no more room than an address.
+/// What the timer queue holds for a transaction's timer: enough to tell,
+/// from the first cache line of the slot it names, whether it still acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TimerKey {
+    pub(super) slot: u32,
+    uses: u32,
+    pub(super) kind: TimerKind,
+    stamp: u8,
+}
+
+/// Where a transaction sends: an address inline, or (rarely: a response
+/// to a Via whose sent-by is a name, an IPv6 address with a flow label) a
+/// box the host resolves, so that this takes 24 bytes, where a
+/// `SocketAddr` takes 32 and a `Destination` 40.
 #[derive(Debug, Clone)]
 enum Remote {
-    Addr(SocketAddr),
-    Name(Box<Destination>),
+    V4(SocketAddrV4),
+    V6 {
+        ip: Ipv6Addr,
+        port: u16,
+        scope_id: u32,
+    },
+    Other(Box<Destination>),
+}
+
+impl Remote {
+    /// The address held inline, or the boxed destination.
+    fn unboxed(&self) -> Result<SocketAddr, &Destination> {
+        match self {
+            Remote::V4(a) => Ok(SocketAddr::V4(*a)),
+            Remote::V6 { ip, port, scope_id } => {
+                Ok(SocketAddr::V6(SocketAddrV6::new(*ip, *port, 0, *scope_id)))
+            }
+            Remote::Other(d) => Err(d),
+        }
+    }
 }
 
 /// What only matching, commands and the end of a transaction read: two
@@ -183,17 +218,23 @@ impl Tx {
         cold: Cold,
     ) -> Tx {
         let remote = match destination {
-            Destination::Addr(a) => Remote::Addr(a),
-            name @ Destination::Name { .. } => Remote::Name(Box::new(name)),
+            Destination::Addr(SocketAddr::V4(a)) => Remote::V4(a),
+            Destination::Addr(SocketAddr::V6(a)) if a.flowinfo() == 0 => Remote::V6 {
+                ip: *a.ip(),
+                port: a.port(),
+                scope_id: a.scope_id(),
+            },
+            other => Remote::Other(Box::new(other)),
         };
         Tx {
             remote,
             flow: flow.unwrap_or(FlowId(0)),
+            uses: uses_of(id),
+            stamps: [0; TIMER_SLOTS],
+            armed: 0,
             transport,
             has_flow: flow.is_some(),
             machine,
-            id,
-            armed: [0; TIMER_SLOTS],
             cold: Box::new(cold),
         }
     }
@@ -204,18 +245,64 @@ impl Tx {
     }
 
     pub(super) fn destination(&self) -> Destination {
-        match &self.remote {
-            Remote::Addr(a) => Destination::Addr(*a),
-            Remote::Name(name) => (**name).clone(),
+        match self.remote.unboxed() {
+            Ok(a) => Destination::Addr(a),
+            Err(d) => d.clone(),
         }
     }
 
     /// The destination when it is an address (`None`: a name).
     pub(super) fn remote(&self) -> Option<SocketAddr> {
-        match self.remote {
-            Remote::Addr(a) => Some(a),
-            Remote::Name(_) => None,
+        match self.remote.unboxed() {
+            Ok(a) | Err(&Destination::Addr(a)) => Some(a),
+            Err(Destination::Name { .. }) => None,
         }
+    }
+
+    /// The transaction's id, given the slot it is in.
+    pub(super) fn id(&self, slot: u32) -> TxId {
+        id_of(slot, self.uses)
+    }
+
+    /// Arms timer `kind` anew (a queued entry of its earlier arming, if
+    /// any, goes stale); returns the key to queue, and whether an armed
+    /// timer was replaced.
+    pub(super) fn arm(&mut self, slot: u32, kind: TimerKind) -> (TimerKey, bool) {
+        let at = timer_slot(kind);
+        // Each machine arms a timer afresh at most twice (Timer B again
+        // after a CANCEL), so a stamp never comes round to one queued.
+        self.stamps[at] = self.stamps[at].wrapping_add(1);
+        let replaced = self.disarm(at);
+        self.armed |= 1 << at;
+        (self.key(slot, kind), replaced)
+    }
+
+    /// The key of timer `kind` as last armed.
+    pub(super) fn key(&self, slot: u32, kind: TimerKind) -> TimerKey {
+        TimerKey {
+            slot,
+            uses: self.uses,
+            kind,
+            stamp: self.stamps[timer_slot(kind)],
+        }
+    }
+
+    /// Marks the timer at `at` not armed; returns whether it was.
+    pub(super) fn disarm(&mut self, at: usize) -> bool {
+        let was = self.armed & (1 << at) != 0;
+        self.armed &= !(1 << at);
+        was
+    }
+
+    /// Whether a queued timer still acts: armed, and by its latest arming.
+    pub(super) fn acts(&self, key: &TimerKey) -> bool {
+        let at = timer_slot(key.kind);
+        self.uses == key.uses && self.armed & (1 << at) != 0 && self.stamps[at] == key.stamp
+    }
+
+    /// Timers armed, each with an entry queued.
+    pub(super) fn armed_count(&self) -> usize {
+        self.armed.count_ones() as usize
     }
 }
 
@@ -223,7 +310,7 @@ impl Tx {
 /// server's G, H, I, L and Trying).
 pub(super) const TIMER_SLOTS: usize = 5;
 
-/// Where a timer's generation is kept in [`Tx::armed`]. Kinds share a slot
+/// Where a timer's stamp and armed bit are kept in a [`Tx`]. Kinds share a slot
 /// only when no one machine uses both, so a transaction's timers never
 /// collide (INVITE client A B D M, non-INVITE client E F K, INVITE server
 /// G H I L Trying, non-INVITE server J).
@@ -234,28 +321,6 @@ pub(super) fn timer_slot(kind: TimerKind) -> usize {
         TimerKind::D | TimerKind::K | TimerKind::I => 2,
         TimerKind::M | TimerKind::L => 3,
         TimerKind::Trying => 4,
-    }
-}
-
-/// Hashes a generation, a counter, by Fibonacci multiplication: one
-/// cache line per lookup, deterministic, and well spread for consecutive
-/// values.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
@@ -286,8 +351,8 @@ impl BuildHasher for KeyedState {
 }
 
 /// The live transactions: a slab, so a timer reaches its transaction with
-/// one memory access (timers carry the slot; a stale one is caught by its
-/// generation, which is never reused), and so does the API: a [`TxId`]
+/// one memory access (timers carry the slot; a stale one is caught by the
+/// use count and stamp they carry too), and so does the API: a [`TxId`]
 /// holds its slot in the low 32 bits and the slot's use count in the high
 /// 32, so no id-to-slot map is probed (a cache miss per end and per call
 /// when many transactions are live). A slot whose count would wrap is
@@ -314,12 +379,27 @@ impl Table {
 
     pub(super) fn get(&self, id: &TxId) -> Option<&Tx> {
         let tx = self.slots.get(slot_of(*id) as usize)?.as_ref()?;
-        (tx.id == *id).then_some(tx)
+        (tx.uses == uses_of(*id)).then_some(tx)
     }
 
     pub(super) fn get_mut(&mut self, id: &TxId) -> Option<&mut Tx> {
         let tx = self.slots.get_mut(slot_of(*id) as usize)?.as_mut()?;
-        (tx.id == *id).then_some(tx)
+        (tx.uses == uses_of(*id)).then_some(tx)
+    }
+
+    /// The id of the transaction at `slot`, if one is live there.
+    pub(super) fn id_at(&self, slot: u32) -> Option<TxId> {
+        let tx = self.slots.get(slot as usize)?.as_ref()?;
+        Some(id_of(slot, tx.uses))
+    }
+
+    /// Whether a queued timer still acts: its transaction is live, and
+    /// the timer armed, by the arming that queued it.
+    pub(super) fn acts(&self, key: &TimerKey) -> bool {
+        self.slots
+            .get(key.slot as usize)
+            .and_then(Option::as_ref)
+            .is_some_and(|tx| tx.acts(key))
     }
 
     /// The slot of a live transaction.
@@ -340,14 +420,15 @@ impl Table {
                 (slot, 1)
             }
         };
-        TxId((u64::from(uses) << 32) | u64::from(slot))
+        id_of(slot, uses)
     }
 
     /// Inserts a transaction made with the id [`next_id`](Self::next_id)
     /// gave.
     pub(super) fn insert(&mut self, mut tx: Tx) {
-        debug_assert_eq!(tx.id, self.next_id(), "inserted under the next id");
-        let slot = slot_of(tx.id);
+        let id = self.next_id();
+        debug_assert_eq!(tx.uses, uses_of(id), "inserted under the next id");
+        let slot = slot_of(id);
         if self.free.pop().is_none() {
             self.slots.push(None);
         }
@@ -364,21 +445,33 @@ impl Table {
         self.live -= 1;
         // Past its last use count the slot is never used again: an id
         // must not come back.
-        if let Some(uses) = ((id.0 >> 32) as u32).checked_add(1) {
+        if let Some(uses) = uses_of(*id).checked_add(1) {
             self.free.push((slot, uses));
         }
         tx
     }
 
-    /// The live transactions, in slot order.
-    pub(super) fn iter(&self) -> impl Iterator<Item = &Tx> + '_ {
-        self.slots.iter().filter_map(Option::as_ref)
+    /// The live transactions and their ids, in slot order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (TxId, &Tx)> + '_ {
+        self.slots
+            .iter()
+            .zip(0u32..)
+            .filter_map(|(tx, slot)| tx.as_ref().map(|tx| (id_of(slot, tx.uses), tx)))
     }
 }
 
 /// The slot a [`TxId`] names.
 fn slot_of(id: TxId) -> u32 {
     id.0 as u32
+}
+
+/// The use count of its slot a [`TxId`] holds.
+fn uses_of(id: TxId) -> u32 {
+    (id.0 >> 32) as u32
+}
+
+fn id_of(slot: u32, uses: u32) -> TxId {
+    TxId((u64::from(uses) << 32) | u64::from(slot))
 }
 
 #[cfg(test)]
@@ -389,6 +482,10 @@ mod tests {
     #[cfg(target_pointer_width = "64")]
     fn what_a_timer_firing_reads_spans_three_cache_lines() {
         assert!(size_of::<Option<Tx>>() <= 192);
+        // What tells a live timer from a stale one is in the first line.
+        assert!(std::mem::offset_of!(Tx, uses) + 4 <= 48);
+        assert!(std::mem::offset_of!(Tx, stamps) + TIMER_SLOTS <= 48);
+        assert!(std::mem::offset_of!(Tx, armed) < 48);
         // The machine's tag and small fields end the first line, so the
         // handles a retransmission takes (after them) start the second.
         assert_eq!(std::mem::offset_of!(Tx, machine), 48);
@@ -421,13 +518,13 @@ mod tests {
     fn a_reused_slot_gets_a_new_id_and_the_old_one_finds_nothing() {
         let mut table = Table::default();
         let first = tx(&table);
-        let old = first.id;
+        let old = table.next_id();
         table.insert(first);
         assert_eq!(table.len(), 1);
         assert!(table.remove(&old).is_some());
         assert!(table.remove(&old).is_none());
         let second = tx(&table);
-        let new = second.id;
+        let new = table.next_id();
         table.insert(second);
         assert_eq!(slot_of(new), slot_of(old), "the freed slot is reused");
         assert_ne!(new, old);
@@ -439,12 +536,42 @@ mod tests {
     }
 
     #[test]
+    fn only_the_latest_arming_of_a_live_transaction_acts() {
+        let mut table = Table::default();
+        let first = tx(&table);
+        let id = table.next_id();
+        table.insert(first);
+        let slot = slot_of(id);
+        let t = table.at_mut(slot).unwrap();
+        let (k1, replaced) = t.arm(slot, TimerKind::J);
+        assert!(!replaced);
+        let (k2, replaced) = t.arm(slot, TimerKind::J);
+        assert!(replaced, "the first arming was still armed");
+        assert!(!table.acts(&k1), "replaced");
+        assert!(table.acts(&k2));
+        let t = table.at_mut(slot).unwrap();
+        assert!(t.disarm(timer_slot(TimerKind::J)));
+        assert!(!table.acts(&k2), "stopped");
+        let (k3, replaced) = table.at_mut(slot).unwrap().arm(slot, TimerKind::J);
+        assert!(!replaced, "stopped already");
+        assert!(table.acts(&k3) && !table.acts(&k2));
+        table.remove(&id);
+        assert!(!table.acts(&k3), "its transaction is gone");
+        let second = tx(&table);
+        table.insert(second);
+        let (k4, _) = table.at_mut(slot).unwrap().arm(slot, TimerKind::J);
+        assert_eq!((k4.slot, k4.stamp), (k3.slot, 1), "same slot, same stamp");
+        assert!(!table.acts(&k3), "the slot's next transaction");
+        assert!(table.acts(&k4));
+    }
+
+    #[test]
     fn a_slot_whose_use_count_would_wrap_is_retired() {
         let mut table = Table::default();
         table.free.push((0, u32::MAX));
         table.slots.push(None);
         let last = tx(&table);
-        let id = last.id;
+        let id = table.next_id();
         assert_eq!(slot_of(id), 0);
         table.insert(last);
         table.remove(&id);

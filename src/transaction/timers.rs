@@ -93,18 +93,20 @@ pub enum TimerKind {
 /// `now` goes back between two inserts into a lane, the later timer is due
 /// no earlier than the one before it in that lane.
 ///
-/// Cancelling is lazy: the owner remembers the generation it armed and
-/// ignores entries whose generation it no longer holds. They are dropped
-/// when they reach a front, or by [`retain`](Self::retain).
+/// Cancelling is the owner's business: the queue has no way to find an
+/// entry but its front. The owner puts in each key what tells it whether
+/// the entry still acts (the transaction layer: the transaction's slot, its
+/// use count and a stamp of the arming), ignores the stale ones as they
+/// surface, and sweeps them with [`retain`](Self::retain) when they pile
+/// up.
 #[derive(Debug, Clone)]
 pub struct TimerQueue<K> {
     lanes: Vec<Lane<K>>,
     len: usize,
-    /// The next generation, and the arming order of the next entry.
-    next_generation: u64,
-    /// Deadlines are kept as nanoseconds from here (the first `now` seen),
-    /// so an entry carries its arming order apart from its generation
-    /// (see [`rearm`](Self::rearm)) in the 32 bytes an `Instant` took.
+    /// The arming order of the next entry.
+    next_order: u64,
+    /// Deadlines are kept as nanoseconds from here (the first `now` seen):
+    /// 8 bytes an entry, where an `Instant` takes 16.
     origin: Option<Instant>,
 }
 
@@ -120,7 +122,6 @@ struct Entry<K> {
     due: i64,
     /// Arming order, the tie-break between equal deadlines.
     order: u64,
-    generation: u64,
     key: K,
 }
 
@@ -132,7 +133,7 @@ impl<K: Copy> Default for TimerQueue<K> {
         TimerQueue {
             lanes: Vec::new(),
             len: 0,
-            next_generation: 1,
+            next_order: 0,
             origin: None,
         }
     }
@@ -158,26 +159,11 @@ fn instant_at(origin: Instant, nanos: i64) -> Instant {
 }
 
 impl<K: Copy> TimerQueue<K> {
-    /// Arms a timer to fall due `after` from `now`; returns its generation
-    /// (never 0).
-    pub fn insert(&mut self, now: Instant, after: Duration, key: K) -> u64 {
-        let generation = self.next_generation;
-        self.push(now, after, key, generation);
-        generation
-    }
-
-    /// Arms again, under the same generation, a timer just popped (by
-    /// [`pop_due_armed`](Self::pop_due_armed)), so its owner's record of
-    /// the generation stays valid without being written. It is ordered
-    /// among equal deadlines as if newly armed. The generation must not be
-    /// held by another entry.
-    pub fn rearm(&mut self, now: Instant, after: Duration, key: K, generation: u64) {
-        self.push(now, after, key, generation);
-    }
-
-    fn push(&mut self, now: Instant, after: Duration, key: K, generation: u64) {
-        let order = self.next_generation;
-        self.next_generation += 1;
+    /// Arms a timer to fall due `after` from `now`, ordered after every
+    /// timer armed before it with the same deadline.
+    pub fn insert(&mut self, now: Instant, after: Duration, key: K) {
+        let order = self.next_order;
+        self.next_order += 1;
         let origin = *self.origin.get_or_insert(now);
         let lane = match self.lanes.iter().position(|l| l.after == after) {
             Some(k) => k,
@@ -195,12 +181,7 @@ impl<K: Copy> TimerQueue<K> {
         if let Some(last) = entries.back() {
             due = due.max(last.due);
         }
-        entries.push_back(Entry {
-            due,
-            order,
-            generation,
-            key,
-        });
+        entries.push_back(Entry { due, order, key });
         self.len += 1;
     }
 
@@ -221,30 +202,30 @@ impl<K: Copy> TimerQueue<K> {
         best.map(|(k, _)| k)
     }
 
-    /// The earliest deadline of any entry (possibly a cancelled one, which
-    /// only costs the owner an early wake-up that does nothing).
+    /// The earliest deadline of any entry (possibly a stale one, unless
+    /// the owner drops those as they reach the front).
     pub fn earliest(&self) -> Option<Instant> {
-        self.peek().map(|(at, _, _)| at)
+        self.peek().map(|(at, _)| at)
     }
 
     /// The earliest entry, without removing it.
-    pub fn peek(&self) -> Option<(Instant, u64, K)> {
+    pub fn peek(&self) -> Option<(Instant, K)> {
         let k = self.first_lane()?;
         let e = self.lanes[k].entries.front()?;
-        Some((instant_at(self.origin?, e.due), e.generation, e.key))
+        Some((instant_at(self.origin?, e.due), e.key))
     }
 
-    /// The generation of the earliest entry, without removing it.
-    pub fn peek_generation(&self) -> Option<u64> {
+    /// The key of the earliest entry, without removing it.
+    pub fn peek_key(&self) -> Option<K> {
         let k = self.first_lane()?;
-        self.lanes[k].entries.front().map(|e| e.generation)
+        self.lanes[k].entries.front().map(|e| e.key)
     }
 
     /// Removes and returns the earliest entry.
-    pub fn pop(&mut self) -> Option<(Instant, u64, K)> {
+    pub fn pop(&mut self) -> Option<(Instant, K)> {
         let k = self.first_lane()?;
         let (e, _) = self.pop_lane(k)?;
-        Some((instant_at(self.origin?, e.due), e.generation, e.key))
+        Some((instant_at(self.origin?, e.due), e.key))
     }
 
     fn pop_lane(&mut self, k: usize) -> Option<(Entry<K>, Duration)> {
@@ -259,26 +240,27 @@ impl<K: Copy> TimerQueue<K> {
     }
 
     /// Removes and returns the earliest entry due at or before `now`.
-    pub fn pop_due(&mut self, now: Instant) -> Option<(Instant, u64, K)> {
+    pub fn pop_due(&mut self, now: Instant) -> Option<(Instant, K)> {
         match self.peek() {
-            Some((at, _, _)) if at <= now => self.pop(),
+            Some((at, _)) if at <= now => self.pop(),
             _ => None,
         }
     }
 
-    /// Removes the earliest entry due at or before `now`; returns its
-    /// generation, its key, and the duration it was armed with.
-    pub fn pop_due_armed(&mut self, now: Instant) -> Option<(u64, K, Duration)> {
+    /// Removes the earliest entry due at or before `now`; returns its key
+    /// and the duration it was armed with (a retransmission timer doubles
+    /// it, so the owner keeps no interval).
+    pub fn pop_due_armed(&mut self, now: Instant) -> Option<(K, Duration)> {
         let k = self.first_lane()?;
         let due = self.lanes[k].entries.front()?.due;
         if due > nanos_from(self.origin?, now) {
             return None;
         }
         let (e, after) = self.pop_lane(k)?;
-        Some((e.generation, e.key, after))
+        Some((e.key, after))
     }
 
-    /// Entries held, cancelled ones included.
+    /// Entries held, stale ones included.
     pub fn len(&self) -> usize {
         self.len
     }
@@ -290,9 +272,9 @@ impl<K: Copy> TimerQueue<K> {
 
     /// Keeps only the entries for which `live` holds (O(n)); the owner calls
     /// this when it knows most entries are stale.
-    pub fn retain(&mut self, mut live: impl FnMut(u64, &K) -> bool) {
+    pub fn retain(&mut self, mut live: impl FnMut(&K) -> bool) {
         for lane in &mut self.lanes {
-            lane.entries.retain(|e| live(e.generation, &e.key));
+            lane.entries.retain(|e| live(&e.key));
         }
         self.lanes.retain(|l| !l.entries.is_empty());
         self.len = self.lanes.iter().map(|l| l.entries.len()).sum();
@@ -315,29 +297,29 @@ mod tests {
         q.insert(t0, ms(20), 'x');
         assert_eq!(q.earliest(), Some(t0 + ms(10)));
         assert!(q.pop_due(t0 + ms(9)).is_none());
-        let order: Vec<char> = std::iter::from_fn(|| q.pop_due(t0 + ms(25)).map(|e| e.2)).collect();
+        let order: Vec<char> = std::iter::from_fn(|| q.pop_due(t0 + ms(25)).map(|e| e.1)).collect();
         assert_eq!(order, ['a', 'b', 'x']);
         assert_eq!(q.len(), 1);
-        q.retain(|_, k| *k != 'c');
+        q.retain(|k| *k != 'c');
         assert!(q.is_empty());
     }
 
     #[test]
     #[allow(clippy::disallowed_methods)] // any origin will do for virtual time
-    fn a_rearmed_timer_keeps_its_generation_and_is_ordered_as_new() {
+    fn a_timer_armed_again_on_firing_is_ordered_as_new() {
         let t0 = Instant::now(); // sans-io-ok: a test picks any origin for virtual time
         let mut q = TimerQueue::default();
         let ms = Duration::from_millis;
-        let g = q.insert(t0, ms(10), 'e');
+        q.insert(t0, ms(10), 'e');
         assert_eq!(q.pop_due_armed(t0 + ms(9)), None);
-        assert_eq!(q.pop_due_armed(t0 + ms(10)), Some((g, 'e', ms(10))));
-        // Armed before the rearm and due with it: pops first.
-        let other = q.insert(t0 + ms(10), ms(20), 'x');
-        q.rearm(t0 + ms(10), ms(20), 'e', g);
-        assert_eq!(q.peek(), Some((t0 + ms(30), other, 'x')));
-        assert_eq!(q.pop_due_armed(t0 + ms(30)), Some((other, 'x', ms(20))));
-        assert_eq!(q.peek_generation(), Some(g));
-        assert_eq!(q.pop(), Some((t0 + ms(30), g, 'e')));
+        assert_eq!(q.pop_due_armed(t0 + ms(10)), Some(('e', ms(10))));
+        // Armed before the second arming and due with it: pops first.
+        q.insert(t0 + ms(10), ms(20), 'x');
+        q.insert(t0 + ms(10), ms(20), 'e');
+        assert_eq!(q.peek(), Some((t0 + ms(30), 'x')));
+        assert_eq!(q.pop_due_armed(t0 + ms(30)), Some(('x', ms(20))));
+        assert_eq!(q.peek_key(), Some('e'));
+        assert_eq!(q.pop(), Some((t0 + ms(30), 'e')));
         assert!(q.is_empty());
     }
 
@@ -350,9 +332,9 @@ mod tests {
         q.insert(t0 + ms(100), ms(50), 1);
         q.insert(t0, ms(5), 2); // now went back before the first insert
         assert_eq!(q.earliest(), Some(t0 + ms(5)));
-        assert_eq!(q.pop_due(t0 + ms(5)), Some((t0 + ms(5), 2, 2)));
+        assert_eq!(q.pop_due(t0 + ms(5)), Some((t0 + ms(5), 2)));
         assert_eq!(q.pop_due(t0 + ms(149)), None);
-        assert_eq!(q.pop_due(t0 + ms(150)), Some((t0 + ms(150), 1, 1)));
+        assert_eq!(q.pop_due(t0 + ms(150)), Some((t0 + ms(150), 1)));
     }
 
     #[test]
@@ -363,12 +345,8 @@ mod tests {
         let ms = Duration::from_millis;
         q.insert(t0 + ms(50), ms(10), 1);
         q.insert(t0, ms(10), 2); // now went back 50 ms
-        assert_eq!(q.pop(), Some((t0 + ms(60), 1, 1)));
-        assert_eq!(
-            q.pop(),
-            Some((t0 + ms(60), 2, 2)),
-            "due with the one before"
-        );
+        assert_eq!(q.pop(), Some((t0 + ms(60), 1)));
+        assert_eq!(q.pop(), Some((t0 + ms(60), 2)), "due with the one before");
         assert_eq!(q.pop(), None);
     }
 }

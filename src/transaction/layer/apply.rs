@@ -13,35 +13,26 @@ impl TransactionLayer {
     /// Fires every timer due at `now`, in deadline order.
     pub fn handle_timeout(&mut self, now: Instant) {
         let timers = self.config.timers;
-        while let Some((generation, (slot, kind), after)) = self.timers.pop_due_armed(now) {
-            // Every stopped generation still queued is in the dead set, so
-            // one that is not there is live: the transaction's record of
-            // it need not be read.
-            if self.dead.remove(&generation) {
-                continue;
-            }
-            let Some(tx) = self.txs.at_mut(slot) else {
+        while let Some((key, after)) = self.timers.pop_due_armed(now) {
+            // The key names the slot, and the slot's first cache line
+            // tells whether the timer still acts: no id lookup and no set
+            // of stopped timers, each a cache miss with many live
+            // transactions.
+            let Some(tx) = self.txs.at_mut(key.slot).filter(|tx| tx.acts(&key)) else {
+                self.stale = self.stale.saturating_sub(1);
                 continue;
             };
-            let at = timer_slot(kind);
-            debug_assert_eq!(tx.armed[at], generation, "a live timer is the armed one");
+            let kind = key.kind;
             let actions = match &mut tx.machine {
                 Machine::InviteClient(m) => m.on_timer(kind, after, &timers),
                 Machine::NonInviteClient(m) => m.on_timer(kind, after, &timers),
                 Machine::InviteServer(m) => m.on_timer(kind, after, &timers),
                 Machine::NonInviteServer(m) => m.on_timer(kind, after, &timers),
             };
-            // The timer named the slot: no id lookup (a cache miss when
-            // many transactions are live).
-            self.apply_at(now, slot, Some((at, generation)), actions, Carried::Nothing);
+            let fired = Some(timer_slot(kind));
+            self.apply_at(now, key.slot, fired, actions, Carried::Nothing);
         }
-        // Dead entries are skipped when they surface; sweep them when they
-        // dominate, so memory follows the live timers.
-        if self.dead.len() > 64 + self.timers.len() / 2 {
-            let dead = std::mem::take(&mut self.dead);
-            self.timers.retain(|g, _| !dead.contains(&g));
-        }
-        self.drop_dead_timers();
+        self.tidy_timers(None);
     }
 
     /// Carries out a machine's actions in order; `carried` is the message
@@ -60,15 +51,14 @@ impl TransactionLayer {
     }
 
     /// [`apply_carrying`](Self::apply_carrying) for the transaction at
-    /// `slot`. `fired` is the timer slot and generation of a timer that
-    /// has just fired: armed again, it keeps its generation, so the
-    /// transaction's record of it is not written (a line a retransmission
-    /// reads nothing else from); not armed again, the record is cleared.
+    /// `slot`. `fired` is the timer slot of a timer that has just fired:
+    /// armed again, it keeps its stamp, so the transaction is not written;
+    /// not armed again, it is marked so.
     fn apply_at(
         &mut self,
         now: Instant,
         slot: u32,
-        mut fired: Option<(usize, u64)>,
+        mut fired: Option<usize>,
         actions: Actions,
         carried: Carried,
     ) {
@@ -103,35 +93,32 @@ impl TransactionLayer {
                 }
                 Action::Arm(kind, after) => {
                     let at = timer_slot(kind);
-                    match fired {
-                        Some((f, generation)) if f == at => {
-                            fired = None;
-                            self.timers.rearm(now, after, (slot, kind), generation);
-                        }
-                        _ => {
-                            if tx.armed[at] != 0 {
-                                self.dead.insert(tx.armed[at]);
-                            }
-                            tx.armed[at] = self.timers.insert(now, after, (slot, kind));
-                        }
-                    }
+                    let key = if fired == Some(at) {
+                        fired = None;
+                        tx.key(slot, kind)
+                    } else {
+                        let (key, replaced) = tx.arm(slot, kind);
+                        self.stale += usize::from(replaced);
+                        key
+                    };
+                    self.timers.insert(now, after, key);
                 }
                 Action::Cancel(kind) => {
                     let at = timer_slot(kind);
-                    let old = std::mem::take(&mut tx.armed[at]);
-                    if fired.is_some_and(|(f, _)| f == at) {
+                    let was_armed = tx.disarm(at);
+                    if fired == Some(at) {
                         fired = None; // popped already: nothing queued to stop
-                    } else if old != 0 {
-                        self.dead.insert(old);
+                    } else if was_armed {
+                        self.stale += 1;
                     }
                 }
                 Action::Tell(notice) => {
                     // What is told may act on the transaction, which must
-                    // not hold the generation of a timer no longer queued.
-                    if let Some((f, _)) = fired.take() {
-                        tx.armed[f] = 0;
+                    // not count as armed a timer no longer queued.
+                    if let Some(f) = fired.take() {
+                        tx.disarm(f);
                     }
-                    let id = tx.id;
+                    let id = tx.id(slot);
                     if let Notice::PassOn = notice {
                         let event = match carried.take() {
                             Some(Carried::Response(response)) => {
@@ -147,40 +134,54 @@ impl TransactionLayer {
                         self.outputs.push_back(TxOutput::Event(event));
                     } else {
                         self.tell(now, id, notice);
-                        if self.txs.at_mut(slot).map_or(true, |t| t.id != id) {
+                        if self.txs.id_at(slot) != Some(id) {
                             break; // ended by what it was told
                         }
                     }
                 }
                 Action::Terminate => {
-                    if let Some((f, _)) = fired.take() {
-                        tx.armed[f] = 0;
+                    if let Some(f) = fired.take() {
+                        tx.disarm(f);
                     }
-                    let id = tx.id;
+                    let id = tx.id(slot);
                     self.forget(id);
                     break;
                 }
             }
         }
         // Still held only if nothing was told or ended: the slot is ours.
-        if let Some((f, _)) = fired {
+        if let Some(f) = fired {
             if let Some(tx) = self.txs.at_mut(slot) {
-                tx.armed[f] = 0;
+                tx.disarm(f);
             }
         }
-        self.drop_dead_timers();
+        self.tidy_timers(Some(slot));
     }
 
-    /// Pops stopped timers and those of forgotten transactions off the
-    /// front of the queue, so [`poll_timeout`](Self::poll_timeout) names a
-    /// timer that acts. Each entry is popped at most once, and telling dead
-    /// from live reads only the small set of dead generations.
-    pub(super) fn drop_dead_timers(&mut self) {
-        while let Some(generation) = self.timers.peek_generation() {
-            if !self.dead.remove(&generation) {
+    /// Pops stale entries off the front of the queue, so
+    /// [`poll_timeout`](Self::poll_timeout) names a timer that acts, and
+    /// sweeps the queue when stale entries outnumber live ones, so its
+    /// memory follows the live timers (each sweep reads every entry's
+    /// transaction, paid for by the half of them it frees).
+    ///
+    /// The front acted before the caller touched the transaction at
+    /// `touched` (`None`: the front moved), so only an entry of that one
+    /// can have gone stale, and the cold first line of another transaction
+    /// is read only when the front moves on.
+    fn tidy_timers(&mut self, mut touched: Option<u32>) {
+        if self.stale > 64 + self.timers.len() / 2 {
+            let txs = &self.txs;
+            self.timers.retain(|key| txs.acts(key));
+            self.stale = 0;
+            touched = None;
+        }
+        while let Some(key) = self.timers.peek_key() {
+            if touched.is_some_and(|slot| slot != key.slot) || self.txs.acts(&key) {
                 break;
             }
             self.timers.pop();
+            self.stale = self.stale.saturating_sub(1);
+            touched = None;
         }
     }
 }
