@@ -55,6 +55,11 @@ impl ClientInvite {
         self.state
     }
 
+    /// How many bytes a retransmission sends.
+    pub(crate) fn resend_len(&self) -> usize {
+        self.request.len()
+    }
+
     pub(crate) fn is_cancelled(&self) -> bool {
         self.cancelled
     }

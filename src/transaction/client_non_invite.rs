@@ -44,6 +44,11 @@ impl ClientNonInvite {
         self.state
     }
 
+    /// How many bytes a retransmission sends (0: none yet).
+    pub(crate) fn resend_len(&self) -> usize {
+        self.request.len()
+    }
+
     pub(crate) fn on_response(&mut self, resp: &Message, timers: &TimerConfig) -> Actions {
         let code = resp.status().unwrap_or(0);
         let mut a = Actions::new();

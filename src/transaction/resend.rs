@@ -25,6 +25,11 @@ impl Resend {
         Resend { bytes, spare }
     }
 
+    /// How many bytes a send hands out.
+    pub(crate) fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// A handle to the bytes, to send.
     pub(crate) fn handle(&mut self) -> Bytes {
         if let Some(spare) = self.spare.take() {
@@ -43,6 +48,7 @@ mod tests {
     fn every_handle_is_the_same_bytes() {
         let bytes = Bytes::from(b"OPTIONS sip:bob@192.0.2.9 SIP/2.0\r\n\r\n".to_vec());
         let mut r = Resend::new(bytes.clone());
+        assert_eq!(r.len(), bytes.len());
         for _ in 0..7 {
             assert_eq!(r.handle(), bytes);
         }

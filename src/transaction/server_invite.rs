@@ -44,6 +44,11 @@ impl ServerInvite {
         self.state
     }
 
+    /// How many bytes a retransmission sends (0: none yet).
+    pub(crate) fn resend_len(&self) -> usize {
+        self.last.as_ref().map_or(0, Resend::len)
+    }
+
     pub(crate) fn final_to_tag(&self) -> Option<&str> {
         self.final_to_tag.as_deref()
     }

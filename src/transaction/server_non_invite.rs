@@ -30,6 +30,11 @@ impl ServerNonInvite {
         self.state
     }
 
+    /// How many bytes a retransmission sends (0: none yet).
+    pub(crate) fn resend_len(&self) -> usize {
+        self.last.as_ref().map_or(0, Bytes::len)
+    }
+
     pub(crate) fn respond(
         &mut self,
         resp: &Message,

@@ -176,7 +176,12 @@ impl TransactionLayer {
             touched = None;
         }
         while let Some(key) = self.timers.peek_key() {
-            if touched.is_some_and(|slot| slot != key.slot) || self.txs.acts(&key) {
+            let acts = match touched {
+                Some(slot) if slot != key.slot => break,
+                Some(_) => self.txs.acts(&key),
+                None => self.txs.acts_next(&key),
+            };
+            if acts {
                 break;
             }
             self.timers.pop();
