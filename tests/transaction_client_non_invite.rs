@@ -275,3 +275,28 @@ fn stopped_timers_do_not_pile_up_behind_a_long_lived_one() {
     h.assert_idle_after_timers();
     assert_eq!(h.layer.timer_entries(), 0);
 }
+
+#[test]
+fn udp_requests_share_a_send_chunk_and_reliable_ones_do_not() {
+    let start = |chunk: usize, transport: Transport| {
+        let mut h = Harness::with_config(sansip::transaction::TxConfig {
+            send_chunk: chunk,
+            ..Default::default()
+        });
+        let (_, a) = h.send_request(Duration::ZERO, options(), target(transport));
+        let (_, b) = h.send_request(
+            Duration::ZERO,
+            uac_request(Method::Options, 2),
+            target(transport),
+        );
+        assert_eq!(start_line(&b), OPTIONS_LINE, "bytes are whole");
+        // Adjacent: the second message starts where the first ends.
+        b.as_ptr() as usize == a.as_ptr() as usize + a.len()
+    };
+    assert!(start(16 * 1024, Transport::Udp));
+    assert!(
+        !start(16 * 1024, Transport::Tcp),
+        "reliable: no timers, no chunk"
+    );
+    assert!(!start(0, Transport::Udp), "chunks turned off");
+}

@@ -568,18 +568,18 @@ impl Message {
         }
     }
 
-    /// Appends the message bytes to `out`.
-    pub fn write_to(&self, out: &mut Vec<u8>) {
+    /// Appends the message bytes to `out` (a `Vec<u8>`, a `BytesMut`).
+    pub fn write_to(&self, out: &mut impl bytes::BufMut) {
         if !self.modified {
-            out.extend_from_slice(&self.buf[self.msg_start as usize..self.unmodified_end()]);
+            out.put_slice(&self.buf[self.msg_start as usize..self.unmodified_end()]);
             return;
         }
-        out.extend_from_slice(&self.buf[self.msg_start as usize..self.fields_start as usize]);
+        out.put_slice(&self.buf[self.msg_start as usize..self.fields_start as usize]);
         for f in &self.fields {
-            out.extend_from_slice(&self.store(f.store)[f.start as usize..f.end as usize]);
+            out.put_slice(&self.store(f.store)[f.start as usize..f.end as usize]);
         }
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(self.body());
+        out.put_slice(b"\r\n");
+        out.put_slice(self.body());
     }
 
     /// Length in bytes of the serialized message.

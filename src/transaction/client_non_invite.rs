@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use super::action::{Action, Actions, Notice, TxState};
+use bytes::Bytes;
+
 use super::resend::Resend;
 use super::{TimerConfig, TimerKind};
 use crate::message::Message;
@@ -19,13 +21,8 @@ pub(crate) struct ClientNonInvite {
 }
 
 impl ClientNonInvite {
-    /// Sends the request: Timer E (unreliable only) and Timer F.
-    pub(crate) fn start(
-        request: &Message,
-        reliable: bool,
-        timers: &TimerConfig,
-    ) -> (Self, Actions) {
-        let bytes = request.to_bytes();
+    /// Sends the request's bytes: Timer E (unreliable only) and Timer F.
+    pub(crate) fn start(bytes: Bytes, reliable: bool, timers: &TimerConfig) -> (Self, Actions) {
         let mut actions = Actions::new();
         actions.push(Action::Send(bytes.clone()));
         if !reliable {

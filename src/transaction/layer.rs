@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use super::action::{Actions, Notice, TxState};
+use super::arena::SendArena;
 use super::client_invite::{invite_sibling, ClientInvite};
 use super::client_non_invite::ClientNonInvite;
 use super::key::{Branch, ClientKey, MergeKey, ServerKey};
@@ -49,6 +50,8 @@ pub struct TransactionLayer {
     /// Client INVITEs that have sent no CANCEL: a slot is kept for each.
     cancel_reserve: usize,
     outputs: VecDeque<TxOutput>,
+    /// Where the bytes of non-INVITE transactions over UDP are written.
+    arena: SendArena,
     rng: Rng,
     stats: TxStats,
 }
@@ -58,6 +61,7 @@ impl TransactionLayer {
     /// keys the hash of the matching tables (seed it from a CSPRNG in
     /// production).
     pub fn new(config: TxConfig, seed: u64) -> Self {
+        let chunk = config.send_chunk;
         TransactionLayer {
             config,
             txs: Table::default(),
@@ -68,6 +72,7 @@ impl TransactionLayer {
             stale: 0,
             cancel_reserve: 0,
             outputs: VecDeque::new(),
+            arena: SendArena::new(chunk),
             rng: Rng::new(seed),
             stats: TxStats::default(),
         }
@@ -277,7 +282,12 @@ impl TransactionLayer {
         if response.status().is_none() {
             return Err(TxError::BadMessage("not a response"));
         }
-        let bytes = response.to_bytes();
+        let bytes = match t.machine {
+            Machine::NonInviteServer(_) if !t.transport.is_reliable() => {
+                self.arena.bytes(&response)
+            }
+            _ => response.to_bytes(),
+        };
         let actions = match &mut t.machine {
             Machine::InviteServer(m) => m.respond(&response, bytes, &timers),
             Machine::NonInviteServer(m) => m.respond(&response, bytes, &timers),
@@ -362,7 +372,12 @@ impl TransactionLayer {
             self.cancel_reserve += 1;
             (Machine::InviteClient(m), a)
         } else {
-            let (m, a) = ClientNonInvite::start(&request, reliable, &timers);
+            let bytes = if reliable {
+                request.to_bytes()
+            } else {
+                self.arena.bytes(&request)
+            };
+            let (m, a) = ClientNonInvite::start(bytes, reliable, &timers);
             (Machine::NonInviteClient(m), a)
         };
         let key = ClientKey { branch, method };

@@ -35,6 +35,7 @@
 //! ```
 
 mod action;
+mod arena;
 mod client_invite;
 mod client_non_invite;
 mod key;

@@ -31,6 +31,14 @@ pub struct TxConfig {
     /// Path MTU for the RFC 3261 §18.1.1 size rule (`None`: 1500, so UDP
     /// requests over 1300 bytes go over TCP).
     pub path_mtu: Option<usize>,
+    /// Size of the chunks the bytes of non-INVITE transactions over UDP
+    /// are written into (0: each message its own allocation). Messages
+    /// sharing a chunk share one reference count, which keeps timer
+    /// firings and ends from touching a cold line each with many live
+    /// transactions; a chunk is freed once the last message in it is
+    /// dropped, at most 64·T1 + T4 after it was written, unless the host
+    /// holds a handle longer.
+    pub send_chunk: usize,
 }
 
 impl Default for TxConfig {
@@ -40,6 +48,7 @@ impl Default for TxConfig {
             max_transactions: 10_000,
             rport: true,
             path_mtu: None,
+            send_chunk: 16 * 1024,
         }
     }
 }
