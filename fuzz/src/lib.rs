@@ -963,7 +963,10 @@ mod transaction_sequence {
             // At most five timers a transaction, and as many stopped ones
             // again plus 128 before a sweep.
             let entries = self.layer.timer_entries();
-            assert!(entries <= 2 * 5 * txs + 129, "{entries} timers queued for {txs}");
+            assert!(
+                entries <= 2 * 5 * txs + 129,
+                "{entries} timers queued for {txs}"
+            );
             if self.layer.is_empty() {
                 assert_eq!(self.layer.poll_timeout(), None, "no deadline when idle");
             }
