@@ -488,16 +488,16 @@ impl Table {
 
 /// The slot a [`TxId`] names.
 fn slot_of(id: TxId) -> u32 {
-    id.0 as u32
+    id.parts().0
 }
 
 /// The use count of its slot a [`TxId`] holds.
 fn uses_of(id: TxId) -> u32 {
-    (id.0 >> 32) as u32
+    id.parts().1
 }
 
 fn id_of(slot: u32, uses: u32) -> TxId {
-    TxId((u64::from(uses) << 32) | u64::from(slot))
+    TxId::from_parts(slot, uses)
 }
 
 #[cfg(test)]

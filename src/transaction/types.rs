@@ -12,8 +12,38 @@ use crate::transport::{FlowId, FlowInfo, Transport};
 /// the same id twice; the value is otherwise opaque (not a count: it names
 /// where the layer keeps the transaction, so using one is direct), and the
 /// same inputs give the same ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// It prints as `slot.use` (`TxId(3.1)` in `{:?}`, `tx 3.1` in `{}`): the
+/// table slot and how many transactions that slot has held, which is what
+/// a log reader needs to tell a reused slot from the same transaction.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TxId(pub u64);
+
+impl TxId {
+    /// The id of the `uses`-th transaction held in table slot `slot`.
+    pub(super) fn from_parts(slot: u32, uses: u32) -> TxId {
+        TxId((u64::from(uses) << 32) | u64::from(slot))
+    }
+
+    /// (slot, use count of that slot).
+    pub(super) fn parts(self) -> (u32, u32) {
+        (self.0 as u32, (self.0 >> 32) as u32)
+    }
+}
+
+impl std::fmt::Debug for TxId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (slot, uses) = self.parts();
+        write!(f, "TxId({slot}.{uses})")
+    }
+}
+
+impl std::fmt::Display for TxId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (slot, uses) = self.parts();
+        write!(f, "tx {slot}.{uses}")
+    }
+}
 
 /// Settings of a [`TransactionLayer`](super::TransactionLayer).
 #[derive(Debug, Clone)]
@@ -195,4 +225,19 @@ pub struct TxStats {
     pub dropped_requests: u64,
     /// Requests answered 400, 482 or 503 by the layer itself.
     pub rejected_requests: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TxId;
+
+    #[test]
+    fn a_tx_id_prints_as_its_slot_and_use_count() {
+        let id = TxId::from_parts(3, 2);
+        assert_eq!(id.parts(), (3, 2));
+        assert_eq!(format!("{id:?}"), "TxId(3.2)");
+        assert_eq!(id.to_string(), "tx 3.2");
+        // A reused slot prints differently from its earlier holder.
+        assert_ne!(TxId::from_parts(3, 1).to_string(), id.to_string());
+    }
 }
