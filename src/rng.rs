@@ -22,7 +22,8 @@ pub struct Rng {
 
 /// Characters of [`Rng::token`]: unreserved in URIs, token characters in
 /// SIP headers, so a token is safe in a branch, tag or Call-ID as is.
-const TOKEN_ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+pub(crate) const TOKEN_ALPHABET: &[u8; 62] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 impl Rng {
     /// A generator from a 64-bit seed.
@@ -70,9 +71,24 @@ impl Rng {
 
     /// `len` random characters from `[0-9A-Za-z]` (about 5.95 bits each).
     pub fn token(&mut self, len: usize) -> String {
-        (0..len)
-            .map(|_| char::from(TOKEN_ALPHABET[self.below(62) as usize]))
-            .collect()
+        let mut chars = vec![0u8; len];
+        self.fill_token(&mut chars);
+        chars.into_iter().map(char::from).collect()
+    }
+
+    /// Fills `out` with what [`token`](Self::token) would return, as bytes,
+    /// without allocating.
+    ///
+    /// ```
+    /// use sansip::rng::Rng;
+    /// let mut out = [0u8; 8];
+    /// Rng::new(3).fill_token(&mut out);
+    /// assert_eq!(&out[..], Rng::new(3).token(8).as_bytes());
+    /// ```
+    pub fn fill_token(&mut self, out: &mut [u8]) {
+        for c in out {
+            *c = TOKEN_ALPHABET[self.below(62) as usize];
+        }
     }
 
     /// Fills `out` with random bytes.

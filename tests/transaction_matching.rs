@@ -268,7 +268,8 @@ fn a_second_cancel_for_the_same_invite_is_refused_and_the_first_keeps_working() 
         Err(TxError::WrongState(_))
     ));
     assert_eq!(h.transmits(), vec![], "one CANCEL on the wire");
-    assert_eq!(h.layer.table_sizes(), [2, 2, 0, 0]);
+    // Two transactions, and the one CANCEL indexed by its INVITE.
+    assert_eq!(h.layer.table_sizes(), [2, 1, 0, 0]);
     assert_eq!(
         h.receive(
             secs(3),
@@ -438,9 +439,52 @@ Content-Length: 0
         h.receive(ms(3), foreign_sent_by, flow(Transport::Udp, 1)),
         vec![]
     );
-    assert_eq!(h.layer.stats().stray_responses, 4);
+    // Our branch names the transaction it was made for; one that names
+    // this transaction but has another random part is a guess, not ours.
+    let text = String::from_utf8(response_to(&sent, 200).to_bytes().to_vec()).unwrap();
+    let at = text.find("branch=z9hG4bK").unwrap() + "branch=z9hG4bK".len();
+    let mut forged = text.into_bytes();
+    forged[at] = if forged[at] == b'x' { b'y' } else { b'x' };
+    let forged = Message::parse(Bytes::from(forged)).unwrap();
+    assert_eq!(h.receive(ms(3), forged, flow(Transport::Udp, 1)), vec![]);
+    assert_eq!(h.layer.stats().stray_responses, 5);
     assert_eq!(h.layer.state(tx), Some(TxState::Trying));
     h.receive(ms(4), response_to(&sent, 200), flow(Transport::Udp, 1));
+    h.assert_idle_after_timers();
+}
+
+#[test]
+fn a_cancel_is_matched_by_its_invites_branch_even_after_the_invite_ended() {
+    let mut h = Harness::new();
+    let tcp = flow(Transport::Tcp, 1);
+    let (inv, sent) = h.send_request(
+        Duration::ZERO,
+        uac_request(Method::Invite, 1),
+        target(Transport::Tcp),
+    );
+    h.receive(ms(100), response_to(&sent, 180), tcp);
+    let cancel = h.layer.cancel(h.at(secs(1)), inv).unwrap();
+    let cancel_bytes = h.transmits()[0].bytes.clone();
+    // Over TCP Timer D is zero: the 487 ends the INVITE at once (the ACK
+    // is sent and the transaction terminated) while its CANCEL waits.
+    let out = h.receive(secs(2), response_to(&sent, 487), tcp);
+    assert_eq!(
+        out,
+        vec![
+            send("ACK sip:bob@192.0.2.9 SIP/2.0"),
+            Seen::Response(inv, 487),
+            Seen::Terminated(inv),
+        ]
+    );
+    assert_eq!(h.layer.state(inv), None);
+    assert_eq!(h.layer.table_sizes(), [1, 1, 0, 0]);
+    // The 200 to the CANCEL carries the INVITE's branch, and still finds
+    // the CANCEL.
+    assert_eq!(
+        h.receive(secs(3), response_to(&cancel_bytes, 200), tcp),
+        vec![Seen::Response(cancel, 200), Seen::Terminated(cancel)]
+    );
+    assert_eq!(h.layer.stats().stray_responses, 0);
     h.assert_idle_after_timers();
 }
 

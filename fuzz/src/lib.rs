@@ -831,6 +831,28 @@ mod transaction_sequence {
     }
 
     /// A response to `req` with a To tag on anything but 100.
+    /// Changes one character of the first branch in `bytes` (which one,
+    /// and to what, from `how`).
+    fn forge_branch(bytes: &mut [u8], how: u8) {
+        let Some(at) = bytes.windows(7).position(|w| w == b"branch=") else {
+            return;
+        };
+        let start = at + 7;
+        let len = bytes[start..]
+            .iter()
+            .position(|&b| b == b';' || b == b'\r' || b == b',')
+            .unwrap_or(bytes.len() - start);
+        if len == 0 {
+            return;
+        }
+        let i = start + usize::from(how & 0x3f) % len;
+        bytes[i] = match (how & 0x40 != 0, bytes[i]) {
+            (true, _) => b'-',
+            (false, b'0') => b'1',
+            (false, _) => b'0',
+        };
+    }
+
     fn response(req: &Message, code: u16, tag: &str) -> Option<Message> {
         let mut resp = ResponseBuilder::for_request(req, code, reason(code))
             .build()
@@ -956,9 +978,14 @@ mod transaction_sequence {
 
         fn check(&mut self) {
             let _ = self.drain();
-            let [txs, clients, servers, merged] = self.layer.table_sizes();
+            let [txs, cancels, servers, merged] = self.layer.table_sizes();
             assert!(txs <= self.max, "{txs} live, limit {}", self.max);
-            assert_eq!(txs, clients + servers, "every transaction indexed once");
+            // Servers are indexed once each; of the clients, only CANCELs
+            // are (by their INVITE), the others found by their branch.
+            assert!(
+                servers + cancels <= txs,
+                "{servers} servers and {cancels} CANCELs indexed for {txs} live"
+            );
             assert!(merged <= servers);
             // At most five timers a transaction, and as many stopped ones
             // again plus 128 before a sweep.
@@ -1025,7 +1052,15 @@ mod transaction_sequence {
                 } => {
                     let code = STATUS[usize::from(*status) % STATUS.len()];
                     let tag = format!("r{}", to_tag % 3);
-                    let req = if *stray || self.clients.is_empty() {
+                    let req = if *stray && !self.clients.is_empty() {
+                        // A branch of ours with one character changed: it
+                        // may name another transaction, a slot never used,
+                        // or no id at all; it must match nothing.
+                        let (_, bytes) = &self.clients[usize::from(*pick) % self.clients.len()];
+                        let mut forged = bytes.to_vec();
+                        forge_branch(&mut forged, *to_tag);
+                        Message::parse(Bytes::from(forged)).ok()
+                    } else if *stray || self.clients.is_empty() {
                         our_request(&Method::Options, false).and_then(|m| {
                             let text = String::from_utf8_lossy(&m.to_bytes()).replacen(
                                 "SIP/2.0\r\n",
@@ -1045,7 +1080,15 @@ mod transaction_sequence {
                             local: local(),
                             remote: peer(),
                         };
+                        let strays = self.layer.stats().stray_responses;
                         self.layer.receive(now, resp, on);
+                        if *stray {
+                            assert_eq!(
+                                self.layer.stats().stray_responses,
+                                strays + 1,
+                                "a branch we did not send matched"
+                            );
+                        }
                     }
                 }
                 TxOp::Respond { pick, status } => {

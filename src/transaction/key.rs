@@ -1,12 +1,10 @@
 //! Transaction matching keys (RFC 3261 §17.1.3, §17.2.3, §8.2.2.2).
 
-use std::hash::{Hash, Hasher};
-
-use smallvec::SmallVec;
-
-use crate::message::headers::{CSeq, FromHeader, ToHeader, Via};
+use super::TxId;
+use crate::message::headers::{CSeq, FromHeader, ToHeader, Via, BRANCH_MAGIC_COOKIE};
 use crate::message::{Message, Method};
-use crate::transport::TopVia;
+use crate::rng::{Rng, TOKEN_ALPHABET};
+use crate::transport::{TopVia, BRANCH_RANDOM_CHARS};
 
 /// The method a transaction is keyed under: an ACK belongs to the INVITE
 /// transaction it acknowledges.
@@ -19,48 +17,93 @@ fn tx_method(method: &Method) -> Method {
 
 /// What matches a response to a client transaction (§17.1.3): the branch
 /// of the top Via and the CSeq method.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// The branches we write are `z9hG4bK`, [`BRANCH_RANDOM_CHARS`] random
+/// characters, then [`OWNER_CHARS`] base-62 characters naming the
+/// [`TxId`] of the transaction the branch was made for (the INVITE's, for
+/// its CANCEL). So a response leads straight to its transaction's slot,
+/// with no index keyed by branch: with many live transactions, probing and
+/// updating such an index cost two cache misses per response and per end,
+/// and its entries about 100 bytes per transaction. The random part and
+/// the method are kept and compared, so a response must still carry the
+/// whole branch we sent (the random part is what keeps it unguessable).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ClientKey {
-    pub(crate) branch: Branch,
+    pub(crate) nonce: [u8; BRANCH_RANDOM_CHARS],
+    /// The transaction the branch names.
+    pub(crate) owner: TxId,
     pub(crate) method: Method,
 }
 
-/// A Via branch, inline up to 32 bytes (ours are 24). Ending a client
-/// transaction hashes its key and compares it with the index's copy; with
-/// a heap string each of those reads a block of its own, a cache miss
-/// apiece when many transactions are live.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Branch(SmallVec<[u8; 32]>);
-
-impl Branch {
-    pub(crate) fn new(branch: &str) -> Branch {
-        Branch(SmallVec::from_slice(branch.as_bytes()))
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        // Made from a `str`, so always UTF-8.
-        std::str::from_utf8(&self.0).unwrap_or_default()
-    }
-}
-
-impl Hash for Branch {
-    // As a `str`, the way the `String` it replaces hashed.
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
+/// Base-62 characters that end our branches: 62^11 > 2^64.
+pub(crate) const OWNER_CHARS: usize = 11;
 
 impl ClientKey {
-    /// The key of a response; `None` when it has no usable top Via or CSeq
-    /// (such a response matches nothing and is dropped).
+    /// A key with a new random part, for a transaction `owner` sending
+    /// `method`.
+    pub(crate) fn new(rng: &mut Rng, owner: TxId, method: Method) -> ClientKey {
+        let mut nonce = [0u8; BRANCH_RANDOM_CHARS];
+        rng.fill_token(&mut nonce);
+        ClientKey {
+            nonce,
+            owner,
+            method,
+        }
+    }
+
+    /// The branch parameter this key stands for.
+    pub(crate) fn branch(&self) -> String {
+        let mut b =
+            String::with_capacity(BRANCH_MAGIC_COOKIE.len() + BRANCH_RANDOM_CHARS + OWNER_CHARS);
+        b.push_str(BRANCH_MAGIC_COOKIE);
+        b.extend(self.nonce.iter().map(|&c| char::from(c)));
+        let mut owner = [0u8; OWNER_CHARS];
+        let mut v = self.owner.0;
+        for c in owner.iter_mut().rev() {
+            *c = TOKEN_ALPHABET[(v % 62) as usize];
+            v /= 62;
+        }
+        b.extend(owner.iter().map(|&c| char::from(c)));
+        b
+    }
+
+    /// The key of a response; `None` when it has no usable top Via or CSeq,
+    /// or a branch we cannot have written (such a response matches nothing
+    /// and is dropped).
     pub(crate) fn of_response(resp: &Message) -> Option<ClientKey> {
         let via = resp.header::<Via>().ok()?;
         let cseq = resp.header::<CSeq>().ok()?;
+        let (nonce, owner) = parse_branch(via.branch()?.as_bytes())?;
         Some(ClientKey {
-            branch: Branch::new(via.branch()?),
+            nonce,
+            owner,
             method: cseq.method,
         })
     }
+}
+
+/// The random part and the owner of a branch in our format.
+fn parse_branch(branch: &[u8]) -> Option<([u8; BRANCH_RANDOM_CHARS], TxId)> {
+    let rest = branch.strip_prefix(BRANCH_MAGIC_COOKIE.as_bytes())?;
+    if rest.len() != BRANCH_RANDOM_CHARS + OWNER_CHARS {
+        return None;
+    }
+    let (random, owner) = rest.split_at(BRANCH_RANDOM_CHARS);
+    let mut nonce = [0u8; BRANCH_RANDOM_CHARS];
+    nonce.copy_from_slice(random);
+    let mut v: u64 = 0;
+    for &c in owner {
+        // The digits of `TOKEN_ALPHABET`, in its order.
+        let digit = match c {
+            b'0'..=b'9' => c - b'0',
+            b'A'..=b'Z' => c - b'A' + 10,
+            b'a'..=b'z' => c - b'a' + 36,
+            _ => return None,
+        };
+        let digit = u64::from(digit);
+        v = v.checked_mul(62)?.checked_add(digit)?;
+    }
+    Some((nonce, TxId(v)))
 }
 
 /// What matches a request to a server transaction (§17.2.3).
@@ -162,5 +205,54 @@ impl MergeKey {
             cseq: cseq.seq,
             method: cseq.method,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response_with_branch(branch: &str, method: &str) -> Message {
+        let text = format!(
+            "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch={branch}\r\n\
+             From: <sip:a@x>;tag=1\r\nTo: <sip:b@y>;tag=2\r\nCall-ID: c\r\n\
+             CSeq: 1 {method}\r\nContent-Length: 0\r\n\r\n"
+        );
+        Message::parse(bytes::Bytes::from(text)).expect("parses")
+    }
+
+    #[test]
+    fn a_branch_names_its_transaction_and_reads_back_as_the_same_key() {
+        let mut rng = Rng::new(7);
+        for owner in [0, 1, 61, 62, u64::from(u32::MAX), u64::MAX] {
+            let key = ClientKey::new(&mut rng, TxId(owner), Method::Options);
+            let branch = key.branch();
+            assert!(branch.starts_with("z9hG4bK"), "{branch}");
+            assert_eq!(branch.len(), 7 + BRANCH_RANDOM_CHARS + OWNER_CHARS);
+            assert!(branch[7..].bytes().all(|b| b.is_ascii_alphanumeric()));
+            let read = ClientKey::of_response(&response_with_branch(&branch, "OPTIONS"));
+            assert_eq!(read, Some(key));
+        }
+    }
+
+    #[test]
+    fn branches_we_cannot_have_written_name_no_transaction() {
+        let key = ClientKey::new(&mut Rng::new(1), TxId(5), Method::Invite);
+        let ours = key.branch();
+        let too_big = format!("z9hG4bK{}zzzzzzzzzzz", "a".repeat(BRANCH_RANDOM_CHARS));
+        let bad_char = format!("{}-", &ours[..ours.len() - 1]);
+        let no_cookie = ours.replacen("z9hG4bK", "z9hG4bk", 1);
+        let short = ours[..ours.len() - 1].to_owned();
+        for branch in [too_big, bad_char, no_cookie, short, "z9hG4bK".to_owned()] {
+            assert_eq!(
+                ClientKey::of_response(&response_with_branch(&branch, "INVITE")),
+                None,
+                "{branch}"
+            );
+        }
+        // The method comes from the CSeq, not the branch.
+        let cancel = ClientKey::of_response(&response_with_branch(&ours, "CANCEL")).unwrap();
+        assert_eq!((cancel.owner, &cancel.method), (TxId(5), &Method::Cancel));
+        assert_ne!(cancel, key);
     }
 }

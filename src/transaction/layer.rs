@@ -10,7 +10,7 @@ use super::action::{Actions, Notice, TxState};
 use super::arena::SendArena;
 use super::client_invite::{invite_sibling, ClientInvite};
 use super::client_non_invite::ClientNonInvite;
-use super::key::{Branch, ClientKey, MergeKey, ServerKey};
+use super::key::{ClientKey, MergeKey, ServerKey};
 use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
 use super::table::{Cold, Index, Kept, KeyedState, Machine, Table, TimerKey, Tx};
@@ -22,7 +22,7 @@ use crate::message::headers::{Timestamp, Via};
 use crate::message::{HeaderName, Message, Method, ResponseBuilder};
 use crate::rng::Rng;
 use crate::transport::{
-    check_request_via, new_branch, set_via_transport, size_decision, stamp_received, stamp_via,
+    check_request_via, set_via_transport, size_decision, stamp_received, stamp_via,
     top_via_is_ours, FlowId, FlowInfo, ResponseTarget, SentBy, SizeDecision, Transport,
 };
 
@@ -40,7 +40,10 @@ mod apply;
 pub struct TransactionLayer {
     config: TxConfig,
     txs: Table,
-    clients: HashMap<ClientKey, TxId, KeyedState>,
+    /// A client INVITE's id to its CANCEL's: a CANCEL carries its
+    /// INVITE's branch (§9.1), so responses to it name the INVITE. Other
+    /// client transactions are found from the branch alone (`ClientKey`).
+    cancels: HashMap<TxId, TxId, KeyedState>,
     servers: HashMap<ServerKey, TxId, KeyedState>,
     merged: HashMap<MergeKey, TxId, KeyedState>,
     timers: TimerQueue<TimerKey>,
@@ -65,7 +68,7 @@ impl TransactionLayer {
         TransactionLayer {
             config,
             txs: Table::default(),
-            clients: HashMap::with_hasher(KeyedState::from_seed(seed)),
+            cancels: HashMap::with_hasher(KeyedState::from_seed(seed)),
             servers: HashMap::with_hasher(KeyedState::from_seed(seed)),
             merged: HashMap::with_hasher(KeyedState::from_seed(seed)),
             timers: TimerQueue::default(),
@@ -100,12 +103,14 @@ impl TransactionLayer {
         self.txs.is_empty()
     }
 
-    /// Sizes of the matching tables (transactions, client index, server
-    /// index, merge index): all return to zero when the layer is idle.
+    /// Sizes of the matching tables (transactions, CANCELs by their
+    /// INVITE, server index, merge index): all return to zero when the
+    /// layer is idle. Other client transactions need no index: the branch
+    /// we write names the transaction.
     pub fn table_sizes(&self) -> [usize; 4] {
         [
             self.txs.len(),
-            self.clients.len(),
+            self.cancels.len(),
             self.servers.len(),
             self.merged.len(),
         ]
@@ -183,7 +188,8 @@ impl TransactionLayer {
             ));
         }
         self.check_capacity(if method == Method::Invite { 2 } else { 1 })?;
-        let branch = new_branch(&mut self.rng);
+        let key = ClientKey::new(&mut self.rng, self.txs.next_id(), method);
+        let branch = key.branch();
         let mut transport = target.transport;
         stamp_via(&mut request, transport, sent_by, &branch, self.config.rport)
             .map_err(|_| TxError::BadMessage("the local address cannot be a Via sent-by"))?;
@@ -206,8 +212,7 @@ impl TransactionLayer {
         } else {
             None
         };
-        let branch = Branch::new(&branch);
-        Ok(self.start_client(now, request, method, branch, transport, flow, target.remote))
+        Ok(self.start_client(now, request, key, transport, flow, target.remote))
     }
 
     /// Sends a CANCEL for a client INVITE transaction that has received a
@@ -242,8 +247,12 @@ impl TransactionLayer {
         let Index::Client(key) = &tx.cold.index else {
             return Err(TxError::WrongState("not a client transaction"));
         };
-        let (branch, transport, flow, dest) =
-            (key.branch.clone(), tx.transport, tx.flow(), tx.remote());
+        // Same branch (the CANCEL copies the INVITE's Via), other method.
+        let key = ClientKey {
+            method: Method::Cancel,
+            ..key.clone()
+        };
+        let (transport, flow, dest) = (tx.transport, tx.flow(), tx.remote());
         // The INVITE kept a slot for this CANCEL: no capacity check. §9.1
         // makes the CANCEL the way a ringing INVITE ends; refusing it for
         // room would leave a full table of ringing INVITEs for ever.
@@ -253,7 +262,7 @@ impl TransactionLayer {
             ));
         };
         self.cancel_reserve -= 1;
-        let id = self.start_client(now, cancel, Method::Cancel, branch, transport, flow, remote);
+        let id = self.start_client(now, cancel, key, transport, flow, remote);
         if let Some(Machine::InviteClient(m)) = self.txs.get_mut(&invite).map(|t| &mut t.machine) {
             let actions = m.on_cancel_sent(&timers);
             self.apply(now, invite, actions);
@@ -352,13 +361,11 @@ impl TransactionLayer {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn start_client(
         &mut self,
         now: Instant,
         request: Message,
-        method: Method,
-        branch: Branch,
+        key: ClientKey,
         transport: Transport,
         flow: Option<FlowId>,
         remote: SocketAddr,
@@ -366,7 +373,7 @@ impl TransactionLayer {
         let id = self.txs.next_id();
         let reliable = transport.is_reliable();
         let timers = self.config.timers;
-        let invite = method == Method::Invite;
+        let invite = key.method == Method::Invite;
         let (machine, actions) = if invite {
             let (m, a) = ClientInvite::start(&request, reliable, &timers);
             self.cancel_reserve += 1;
@@ -380,8 +387,11 @@ impl TransactionLayer {
             let (m, a) = ClientNonInvite::start(bytes, reliable, &timers);
             (Machine::NonInviteClient(m), a)
         };
-        let key = ClientKey { branch, method };
-        self.clients.insert(key.clone(), id);
+        if key.method == Method::Cancel {
+            self.cancels.insert(key.owner, id);
+        } else {
+            debug_assert_eq!(key.owner, id, "a branch names its own transaction");
+        }
         // A non-INVITE request is dropped here, while its memory is warm.
         let cold = Cold {
             index: Index::Client(key),
@@ -401,13 +411,21 @@ impl TransactionLayer {
             self.stats.stray_responses += 1;
             return;
         };
-        let Some(&id) = self.clients.get(&key) else {
+        let id = if key.method == Method::Cancel {
+            self.cancels.get(&key.owner).copied()
+        } else {
+            Some(key.owner)
+        };
+        let Some((id, tx)) = id.and_then(|id| Some((id, self.txs.get_mut(&id)?))) else {
             self.stats.stray_responses += 1;
             return;
         };
-        let Some(tx) = self.txs.get_mut(&id) else {
+        // The branch named this transaction: the rest of it and the method
+        // must be those it sent.
+        if !matches!(&tx.cold.index, Index::Client(k) if *k == key) {
+            self.stats.stray_responses += 1;
             return;
-        };
+        }
         // §18.1.2: a response whose top Via sent-by is not the one we wrote
         // is discarded, even when its branch matches.
         let ours = tx.cold.kept.sent_by();
@@ -634,7 +652,9 @@ impl TransactionLayer {
         }
         match &tx.cold.index {
             Index::Client(k) => {
-                self.clients.remove(k);
+                if k.method == Method::Cancel {
+                    self.cancels.remove(&k.owner);
+                }
             }
             Index::Server(keys) => {
                 let (k, m) = &**keys;

@@ -529,7 +529,8 @@ mod tests {
     fn tx(table: &Table) -> Tx {
         let cold = Cold {
             index: Index::Client(ClientKey {
-                branch: super::super::key::Branch::new("z9hG4bKt"),
+                nonce: [b'n'; crate::transport::BRANCH_RANDOM_CHARS],
+                owner: table.next_id(),
                 method: crate::message::Method::Options,
             }),
             kept: Kept::NonInviteServer,
