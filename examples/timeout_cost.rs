@@ -12,6 +12,10 @@
 //! callgrind_annotate /tmp/cg.out | head -20   # totals / fires = per firing
 //! ```
 //!
+//! The simulated last level above is a whole 32 MiB cache, in which the
+//! 100,000 transactions' working set nearly fits; `--LL=8388608,16,64`
+//! shows what is left when other work shares the cache.
+//!
 //! Prints a summary line (live, firings, retransmissions, ends), then the
 //! mean wall time of the firings that retransmitted and of those that
 //! ended a transaction (Timer F), apart: an end frees and unlinks what a
