@@ -59,12 +59,13 @@ impl TransactionLayer {
         now: Instant,
         slot: u32,
         mut fired: Option<usize>,
-        actions: Actions,
-        carried: Carried,
+        mut queue: Actions,
+        mut carried: Carried,
     ) {
+        // Both are worked on where the caller put them: rebinding either
+        // copied it (a `Carried` holds a whole `Message`, a kilobyte) on
+        // every firing.
         let timers = self.config.timers;
-        let mut carried = Some(carried);
-        let mut queue = actions;
         let mut next = 0;
         while next < queue.len() {
             // Taken out in order; the placeholder left behind is never read.
@@ -120,11 +121,9 @@ impl TransactionLayer {
                     }
                     let id = tx.id(slot);
                     if let Notice::PassOn = notice {
-                        let event = match carried.take() {
-                            Some(Carried::Response(response)) => {
-                                TxEvent::Response { tx: id, response }
-                            }
-                            Some(Carried::Ack(ack, flow)) => TxEvent::Ack {
+                        let event = match std::mem::replace(&mut carried, Carried::Nothing) {
+                            Carried::Response(response) => TxEvent::Response { tx: id, response },
+                            Carried::Ack(ack, flow) => TxEvent::Ack {
                                 tx: Some(id),
                                 ack,
                                 flow,
