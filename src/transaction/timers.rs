@@ -108,6 +108,10 @@ pub struct TimerQueue<K> {
     /// Deadlines are kept as nanoseconds from here (the first `now` seen):
     /// 8 bytes an entry, where an `Instant` takes 16.
     origin: Option<Instant>,
+    /// The last `now` converted, and what it came to: a firing pops, arms
+    /// and pops again at one `now`, and each conversion from an `Instant`
+    /// costs more than the rest of a pop.
+    recent: Option<(Instant, i64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +139,7 @@ impl<K: Copy> Default for TimerQueue<K> {
             len: 0,
             next_order: 0,
             origin: None,
+            recent: None,
         }
     }
 }
@@ -159,12 +164,26 @@ fn instant_at(origin: Instant, nanos: i64) -> Instant {
 }
 
 impl<K: Copy> TimerQueue<K> {
+    /// `now` in nanoseconds from the origin (which it becomes if none is
+    /// set yet).
+    fn nanos_at(&mut self, now: Instant) -> i64 {
+        if let Some((at, nanos)) = self.recent {
+            if at == now {
+                return nanos;
+            }
+        }
+        let origin = *self.origin.get_or_insert(now);
+        let nanos = nanos_from(origin, now);
+        self.recent = Some((now, nanos));
+        nanos
+    }
+
     /// Arms a timer to fall due `after` from `now`, ordered after every
     /// timer armed before it with the same deadline.
     pub fn insert(&mut self, now: Instant, after: Duration, key: K) {
         let order = self.next_order;
         self.next_order += 1;
-        let origin = *self.origin.get_or_insert(now);
+        let now = self.nanos_at(now);
         let lane = match self.lanes.iter().position(|l| l.after == after) {
             Some(k) => k,
             None => {
@@ -177,7 +196,7 @@ impl<K: Copy> TimerQueue<K> {
         };
         let entries = &mut self.lanes[lane].entries;
         let after = i64::try_from(after.as_nanos()).unwrap_or(i64::MAX);
-        let mut due = nanos_from(origin, now).saturating_add(after);
+        let mut due = now.saturating_add(after);
         if let Some(last) = entries.back() {
             due = due.max(last.due);
         }
@@ -253,7 +272,7 @@ impl<K: Copy> TimerQueue<K> {
     pub fn pop_due_armed(&mut self, now: Instant) -> Option<(K, Duration)> {
         let k = self.first_lane()?;
         let due = self.lanes[k].entries.front()?.due;
-        if due > nanos_from(self.origin?, now) {
+        if due > self.nanos_at(now) {
             return None;
         }
         let (e, after) = self.pop_lane(k)?;
