@@ -159,6 +159,10 @@ impl TransactionLayer {
     /// Starts a client transaction for `request` (not ACK): stamps our Via
     /// (new branch, sent-by `target.local`, rport), applies the §18.1.1
     /// size rule, sends, and arms the timers.
+    ///
+    /// The branch is the magic cookie `z9hG4bK`, 17 random characters
+    /// (over 96 bits), and 11 that name the transaction, so its responses
+    /// are matched without an index; a response must carry all of it.
     pub fn send_request(
         &mut self,
         now: Instant,
