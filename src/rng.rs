@@ -71,9 +71,7 @@ impl Rng {
 
     /// `len` random characters from `[0-9A-Za-z]` (about 5.95 bits each).
     pub fn token(&mut self, len: usize) -> String {
-        let mut chars = vec![0u8; len];
-        self.fill_token(&mut chars);
-        chars.into_iter().map(char::from).collect()
+        (0..len).map(|_| char::from(self.token_char())).collect()
     }
 
     /// Fills `out` with what [`token`](Self::token) would return, as bytes,
@@ -87,8 +85,12 @@ impl Rng {
     /// ```
     pub fn fill_token(&mut self, out: &mut [u8]) {
         for c in out {
-            *c = TOKEN_ALPHABET[self.below(62) as usize];
+            *c = self.token_char();
         }
+    }
+
+    fn token_char(&mut self) -> u8 {
+        TOKEN_ALPHABET[self.below(62) as usize]
     }
 
     /// Fills `out` with random bytes.

@@ -830,7 +830,6 @@ mod transaction_sequence {
         }
     }
 
-    /// A response to `req` with a To tag on anything but 100.
     /// Changes one character of the first branch in `bytes` (which one,
     /// and to what, from `how`).
     fn forge_branch(bytes: &mut [u8], how: u8) {
@@ -853,6 +852,7 @@ mod transaction_sequence {
         };
     }
 
+    /// A response to `req` with a To tag on anything but 100.
     fn response(req: &Message, code: u16, tag: &str) -> Option<Message> {
         let mut resp = ResponseBuilder::for_request(req, code, reason(code))
             .build()

@@ -415,12 +415,11 @@ impl TransactionLayer {
             self.stats.stray_responses += 1;
             return;
         };
-        let id = if key.method == Method::Cancel {
-            self.cancels.get(&key.owner).copied()
-        } else {
-            Some(key.owner)
+        let id = match key.method {
+            Method::Cancel => self.cancels.get(&key.owner).copied(),
+            _ => Some(key.owner),
         };
-        let Some((id, tx)) = id.and_then(|id| Some((id, self.txs.get_mut(&id)?))) else {
+        let Some((id, tx)) = id.and_then(|id| self.txs.get_mut(&id).map(|tx| (id, tx))) else {
             self.stats.stray_responses += 1;
             return;
         };

@@ -241,7 +241,7 @@ impl Tx {
         Tx {
             remote,
             flow: flow.unwrap_or(FlowId(0)),
-            uses: uses_of(id),
+            uses: id.uses(),
             stamps: [0; TIMER_SLOTS],
             armed: 0,
             transport,
@@ -273,7 +273,7 @@ impl Tx {
 
     /// The transaction's id, given the slot it is in.
     pub(super) fn id(&self, slot: u32) -> TxId {
-        id_of(slot, self.uses)
+        TxId::from_parts(slot, self.uses)
     }
 
     /// Arms timer `kind` anew (a queued entry of its earlier arming, if
@@ -390,19 +390,19 @@ impl Table {
     }
 
     pub(super) fn get(&self, id: &TxId) -> Option<&Tx> {
-        let tx = self.slots.get(slot_of(*id) as usize)?.as_ref()?;
-        (tx.uses == uses_of(*id)).then_some(tx)
+        let tx = self.slots.get(id.slot() as usize)?.as_ref()?;
+        (tx.uses == id.uses()).then_some(tx)
     }
 
     pub(super) fn get_mut(&mut self, id: &TxId) -> Option<&mut Tx> {
-        let tx = self.slots.get_mut(slot_of(*id) as usize)?.as_mut()?;
-        (tx.uses == uses_of(*id)).then_some(tx)
+        let tx = self.slots.get_mut(id.slot() as usize)?.as_mut()?;
+        (tx.uses == id.uses()).then_some(tx)
     }
 
     /// The id of the transaction at `slot`, if one is live there.
     pub(super) fn id_at(&self, slot: u32) -> Option<TxId> {
         let tx = self.slots.get(slot as usize)?.as_ref()?;
-        Some(id_of(slot, tx.uses))
+        Some(TxId::from_parts(slot, tx.uses))
     }
 
     /// Whether a queued timer still acts: its transaction is live, and
@@ -430,7 +430,7 @@ impl Table {
 
     /// The slot of a live transaction.
     pub(super) fn slot_of(&self, id: &TxId) -> Option<u32> {
-        self.get(id).map(|_| slot_of(*id))
+        self.get(id).map(|_| id.slot())
     }
 
     pub(super) fn at_mut(&mut self, slot: u32) -> Option<&mut Tx> {
@@ -446,15 +446,15 @@ impl Table {
                 (slot, 1)
             }
         };
-        id_of(slot, uses)
+        TxId::from_parts(slot, uses)
     }
 
     /// Inserts a transaction made with the id [`next_id`](Self::next_id)
     /// gave.
     pub(super) fn insert(&mut self, mut tx: Tx) {
         let id = self.next_id();
-        debug_assert_eq!(tx.uses, uses_of(id), "inserted under the next id");
-        let slot = slot_of(id);
+        debug_assert_eq!(tx.uses, id.uses(), "inserted under the next id");
+        let slot = id.slot();
         if self.free.pop().is_none() {
             self.slots.push(None);
         }
@@ -466,12 +466,12 @@ impl Table {
 
     pub(super) fn remove(&mut self, id: &TxId) -> Option<Tx> {
         self.get(id)?;
-        let slot = slot_of(*id);
+        let slot = id.slot();
         let tx = self.slots[slot as usize].take();
         self.live -= 1;
         // Past its last use count the slot is never used again: an id
         // must not come back.
-        if let Some(uses) = uses_of(*id).checked_add(1) {
+        if let Some(uses) = id.uses().checked_add(1) {
             self.free.push((slot, uses));
         }
         tx
@@ -482,22 +482,8 @@ impl Table {
         self.slots
             .iter()
             .zip(0u32..)
-            .filter_map(|(tx, slot)| tx.as_ref().map(|tx| (id_of(slot, tx.uses), tx)))
+            .filter_map(|(tx, slot)| tx.as_ref().map(|tx| (TxId::from_parts(slot, tx.uses), tx)))
     }
-}
-
-/// The slot a [`TxId`] names.
-fn slot_of(id: TxId) -> u32 {
-    id.parts().0
-}
-
-/// The use count of its slot a [`TxId`] holds.
-fn uses_of(id: TxId) -> u32 {
-    id.parts().1
-}
-
-fn id_of(slot: u32, uses: u32) -> TxId {
-    TxId::from_parts(slot, uses)
 }
 
 #[cfg(test)]
@@ -558,7 +544,7 @@ mod tests {
         let second = tx(&table);
         let new = table.next_id();
         table.insert(second);
-        assert_eq!(slot_of(new), slot_of(old), "the freed slot is reused");
+        assert_eq!(new.slot(), old.slot(), "the freed slot is reused");
         assert_ne!(new, old);
         assert!(table.get(&old).is_none());
         assert!(table.get(&new).is_some());
@@ -573,7 +559,7 @@ mod tests {
         let first = tx(&table);
         let id = table.next_id();
         table.insert(first);
-        let slot = slot_of(id);
+        let slot = id.slot();
         let t = table.at_mut(slot).unwrap();
         let (k1, replaced) = t.arm(slot, TimerKind::J);
         assert!(!replaced);
@@ -604,10 +590,10 @@ mod tests {
         table.slots.push(None);
         let last = tx(&table);
         let id = table.next_id();
-        assert_eq!(slot_of(id), 0);
+        assert_eq!(id.slot(), 0);
         table.insert(last);
         table.remove(&id);
         assert!(table.is_empty());
-        assert_eq!(slot_of(table.next_id()), 1, "slot 0 is not used again");
+        assert_eq!(table.next_id().slot(), 1, "slot 0 is not used again");
     }
 }

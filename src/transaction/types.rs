@@ -25,23 +25,26 @@ impl TxId {
         TxId((u64::from(uses) << 32) | u64::from(slot))
     }
 
-    /// (slot, use count of that slot).
-    pub(super) fn parts(self) -> (u32, u32) {
-        (self.0 as u32, (self.0 >> 32) as u32)
+    /// The table slot it names.
+    pub(super) fn slot(self) -> u32 {
+        self.0 as u32
+    }
+
+    /// How many transactions its slot had held, this one included.
+    pub(super) fn uses(self) -> u32 {
+        (self.0 >> 32) as u32
     }
 }
 
 impl std::fmt::Debug for TxId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (slot, uses) = self.parts();
-        write!(f, "TxId({slot}.{uses})")
+        write!(f, "TxId({}.{})", self.slot(), self.uses())
     }
 }
 
 impl std::fmt::Display for TxId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (slot, uses) = self.parts();
-        write!(f, "tx {slot}.{uses}")
+        write!(f, "tx {}.{}", self.slot(), self.uses())
     }
 }
 
@@ -234,7 +237,7 @@ mod tests {
     #[test]
     fn a_tx_id_prints_as_its_slot_and_use_count() {
         let id = TxId::from_parts(3, 2);
-        assert_eq!(id.parts(), (3, 2));
+        assert_eq!((id.slot(), id.uses()), (3, 2));
         assert_eq!(format!("{id:?}"), "TxId(3.2)");
         assert_eq!(id.to_string(), "tx 3.2");
         // A reused slot prints differently from its earlier holder.
